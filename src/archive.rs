@@ -1,0 +1,415 @@
+//! Linking: parsed episodes → the [`Archive`] model.
+//!
+//! Groups episodes into podcasts, merges hosts and guests into one person each,
+//! normalises chapter titles into topics, hands out unique slugs and anchors, and
+//! computes previous/next and related episodes. Runs once per build; afterwards
+//! the archive is read-only.
+
+mod related;
+
+use std::collections::HashMap;
+
+use crate::diag::Diagnostic;
+use crate::model::{
+    Archive, Chapter, ChapterRef, Episode, EpisodeId, Person, PersonFacts, PersonId, Podcast,
+    PodcastId, Timestamp, Topic, TopicId, Turn,
+};
+use crate::slug::{SlugSet, slugify};
+use crate::transcript::{ParsedEpisode, Role};
+
+/// Element ids the default theme uses on episode pages; chapter anchors avoid them.
+pub const RESERVED_ANCHORS: &[&str] = &[
+    "main",
+    "top",
+    "content",
+    "chapters",
+    "toc",
+    "transcript",
+    "related",
+    "search",
+    "nav",
+];
+
+/// How many related episodes each episode lists.
+const RELATED_COUNT: usize = 5;
+
+/// The key two titles or names share when they should be one topic or person:
+/// lower case, punctuation dropped, whitespace collapsed.
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '/' || c == '_' {
+            pending_space = true;
+        }
+        // Other punctuation (?, ', ", ., &) is dropped without splitting words.
+    }
+    out
+}
+
+/// Person identity: case and spacing do not make two people.
+fn person_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Builds the archive from parsed episodes (drafts already filtered by the caller).
+/// Slug collisions and similar cross-file problems come back as warnings.
+pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    // Slugs are claimed in source-path order so adding a newer episode never renames an older one.
+    parsed.sort_by(|a, b| a.source.cmp(&b.source));
+    let slugs = episode_slugs(&parsed, &mut diags);
+    let mut order: Vec<usize> = (0..parsed.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&parsed[a], &parsed[b]);
+        y.front
+            .date
+            .cmp(&x.front.date)
+            .then_with(|| x.front.podcast_name.cmp(&y.front.podcast_name))
+            .then_with(|| x.front.episode_title.cmp(&y.front.episode_title))
+            .then_with(|| x.source.cmp(&y.source))
+    });
+
+    let podcast_ids = Registry::build(
+        order.iter().map(|&i| parsed[i].front.podcast_name.trim()),
+        |s| s.to_owned(),
+    );
+    let person_ids = Registry::build(
+        order.iter().flat_map(|&i| {
+            let f = &parsed[i].front;
+            f.hosts.iter().chain(&f.guests).map(|s| s.trim())
+        }),
+        person_key,
+    );
+    let topic_ids = Registry::build(
+        order.iter().flat_map(|&i| {
+            let p = &parsed[i];
+            p.chapters
+                .iter()
+                .filter_map(|c| c.title.as_deref())
+                .chain(p.front.topics.iter().map(String::as_str))
+        }),
+        normalise,
+    );
+
+    let mut archive = Archive {
+        podcasts: podcast_ids.entries(|id, name, slug| Podcast {
+            id: PodcastId(id),
+            name,
+            slug,
+            episodes: Vec::new(),
+            hosts: Vec::new(),
+        }),
+        episodes: Vec::with_capacity(parsed.len()),
+        people: person_ids.entries(|id, name, slug| Person {
+            id: PersonId(id),
+            name,
+            slug,
+            facts: PersonFacts::default(),
+            hosted: Vec::new(),
+            guested: Vec::new(),
+        }),
+        topics: topic_ids.entries(|id, name, slug| Topic {
+            id: TopicId(id),
+            name,
+            slug,
+            chapters: Vec::new(),
+            episodes: Vec::new(),
+        }),
+    };
+
+    // `order` is newest first, so pushing in that order keeps every list newest first.
+    let mut parsed: Vec<Option<ParsedEpisode>> = parsed.into_iter().map(Some).collect();
+    for (pos, &i) in order.iter().enumerate() {
+        let Some(p) = parsed.get_mut(i).and_then(Option::take) else {
+            continue;
+        };
+        let id = EpisodeId(crate::diag::to_u32(pos));
+        let slug = slugs.get(i).cloned().unwrap_or_default();
+        let (episode, facts) = link_episode(p, id, slug, &podcast_ids, &person_ids, &topic_ids);
+        // The front matter's guest facts describe the (first) guest; newest episodes come
+        // first, so each fact is taken from the newest episode that states it.
+        if let Some(g) = episode.guests.first() {
+            if let Some(person) = archive.people.get_mut(g.index()) {
+                merge_facts(&mut person.facts, facts);
+            }
+        }
+        register(&mut archive, &episode);
+        archive.episodes.push(episode);
+    }
+    for pod in &mut archive.podcasts {
+        pod.hosts.sort_unstable();
+    }
+    link_neighbours(&mut archive);
+    related::compute(&mut archive, RELATED_COUNT);
+    (archive, diags)
+}
+
+/// Assigns each episode (in source order) a unique slug, warning on collisions.
+fn episode_slugs(parsed: &[ParsedEpisode], diags: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut set = SlugSet::new();
+    let mut owner: HashMap<String, &str> = HashMap::new();
+    parsed
+        .iter()
+        .map(|p| {
+            let wanted = match &p.front.slug {
+                Some(s) => slugify(s, "episode"),
+                None => slugify(&p.front.episode_title, "episode"),
+            };
+            let got = set.claim(&wanted);
+            if got != wanted {
+                let first = owner.get(&wanted).copied().unwrap_or("another episode");
+                diags.push(
+                    Diagnostic::warning(
+                        &p.source,
+                        format!(
+                            "slug \"{wanted}\" is already used by {first}; this episode is published as \"{got}\""
+                        ),
+                    )
+                    .with_help("set a distinct `slug:` in the front matter of one of them"),
+                );
+            } else {
+                owner.insert(wanted, &p.source);
+            }
+            got
+        })
+        .collect()
+}
+
+fn link_episode(
+    p: ParsedEpisode,
+    id: EpisodeId,
+    slug: String,
+    podcasts: &Registry,
+    people: &Registry,
+    topics: &Registry,
+) -> (Episode, PersonFacts) {
+    let f = p.front;
+    let facts = PersonFacts {
+        biggest_role: f.biggest_role,
+        current_company: f.current_company,
+        company_size: f.company_size,
+        career_start: f.career_start,
+    };
+    let person = |n: &String| people.id(n.trim()).map(PersonId);
+    let hosts: Vec<PersonId> = f.hosts.iter().filter_map(person).collect();
+    let guests: Vec<PersonId> = f.guests.iter().filter_map(person).collect();
+    let mut chapter_slugs = SlugSet::with_reserved(RESERVED_ANCHORS);
+    let mut turn_anchors = SlugSet::new();
+    let chapters = p
+        .chapters
+        .into_iter()
+        .map(|c| {
+            let implicit = c.title.is_none();
+            let title = c.title.unwrap_or_else(|| "Introduction".to_owned());
+            let topic = if implicit {
+                None
+            } else {
+                topics.id(&title).map(TopicId)
+            };
+            let mut wanted = slugify(&title, "chapter");
+            // Turn anchors look like `t-00-41-12`; a chapter must never shadow one.
+            if wanted.starts_with("t-") {
+                wanted.insert_str(0, "ch-");
+            }
+            let turns: Vec<Turn> = c
+                .turns
+                .into_iter()
+                .map(|t| Turn {
+                    person: t.resolved.and_then(|r| match r.role {
+                        Role::Host => hosts.get(r.index).copied(),
+                        Role::Guest => guests.get(r.index).copied(),
+                    }),
+                    anchor: turn_anchors.claim(&t.start.anchor()),
+                    speaker_label: t.speaker,
+                    start: t.start,
+                    body: t.body,
+                    line: t.line,
+                })
+                .collect();
+            Chapter {
+                slug: chapter_slugs.claim(&wanted),
+                start: turns.first().map_or(Timestamp(0), |t| t.start),
+                title,
+                implicit,
+                topic,
+                line: c.line,
+                turns,
+            }
+        })
+        .collect();
+    let mut ep_topics: Vec<TopicId> = Vec::new();
+    for t in f.topics.iter().filter_map(|t| topics.id(t)) {
+        if !ep_topics.contains(&TopicId(t)) {
+            ep_topics.push(TopicId(t));
+        }
+    }
+    let episode = Episode {
+        id,
+        source: p.source,
+        slug,
+        title: f.episode_title,
+        // Every podcast name was registered and the parser rejects empty ones.
+        podcast: PodcastId(podcasts.id(f.podcast_name.trim()).unwrap_or(0)),
+        date: f.date,
+        duration_minutes: f.duration_minutes,
+        description: f.description,
+        hosts,
+        guests,
+        chapters,
+        topics: ep_topics,
+        audio_url: f.audio_url,
+        draft: f.draft,
+        extra: f.extra,
+        prev: None,
+        next: None,
+        related: Vec::new(),
+    };
+    (episode, facts)
+}
+
+/// Records back-links from podcasts, people and topics to a newly linked episode.
+fn register(archive: &mut Archive, e: &Episode) {
+    if let Some(pod) = archive.podcasts.get_mut(e.podcast.index()) {
+        pod.episodes.push(e.id);
+        for h in &e.hosts {
+            if !pod.hosts.contains(h) {
+                pod.hosts.push(*h);
+            }
+        }
+    }
+    for h in &e.hosts {
+        if let Some(p) = archive.people.get_mut(h.index()) {
+            push_unique(&mut p.hosted, e.id);
+        }
+    }
+    for g in &e.guests {
+        if let Some(p) = archive.people.get_mut(g.index()) {
+            push_unique(&mut p.guested, e.id);
+        }
+    }
+    for (ci, c) in e.chapters.iter().enumerate() {
+        if let Some(t) = c.topic.and_then(|t| archive.topics.get_mut(t.index())) {
+            t.chapters.push(ChapterRef {
+                episode: e.id,
+                chapter: crate::diag::to_u32(ci),
+            });
+        }
+    }
+    for t in &e.topics {
+        if let Some(t) = archive.topics.get_mut(t.index()) {
+            push_unique(&mut t.episodes, e.id);
+        }
+    }
+}
+
+fn merge_facts(into: &mut PersonFacts, from: PersonFacts) {
+    into.biggest_role = into.biggest_role.take().or(from.biggest_role);
+    into.current_company = into.current_company.take().or(from.current_company);
+    into.company_size = into.company_size.take().or(from.company_size);
+    into.career_start = into.career_start.or(from.career_start);
+}
+
+/// Previous/next link episodes of the same show in date order.
+fn link_neighbours(archive: &mut Archive) {
+    for pod in &archive.podcasts {
+        // `pod.episodes` is newest first: the element after is older (prev).
+        for (i, id) in pod.episodes.iter().enumerate() {
+            let older = pod.episodes.get(i + 1).copied();
+            let newer = i.checked_sub(1).and_then(|j| pod.episodes.get(j).copied());
+            if let Some(e) = archive.episodes.get_mut(id.index()) {
+                e.prev = older;
+                e.next = newer;
+            }
+        }
+    }
+}
+
+/// Interns names under a normalising key, then hands out ids in display order.
+struct Registry {
+    /// key → final id.
+    ids: HashMap<String, u32>,
+    /// (display name, slug) by id.
+    names: Vec<(String, String)>,
+    key: fn(&str) -> String,
+}
+
+impl Registry {
+    /// Collects every spelling; the display name is the most common spelling of a key
+    /// (the newest wins a tie, since callers pass names newest first).
+    fn build<'a>(names: impl Iterator<Item = &'a str>, key: fn(&str) -> String) -> Registry {
+        let mut spellings: HashMap<String, Vec<(&'a str, usize)>> = HashMap::new();
+        for name in names {
+            let k = key(name);
+            if k.is_empty() || name.trim().is_empty() {
+                continue;
+            }
+            let list = spellings.entry(k).or_default();
+            match list.iter_mut().find(|(s, _)| *s == name) {
+                Some((_, n)) => *n += 1,
+                None => list.push((name, 1)),
+            }
+        }
+        let mut entries: Vec<(String, String)> = spellings
+            .into_iter()
+            .map(|(k, list)| {
+                // max_by_key keeps the last maximum, so reverse to prefer the first seen.
+                let display = list
+                    .iter()
+                    .rev()
+                    .max_by_key(|(_, n)| *n)
+                    .map_or(k.clone(), |(s, _)| (*s).to_owned());
+                (k, display)
+            })
+            .collect();
+        entries.sort_by(|a, b| {
+            a.1.to_lowercase()
+                .cmp(&b.1.to_lowercase())
+                .then_with(|| a.1.cmp(&b.1))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        let mut slugs = SlugSet::new();
+        let mut ids = HashMap::with_capacity(entries.len());
+        let mut out = Vec::with_capacity(entries.len());
+        for (i, (k, display)) in entries.into_iter().enumerate() {
+            let slug = slugs.claim(&slugify(&display, "x"));
+            ids.insert(k, crate::diag::to_u32(i));
+            out.push((display, slug));
+        }
+        Registry {
+            ids,
+            names: out,
+            key,
+        }
+    }
+
+    /// The id of a name given to `build`; `None` for names with an empty key.
+    fn id(&self, name: &str) -> Option<u32> {
+        self.ids.get(&(self.key)(name)).copied()
+    }
+
+    /// Builds one entity per registered name, in id order.
+    fn entries<T>(&self, mut make: impl FnMut(u32, String, String) -> T) -> Vec<T> {
+        self.names
+            .iter()
+            .enumerate()
+            .map(|(i, (name, slug))| make(crate::diag::to_u32(i), name.clone(), slug.clone()))
+            .collect()
+    }
+}
+
+/// Episodes are registered one at a time, so a repeat can only be the last entry.
+fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
+    if v.last() != Some(&x) {
+        v.push(x);
+    }
+}

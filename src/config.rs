@@ -1,0 +1,344 @@
+//! Configuration: `book.toml` → [`Config`], with unknown keys reported as warnings.
+//!
+//! `book.toml` is optional; without it every default applies and the site root's
+//! folder name becomes the title. Keys follow mdBook's names where meanings overlap.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+use crate::diag::Diagnostic;
+
+/// The file name castbook reads its settings from.
+pub const CONFIG_FILE: &str = "book.toml";
+
+/// Every setting of a site, after defaults are applied.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct Config {
+    /// `[book]`: title, description, language, content folder.
+    pub book: BookConfig,
+    /// `[build]`: where the site is written.
+    pub build: BuildConfig,
+    /// `[output.html]`: URLs, theme, domain.
+    pub output: OutputConfig,
+    /// `[brand]`: a show's look without editing templates.
+    pub brand: BrandConfig,
+    /// `[content]`: how transcripts are read.
+    pub content: ContentConfig,
+}
+
+/// `[book]`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct BookConfig {
+    /// Site title; defaults to the site root's folder name.
+    pub title: Option<String>,
+    /// One-sentence description for the home page, meta tags and the feed.
+    pub description: Option<String>,
+    /// Who publishes the archive.
+    pub authors: Vec<String>,
+    /// `<html lang>`, e.g. `en`.
+    pub language: String,
+    /// Folder holding the transcripts, relative to the root (mdBook's `src`).
+    pub src: PathBuf,
+}
+
+impl Default for BookConfig {
+    fn default() -> Self {
+        BookConfig {
+            title: None,
+            description: None,
+            authors: Vec::new(),
+            language: "en".to_owned(),
+            src: PathBuf::from("content"),
+        }
+    }
+}
+
+/// `[build]`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct BuildConfig {
+    /// Output folder, relative to the root unless absolute.
+    pub build_dir: PathBuf,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig {
+            build_dir: PathBuf::from("public"),
+        }
+    }
+}
+
+/// `[output]`; only the `html` table has meaning.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct OutputConfig {
+    /// `[output.html]`.
+    pub html: HtmlConfig,
+}
+
+/// Light, dark, or following the reader's system.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorScheme {
+    /// Light colours unless the reader switches.
+    Light,
+    /// Dark colours unless the reader switches.
+    Dark,
+    /// Follow `prefers-color-scheme`.
+    #[default]
+    Auto,
+}
+
+/// `[output.html]`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct HtmlConfig {
+    /// Where the site is published: `/`, `/repo/` or `https://user.github.io/repo/`.
+    pub site_url: String,
+    /// Theme folder name under `themes/`; files there override the embedded default.
+    pub theme: String,
+    /// Custom domain written to `CNAME`.
+    pub cname: Option<String>,
+    /// The colour scheme readers see first.
+    pub default_theme: ColorScheme,
+}
+
+impl Default for HtmlConfig {
+    fn default() -> Self {
+        HtmlConfig {
+            site_url: "/".to_owned(),
+            theme: "default".to_owned(),
+            cname: None,
+            default_theme: ColorScheme::Auto,
+        }
+    }
+}
+
+/// `[brand]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct BrandConfig {
+    /// Logo path relative to the output root (e.g. `logo.svg` from `static/logo.svg`).
+    pub logo: Option<String>,
+    /// Accent colour (CSS colour).
+    pub accent: Option<String>,
+    /// CSS `font-family` for body text.
+    pub font: Option<String>,
+}
+
+/// `[content]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct ContentConfig {
+    /// strftime format of `episode_date`; unset accepts `DD/MM/YYYY` and ISO dates.
+    pub date_format: Option<String>,
+}
+
+/// A loaded configuration plus where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    /// The settings.
+    pub config: Config,
+    /// Absolute (canonical) site root.
+    pub root: PathBuf,
+    /// Warnings about the file (unknown keys).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadedConfig {
+    /// The site title: `[book] title`, else the root folder's name.
+    pub fn title(&self) -> String {
+        self.config.book.title.clone().unwrap_or_else(|| {
+            self.root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "Podcast transcripts".to_owned())
+        })
+    }
+
+    /// Absolute content folder.
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join(&self.config.book.src)
+    }
+
+    /// Absolute output folder (`[build] build-dir`).
+    pub fn build_dir(&self) -> PathBuf {
+        self.root.join(&self.config.build.build_dir)
+    }
+}
+
+/// Reads `ROOT/book.toml` (optional). A syntax error or a wrong type is an `Err`
+/// naming the key (exit 2); unknown keys become warnings.
+pub fn load(root: &Path) -> anyhow::Result<LoadedConfig> {
+    let root = root
+        .canonicalize()
+        .with_context(|| format!("site folder `{}` does not exist", root.display()))?;
+    if !root.is_dir() {
+        bail!("`{}` is not a folder", root.display());
+    }
+    let path = root.join(CONFIG_FILE);
+    let (config, diagnostics) = match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&text)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("failed to read `{}`", path.display())),
+    };
+    Ok(LoadedConfig {
+        config,
+        root,
+        diagnostics,
+    })
+}
+
+/// Parses book.toml text; unknown keys are returned as warnings.
+pub fn parse(text: &str) -> anyhow::Result<(Config, Vec<Diagnostic>)> {
+    let de = toml::Deserializer::parse(text).map_err(|e| config_error(text, &e))?;
+    let mut unknown = Vec::new();
+    let config: Config = serde_ignored::deserialize(de, |path| unknown.push(path.to_string()))
+        .map_err(|e| config_error(text, &e))?;
+    validate(&config)?;
+    let diagnostics = unknown
+        .into_iter()
+        // Other tools' tables (mdBook preprocessors, other renderers) share book.toml.
+        .filter(|key| !key.starts_with("preprocessor") && !is_foreign_output(key))
+        .map(|key| {
+            let line = find_key_line(text, &key);
+            let d = Diagnostic::warning(CONFIG_FILE, format!("unknown key `{key}` is ignored"));
+            match line {
+                Some(l) => d.at_line(l),
+                None => d,
+            }
+        })
+        .collect();
+    Ok((config, diagnostics))
+}
+
+fn is_foreign_output(key: &str) -> bool {
+    key.strip_prefix("output.")
+        .is_some_and(|rest| !rest.starts_with("html"))
+}
+
+fn config_error(text: &str, e: &toml::de::Error) -> anyhow::Error {
+    let msg = e.message().trim().to_owned();
+    match e.span() {
+        Some(span) => {
+            let (line, col) = crate::diag::line_col(text, span.start);
+            anyhow::anyhow!("{CONFIG_FILE}:{line}:{col}: {msg}")
+        }
+        None => anyhow::anyhow!("{CONFIG_FILE}: {msg}"),
+    }
+}
+
+fn validate(config: &Config) -> anyhow::Result<()> {
+    let src = &config.book.src;
+    if src.is_absolute()
+        || src
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        bail!(
+            "{CONFIG_FILE}: `book.src` must be a folder inside the site root, not `{}`",
+            src.display()
+        );
+    }
+    if let Some(cname) = &config.output.html.cname {
+        let ok = !cname.is_empty()
+            && cname
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        if !ok {
+            bail!("{CONFIG_FILE}: `output.html.cname` must be a bare domain name, not `{cname}`");
+        }
+    }
+    Ok(())
+}
+
+/// Best-effort line of a dotted key, so unknown-key warnings point somewhere useful.
+fn find_key_line(text: &str, dotted: &str) -> Option<u32> {
+    let leaf = dotted.rsplit('.').next()?;
+    text.lines().enumerate().find_map(|(i, line)| {
+        let t = line.trim_start();
+        let is_key = t
+            .strip_prefix(leaf)
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        let is_table = t.starts_with('[') && t.trim_end().ends_with(&format!("{leaf}]"));
+        (is_key || is_table).then(|| crate::diag::to_u32(i + 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let (c, d) = parse("").unwrap();
+        assert_eq!(c, Config::default());
+        assert!(d.is_empty());
+        assert_eq!(c.output.html.site_url, "/");
+        assert_eq!(c.build.build_dir, PathBuf::from("public"));
+    }
+
+    #[test]
+    fn spec_example_parses() {
+        let text = r##"
+[book]
+title = "The Peterman Pod — transcripts"
+description = "..."
+authors = ["Ryan"]
+language = "en"
+src = "content"
+[build]
+build-dir = "public"
+[output.html]
+site-url = "/archive/"
+theme = "default"
+cname = "transcripts.example.com"
+default-theme = "dark"
+[brand]
+logo = "static/logo.svg"
+accent = "#d9480f"
+font = "Inter, system-ui, sans-serif"
+[content]
+date-format = "%d/%m/%Y"
+"##;
+        let (c, d) = parse(text).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.output.html.site_url, "/archive/");
+        assert_eq!(c.output.html.default_theme, ColorScheme::Dark);
+        assert_eq!(c.brand.accent.as_deref(), Some("#d9480f"));
+        assert_eq!(c.content.date_format.as_deref(), Some("%d/%m/%Y"));
+    }
+
+    #[test]
+    fn unknown_keys_warn_with_their_line() {
+        let (_, d) =
+            parse("[book]\ntitle = \"x\"\ncolour = 3\n[preprocessor.foo]\nx = 1\n").unwrap();
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].headline(),
+            "warning: book.toml:3: unknown key `book.colour` is ignored"
+        );
+    }
+
+    #[test]
+    fn wrong_type_is_an_error_naming_the_key() {
+        let err = parse("[book]\ntitle = 5\n").unwrap_err().to_string();
+        assert!(err.starts_with("book.toml:2:9:"), "{err}");
+        assert!(err.contains("string"), "{err}");
+        let err = parse("[output.html]\ndefault-theme = \"blue\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("blue"), "{err}");
+    }
+
+    #[test]
+    fn src_must_stay_inside_the_root() {
+        assert!(parse("[book]\nsrc = \"../x\"\n").is_err());
+        assert!(parse("[output.html]\ncname = \"a b\"\n").is_err());
+    }
+}

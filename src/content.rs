@@ -1,0 +1,1 @@
+//! Content discovery: walk the content folder and read transcript files.

@@ -1,0 +1,2 @@
+//! castbook binary (being wired).
+fn main() {}

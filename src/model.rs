@@ -1,0 +1,308 @@
+//! The archive model: podcasts, episodes, chapters, turns, people and topics.
+//!
+//! Built once by [`crate::archive::link`] and never changed afterwards, so rendering
+//! can read it from many threads without locks. Entities point at each other by
+//! index ids, never by reference or by string key.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use jiff::civil::Date;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The index into the archive's vector of this entity.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Index of a [`Podcast`] in [`Archive::podcasts`].
+    PodcastId
+);
+id_type!(
+    /// Index of an [`Episode`] in [`Archive::episodes`].
+    EpisodeId
+);
+id_type!(
+    /// Index of a [`Person`] in [`Archive::people`].
+    PersonId
+);
+id_type!(
+    /// Index of a [`Topic`] in [`Archive::topics`].
+    TopicId
+);
+
+/// A point in an episode, in whole seconds from its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Timestamp(pub u32);
+
+impl Timestamp {
+    /// Seconds from the start of the episode.
+    pub fn seconds(self) -> u32 {
+        self.0
+    }
+
+    /// The fragment-safe form used in turn anchors: `t-00-41-12`.
+    pub fn anchor(self) -> String {
+        let (h, m, s) = self.hms();
+        format!("t-{h:02}-{m:02}-{s:02}")
+    }
+
+    fn hms(self) -> (u32, u32, u32) {
+        (self.0 / 3600, (self.0 / 60) % 60, self.0 % 60)
+    }
+}
+
+/// Always `HH:MM:SS`, the form podcast players and the seed transcript use.
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (h, m, s) = self.hms();
+        write!(f, "{h:02}:{m:02}:{s:02}")
+    }
+}
+
+/// The whole linked archive, sorted for display.
+#[derive(Debug, Clone, Default)]
+pub struct Archive {
+    /// Shows, sorted by name.
+    pub podcasts: Vec<Podcast>,
+    /// Episodes, newest first (ties broken by podcast, then title, then source path).
+    pub episodes: Vec<Episode>,
+    /// Hosts and guests, sorted by name; one entry per person whatever their roles.
+    pub people: Vec<Person>,
+    /// Topics, sorted by display name (case-insensitively).
+    pub topics: Vec<Topic>,
+}
+
+impl Archive {
+    /// The podcast with this id.
+    pub fn podcast(&self, id: PodcastId) -> &Podcast {
+        &self.podcasts[id.index()]
+    }
+    /// The episode with this id.
+    pub fn episode(&self, id: EpisodeId) -> &Episode {
+        &self.episodes[id.index()]
+    }
+    /// The person with this id.
+    pub fn person(&self, id: PersonId) -> &Person {
+        &self.people[id.index()]
+    }
+    /// The topic with this id.
+    pub fn topic(&self, id: TopicId) -> &Topic {
+        &self.topics[id.index()]
+    }
+    /// The chapter a [`ChapterRef`] points at.
+    pub fn chapter(&self, r: ChapterRef) -> &Chapter {
+        &self.episode(r.episode).chapters[r.chapter as usize]
+    }
+    /// Total number of chapters across all episodes.
+    pub fn chapter_count(&self) -> usize {
+        self.episodes.iter().map(|e| e.chapters.len()).sum()
+    }
+    /// Total number of turns across all episodes.
+    pub fn turn_count(&self) -> usize {
+        self.episodes
+            .iter()
+            .flat_map(|e| &e.chapters)
+            .map(|c| c.turns.len())
+            .sum()
+    }
+}
+
+/// A show. An archive may hold several.
+#[derive(Debug, Clone)]
+pub struct Podcast {
+    /// This podcast's id.
+    pub id: PodcastId,
+    /// The show's name as written in `podcast_name`.
+    pub name: String,
+    /// URL slug, unique among podcasts.
+    pub slug: String,
+    /// Its episodes, newest first.
+    pub episodes: Vec<EpisodeId>,
+    /// Everyone who hosted at least one of its episodes, by name.
+    pub hosts: Vec<PersonId>,
+}
+
+/// One transcript file, linked into the archive.
+#[derive(Debug, Clone)]
+pub struct Episode {
+    /// This episode's id (its position in [`Archive::episodes`]).
+    pub id: EpisodeId,
+    /// Source path as shown in diagnostics (`content/ep1.txt`).
+    pub source: String,
+    /// URL slug, unique among episodes: `/episodes/<slug>/`.
+    pub slug: String,
+    /// `episode_title`.
+    pub title: String,
+    /// The show it belongs to.
+    pub podcast: PodcastId,
+    /// `episode_date`.
+    pub date: Date,
+    /// `episode_duration`, in minutes.
+    pub duration_minutes: Option<u32>,
+    /// `episode_description`, as Markdown source.
+    pub description: Option<String>,
+    /// Hosts, in front-matter order.
+    pub hosts: Vec<PersonId>,
+    /// Guests, in front-matter order (may be empty).
+    pub guests: Vec<PersonId>,
+    /// Chapters in transcript order.
+    pub chapters: Vec<Chapter>,
+    /// Episode-level topics from `topics`/`tags`.
+    pub topics: Vec<TopicId>,
+    /// `audio_url`, when the episode has audio.
+    pub audio_url: Option<String>,
+    /// `draft: true` episodes only exist when built with `--drafts`.
+    pub draft: bool,
+    /// Front-matter keys castbook does not know, for templates (`episode.extra.<key>`).
+    pub extra: BTreeMap<String, serde_json::Value>,
+    /// The same show's previous (older) episode.
+    pub prev: Option<EpisodeId>,
+    /// The same show's next (newer) episode.
+    pub next: Option<EpisodeId>,
+    /// Episodes that share topics or people with this one, most related first.
+    pub related: Vec<EpisodeId>,
+}
+
+impl Episode {
+    /// All turns of the episode in order.
+    pub fn turns(&self) -> impl Iterator<Item = &Turn> {
+        self.chapters.iter().flat_map(|c| &c.turns)
+    }
+}
+
+/// Points at one chapter of one episode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ChapterRef {
+    /// The episode.
+    pub episode: EpisodeId,
+    /// Index into that episode's chapters.
+    pub chapter: u32,
+}
+
+/// A section of a transcript, opened by a Markdown heading.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// The heading text; for the implicit first chapter (turns before any heading), the
+    /// episode title is not repeated and this is "Introduction".
+    pub title: String,
+    /// Anchor id on the episode page, unique within the episode.
+    pub slug: String,
+    /// True for the implicit chapter holding turns before the first heading.
+    pub implicit: bool,
+    /// The first turn's timestamp.
+    pub start: Timestamp,
+    /// The topic this chapter's title belongs to (none for the implicit chapter).
+    pub topic: Option<TopicId>,
+    /// Line of the heading in the source (or of the first turn for the implicit chapter).
+    pub line: u32,
+    /// The turns, in order.
+    pub turns: Vec<Turn>,
+}
+
+/// One speaker's contribution, from its `Speaker HH:MM:SS:` line to the next turn or chapter.
+#[derive(Debug, Clone)]
+pub struct Turn {
+    /// The label as written in the transcript (`Ryan`).
+    pub speaker_label: String,
+    /// The host or guest the label resolves to, if any.
+    pub person: Option<PersonId>,
+    /// When the turn starts.
+    pub start: Timestamp,
+    /// Anchor id on the episode page, unique within the episode (`t-00-41-12`, `t-00-41-12-2`).
+    pub anchor: String,
+    /// The turn's text as Markdown source.
+    pub body: String,
+    /// Line of the `Speaker HH:MM:SS:` line in the source.
+    pub line: u32,
+}
+
+/// Facts about a guest, from the front matter of their episodes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonFacts {
+    /// `biggest_role`.
+    pub biggest_role: Option<String>,
+    /// `current_company`.
+    pub current_company: Option<String>,
+    /// `company_size`.
+    pub company_size: Option<String>,
+    /// `yoe-starting`: the year their career started.
+    pub career_start: Option<i32>,
+}
+
+/// A host or guest. Each person has exactly one page, whatever their roles across shows.
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// This person's id.
+    pub id: PersonId,
+    /// Full name as written in the front matter.
+    pub name: String,
+    /// URL slug: `/people/<slug>/`.
+    pub slug: String,
+    /// Facts from their most recent episode as a guest that states them.
+    pub facts: PersonFacts,
+    /// Episodes they hosted, newest first.
+    pub hosted: Vec<EpisodeId>,
+    /// Episodes they were a guest on, newest first.
+    pub guested: Vec<EpisodeId>,
+}
+
+impl Person {
+    /// True when they were a guest at least once.
+    pub fn is_guest(&self) -> bool {
+        !self.guested.is_empty()
+    }
+    /// True when they hosted at least once.
+    pub fn is_host(&self) -> bool {
+        !self.hosted.is_empty()
+    }
+}
+
+/// A subject gathering chapters across the whole archive.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    /// This topic's id.
+    pub id: TopicId,
+    /// Display name: the most common spelling among the titles that share it.
+    pub name: String,
+    /// URL slug: `/topics/<slug>/`.
+    pub slug: String,
+    /// Chapters on this topic, newest episode first, then in chapter order.
+    pub chapters: Vec<ChapterRef>,
+    /// Episodes that list this topic in `topics`/`tags`, newest first.
+    pub episodes: Vec<EpisodeId>,
+}
+
+impl Topic {
+    /// How many distinct episodes this topic appears in, through chapters or tags.
+    pub fn episode_count(&self) -> usize {
+        let mut ids: Vec<EpisodeId> = self.chapters.iter().map(|c| c.episode).collect();
+        ids.extend(&self.episodes);
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamp_forms() {
+        let t = Timestamp(2472);
+        assert_eq!(t.to_string(), "00:41:12");
+        assert_eq!(t.anchor(), "t-00-41-12");
+        assert_eq!(Timestamp(36_000 + 61).to_string(), "10:01:01");
+    }
+}

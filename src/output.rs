@@ -1,0 +1,1 @@
+//! Output: stage the site beside DEST, then swap it in whole.
