@@ -6,6 +6,8 @@
 //! the archive is read-only.
 
 mod related;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 

@@ -227,10 +227,33 @@ fn config_error(text: &str, e: &toml::de::Error) -> anyhow::Error {
     match e.span() {
         Some(span) => {
             let (line, col) = crate::diag::line_col(text, span.start);
-            anyhow::anyhow!("{CONFIG_FILE}:{line}:{col}: {msg}")
+            match key_at_line(text, line) {
+                Some(key) => anyhow::anyhow!("{CONFIG_FILE}:{line}:{col}: `{key}`: {msg}"),
+                None => anyhow::anyhow!("{CONFIG_FILE}:{line}:{col}: {msg}"),
+            }
         }
         None => anyhow::anyhow!("{CONFIG_FILE}: {msg}"),
     }
+}
+
+/// The dotted key (`output.html.site-url`) assigned on a 1-based line, so type errors
+/// can name it: toml's own message only describes the value.
+fn key_at_line(text: &str, line: u32) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let idx = usize::try_from(line).ok()?.checked_sub(1)?;
+    let (key, _) = lines.get(idx)?.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    if key.is_empty() || key.starts_with('[') {
+        return None;
+    }
+    let table = lines.get(..idx)?.iter().rev().find_map(|l| {
+        let t = l.trim();
+        (t.starts_with('[') && !t.starts_with("[[")).then(|| t.trim_matches(['[', ']']).trim())
+    });
+    Some(match table {
+        Some(t) if !t.is_empty() => format!("{t}.{key}"),
+        _ => key.to_owned(),
+    })
 }
 
 fn validate(config: &Config) -> anyhow::Result<()> {
@@ -328,12 +351,12 @@ date-format = "%d/%m/%Y"
     #[test]
     fn wrong_type_is_an_error_naming_the_key() {
         let err = parse("[book]\ntitle = 5\n").unwrap_err().to_string();
-        assert!(err.starts_with("book.toml:2:9:"), "{err}");
+        assert!(err.starts_with("book.toml:2:9: `book.title`:"), "{err}");
         assert!(err.contains("string"), "{err}");
         let err = parse("[output.html]\ndefault-theme = \"blue\"\n")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("blue"), "{err}");
+        assert!(err.contains("`output.html.default-theme`"), "{err}");
     }
 
     #[test]
