@@ -140,10 +140,10 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
         let (episode, facts) = link_episode(p, id, slug, &podcast_ids, &person_ids, &topic_ids);
         // The front matter's guest facts describe the (first) guest; newest episodes come
         // first, so each fact is taken from the newest episode that states it.
-        if let Some(g) = episode.guests.first() {
-            if let Some(person) = archive.people.get_mut(g.index()) {
-                merge_facts(&mut person.facts, facts);
-            }
+        if let Some(g) = episode.guests.first()
+            && let Some(person) = archive.people.get_mut(g.index())
+        {
+            merge_facts(&mut person.facts, facts);
         }
         register(&mut archive, &episode);
         archive.episodes.push(episode);
