@@ -35,25 +35,7 @@ pub const RESERVED_ANCHORS: &[&str] = &[
 /// How many related episodes each episode lists.
 const RELATED_COUNT: usize = 5;
 
-/// The key two titles or names share when they should be one topic or person:
-/// lower case, punctuation dropped, whitespace collapsed.
-pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.extend(c.to_lowercase());
-        } else if c.is_whitespace() || c == '-' || c == '/' || c == '_' {
-            pending_space = true;
-        }
-        // Other punctuation (?, ', ", ., &) is dropped without splitting words.
-    }
-    out
-}
+pub use crate::slug::normalise_title as normalise;
 
 /// Person identity: case and spacing do not make two people.
 fn person_key(name: &str) -> String {

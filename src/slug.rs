@@ -45,6 +45,40 @@ fn truncate(s: &str) -> String {
     cut.trim_end_matches('-').to_owned()
 }
 
+/// The key under which titles and names are compared: lower case, punctuation dropped,
+/// whitespace collapsed, `/` and `_` treated as spaces (so "AI/ML" = "AI ML") and
+/// hyphens dropped (so "lay-off" = "layoff").
+/// Chapter titles that share a key share one topic page.
+pub fn normalise_title(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let separators = |c: char| c.is_whitespace() || matches!(c, '/' | '_');
+    for word in text.split(separators) {
+        let start = out.len();
+        if start > 0 {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            // The common case, without per-char Unicode case tables.
+            out.extend(
+                word.bytes()
+                    .filter(u8::is_ascii_alphanumeric)
+                    .map(|b| char::from(b.to_ascii_lowercase())),
+            );
+        } else {
+            out.extend(
+                word.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_lowercase),
+            );
+        }
+        // A word of only punctuation (or an empty split) leaves no trace.
+        if out.len() == start + usize::from(start > 0) {
+            out.truncate(start);
+        }
+    }
+    out
+}
+
 /// Hands out unique slugs: the first claimant of `x` gets `x`, later ones `x-2`, `x-3`…
 #[derive(Debug, Default)]
 pub struct SlugSet {

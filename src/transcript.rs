@@ -3,11 +3,18 @@
 //! Pure (no I/O) so it runs on many files in parallel and can be fuzzed. Linking
 //! episodes to each other (people, topics, slugs) is [`crate::archive`]'s job.
 
+mod body;
+mod front_matter;
+mod speakers;
+#[cfg(test)]
+mod tests;
+mod yaml;
+
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use crate::diag::Diagnostic;
+use crate::diag::{self, Diagnostic};
 use crate::model::Timestamp;
 
 /// A transcript file as read from disk, before parsing.
@@ -118,4 +125,143 @@ pub struct ParsedEpisode {
     pub front: FrontMatter,
     /// Chapters in order; only chapters that hold at least one turn are kept.
     pub chapters: Vec<ParsedChapter>,
+}
+
+/// Parses one transcript: front matter, chapters and turns, with every problem found.
+///
+/// Returns `None` when any diagnostic is an error. Never panics and runs in time linear
+/// in the size of the file, whatever its content.
+pub fn parse(src: &SourceFile, opts: &ParseOptions) -> (Option<ParsedEpisode>, Vec<Diagnostic>) {
+    let file = src.display.as_str();
+    let mut diags = Vec::new();
+    // A BOM is invisible in editors, so columns on line 1 are counted after it.
+    let bytes = src.bytes.strip_prefix(BOM).unwrap_or(&src.bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            diags.push(utf8_error(file, bytes, err.valid_up_to()));
+            return (None, diags);
+        }
+    };
+
+    let mut lines = lines(text);
+    let opening = lines.next();
+    let Some(opening) = opening.filter(|l| is_delimiter(l.text)) else {
+        let first = opening.map_or("", |l| l.text);
+        diags.push(
+            Diagnostic::error(file, "missing front matter: the first line must be \"---\"")
+                .at(1, 1)
+                .with_source(first, span_chars(first))
+                .with_help(
+                    "start the file with a \"---\" line, the YAML front matter \
+                     (podcast_name, episode_title, host_name, episode_date, ...), then another \
+                     \"---\" line",
+                ),
+        );
+        return (None, diags);
+    };
+    let Some(closing) = lines.by_ref().find(|l| is_delimiter(l.text)) else {
+        diags.push(
+            Diagnostic::error(
+                file,
+                "front matter is not terminated: no closing \"---\" line",
+            )
+            .at(1, 1)
+            .with_source(opening.text, 3)
+            .with_help("end the front matter with a line that is exactly \"---\""),
+        );
+        return (None, diags);
+    };
+    let yaml = yaml::Yaml::new(
+        file,
+        text.get(opening.end..closing.start).unwrap_or(""),
+        opening.no.saturating_add(1),
+    );
+    let front = front_matter::parse(&yaml, opts, &mut diags);
+    let body = body::parse(file, text, lines, &mut diags);
+
+    let mut chapters = body.chapters;
+    if let Some(fm) = &front.front {
+        speakers::resolve(file, fm, &body.labels, &mut chapters, &mut diags);
+        speakers::check_guest_background(
+            file,
+            fm,
+            &yaml,
+            &front.background_at,
+            &body.headings,
+            &mut diags,
+        );
+    }
+
+    let episode = match front.front {
+        Some(front) if !diags.iter().any(Diagnostic::is_error) => Some(ParsedEpisode {
+            source: src.display.clone(),
+            front,
+            chapters,
+        }),
+        _ => None,
+    };
+    (episode, diags)
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// One line of the source, without its line ending.
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    /// 1-based line number in the original file.
+    no: u32,
+    /// Byte offset of the line's first byte in the text.
+    start: usize,
+    /// Byte offset just past the line ending (the next line's start).
+    end: usize,
+    /// The line without `\n` and without one `\r` before it.
+    text: &'a str,
+}
+
+/// Splits on `\n` (CRLF accepted) and keeps the original line numbers and offsets.
+fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
+    let mut start = 0usize;
+    let mut no = 0u32;
+    text.split_inclusive('\n').map(move |raw| {
+        no = no.saturating_add(1);
+        let line_start = start;
+        start = start.saturating_add(raw.len());
+        let t = raw.strip_suffix('\n').unwrap_or(raw);
+        let t = t.strip_suffix('\r').unwrap_or(t);
+        Line {
+            no,
+            start: line_start,
+            end: start,
+            text: t,
+        }
+    })
+}
+
+/// A front matter delimiter: exactly `---`, trailing blanks allowed.
+fn is_delimiter(line: &str) -> bool {
+    line.trim_end_matches([' ', '\t']) == "---"
+}
+
+/// Length of a caret span over `s`, in characters, kept short enough to read.
+fn span_chars(s: &str) -> u32 {
+    diag::to_u32(s.chars().take(80).count())
+}
+
+fn utf8_error(file: &str, bytes: &[u8], valid_up_to: usize) -> Diagnostic {
+    let valid = bytes.get(..valid_up_to).unwrap_or_default();
+    let prefix = std::str::from_utf8(valid).unwrap_or_default();
+    let (line, col) = diag::line_col(prefix, prefix.len());
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let rest = bytes.get(line_start..).unwrap_or_default();
+    let line_bytes = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+    let shown = String::from_utf8_lossy(line_bytes);
+    let bad = bytes.get(valid_up_to).copied().unwrap_or(0);
+    Diagnostic::error(
+        file,
+        format!("file is not valid UTF-8: invalid byte 0x{bad:02X}"),
+    )
+    .at(line, col)
+    .with_source(shown.trim_end_matches('\r'), 1)
+    .with_help("save the transcript as UTF-8")
 }
