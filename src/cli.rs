@@ -7,56 +7,102 @@ use clap::{Args, Parser, Subcommand};
 /// castbook turns a folder of podcast transcripts into a fast, cross-linked, searchable site.
 #[derive(Debug, Parser)]
 #[command(name = "castbook", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build the site into the output folder (default `public/`).
     Build(BuildArgs),
     /// Parse every transcript and report problems; writes nothing.
     Check(CheckArgs),
+    /// Preview the site at http://127.0.0.1:3000/, rebuilt and reloaded on every save.
+    ///
+    /// Content errors show in the page, over the last good site, until fixed.
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
+    /// Create a new archive (or what is missing of one); never overwrites a file.
+    ///
+    /// Writes book.toml, an example transcript, .gitignore and a GitHub Pages workflow.
+    Init(InitArgs),
 }
 
 /// Options shared by every command that reads a site.
 #[derive(Debug, Args)]
-pub struct SiteArgs {
+pub(crate) struct SiteArgs {
     /// The site folder (holding book.toml and content/); defaults to the current folder.
     #[arg(default_value = ".")]
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
 }
 
 /// `castbook build`.
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     #[command(flatten)]
-    pub site: SiteArgs,
+    pub(crate) site: SiteArgs,
     /// Output folder (overrides `[build] build-dir`), relative to the current folder.
     #[arg(short = 'd', long = "dest-dir", value_name = "DEST")]
-    pub dest: Option<PathBuf>,
+    pub(crate) dest: Option<PathBuf>,
     /// Where the site will be published, e.g. `/archive/` or `https://user.github.io/repo/`.
     #[arg(long, value_name = "URL")]
-    pub site_url: Option<String>,
+    pub(crate) site_url: Option<String>,
     /// Include episodes marked `draft: true`.
     #[arg(long)]
-    pub drafts: bool,
+    pub(crate) drafts: bool,
     /// Write HTML as rendered, without minifying it.
     #[arg(long)]
-    pub no_minify: bool,
+    pub(crate) no_minify: bool,
 }
 
 /// `castbook check`.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     #[command(flatten)]
-    pub site: SiteArgs,
+    pub(crate) site: SiteArgs,
     /// Check episodes marked `draft: true` too.
     #[arg(long)]
-    pub drafts: bool,
+    pub(crate) drafts: bool,
+}
+
+/// `castbook init`.
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// Folder for the archive (created when missing); defaults to the current folder.
+    #[arg(default_value = ".")]
+    pub(crate) dir: PathBuf,
+    /// Also copy the default theme into `themes/default/` for editing.
+    #[arg(long)]
+    pub(crate) theme: bool,
+}
+
+/// `castbook serve`.
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) site: SiteArgs,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(short = 'p', long, default_value_t = 3000)]
+    pub(crate) port: u16,
+    /// Address to listen on. Anything but loopback shows the site, drafts included, to
+    /// every machine that can reach yours.
+    #[arg(
+        short = 'n',
+        long = "hostname",
+        value_name = "HOST",
+        default_value = "127.0.0.1"
+    )]
+    pub(crate) host: String,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub(crate) open: bool,
+    /// Include episodes marked `draft: true`.
+    #[arg(long)]
+    pub(crate) drafts: bool,
 }
 
 #[cfg(test)]

@@ -10,7 +10,264 @@ pub mod archive;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod exports;
+pub mod init;
+pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod render;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod slug;
+pub mod theme;
 pub mod transcript;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::LoadedConfig;
+use crate::diag::Diagnostics;
+use crate::model::Archive;
+use crate::transcript::ParseOptions;
+
+/// What to read: the site root and whether drafts count.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// The site root (folder with book.toml and content/).
+    pub root: PathBuf,
+    /// Include episodes with `draft: true`.
+    pub drafts: bool,
+}
+
+/// A parsed and linked archive, with every diagnostic found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The site's configuration.
+    pub config: LoadedConfig,
+    /// The linked archive (only the files without errors).
+    pub archive: Archive,
+    /// Everything worth telling the user, sorted by file and line.
+    pub diagnostics: Diagnostics,
+    /// Transcript files read.
+    pub files: usize,
+    /// Draft episodes left out.
+    pub drafts_skipped: usize,
+}
+
+/// Runs config → discovery → parsing → linking. `Err` is a configuration or
+/// environment problem (exit 2); content problems are in `diagnostics`.
+pub fn load(opts: &LoadOptions) -> anyhow::Result<Loaded> {
+    let config = config::load(&opts.root)?;
+    let mut diagnostics = Diagnostics::new();
+    diagnostics.extend(config.diagnostics.iter().cloned());
+
+    let found = content::discover(&config.root, &config.content_dir())?;
+    diagnostics.extend(found.diagnostics);
+    let parse_opts = ParseOptions {
+        date_format: config.config.content.date_format.clone(),
+    };
+    let results: Vec<_> = found
+        .files
+        .par_iter()
+        .map(|f| transcript::parse(f, &parse_opts))
+        .collect();
+    let files = found.files.len();
+    drop(found.files);
+
+    let mut episodes = Vec::with_capacity(results.len());
+    let mut drafts_skipped = 0;
+    for (episode, diags) in results {
+        diagnostics.extend(diags);
+        match episode {
+            Some(e) if e.front.draft && !opts.drafts => drafts_skipped += 1,
+            Some(e) => episodes.push(e),
+            None => {}
+        }
+    }
+    let (archive, link_diags) = archive::link(episodes);
+    diagnostics.extend(link_diags);
+    diagnostics.sort();
+    Ok(Loaded {
+        config,
+        archive,
+        diagnostics,
+        files,
+        drafts_skipped,
+    })
+}
+
+/// Counts shown in the one-line summary of `check` and `build`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArchiveStats {
+    /// Shows.
+    pub podcasts: usize,
+    /// Episodes linked.
+    pub episodes: usize,
+    /// Chapters across all episodes.
+    pub chapters: usize,
+    /// Turns across all episodes.
+    pub turns: usize,
+    /// Hosts and guests.
+    pub people: usize,
+    /// Topics.
+    pub topics: usize,
+}
+
+impl ArchiveStats {
+    /// Counts the entities of an archive.
+    pub fn of(archive: &Archive) -> Self {
+        ArchiveStats {
+            podcasts: archive.podcasts.len(),
+            episodes: archive.episodes.len(),
+            chapters: archive.chapter_count(),
+            turns: archive.turn_count(),
+            people: archive.people.len(),
+            topics: archive.topics.len(),
+        }
+    }
+}
+
+impl std::fmt::Display for ArchiveStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        write!(
+            f,
+            "{}, {}, {}, {}, {}, {}",
+            plural(self.podcasts, "podcast", "podcasts"),
+            plural(self.episodes, "episode", "episodes"),
+            plural(self.chapters, "chapter", "chapters"),
+            plural(self.turns, "turn", "turns"),
+            plural(self.people, "person", "people"),
+            plural(self.topics, "topic", "topics"),
+        )
+    }
+}
+
+/// What `check` found.
+#[derive(Debug)]
+#[must_use]
+pub struct CheckReport {
+    /// Sorted diagnostics.
+    pub diagnostics: Diagnostics,
+    /// Counts of the linked archive.
+    pub stats: ArchiveStats,
+    /// Transcript files read.
+    pub files: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Parses and links everything and writes nothing.
+pub fn check(opts: &LoadOptions) -> anyhow::Result<CheckReport> {
+    let start = Instant::now();
+    let loaded = load(opts)?;
+    Ok(CheckReport {
+        stats: ArchiveStats::of(&loaded.archive),
+        diagnostics: loaded.diagnostics,
+        files: loaded.files,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Everything `castbook build` needs to know.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site root.
+    pub root: PathBuf,
+    /// Output folder; `None` uses `[build] build-dir`.
+    pub dest: Option<PathBuf>,
+    /// Overrides `[output.html] site-url`.
+    pub site_url: Option<String>,
+    /// Include `draft: true` episodes.
+    pub drafts: bool,
+    /// Minify HTML (when built with the `minify` feature).
+    pub minify: bool,
+    /// Live-reload script URL; only `serve` sets it, so built sites carry no reload code.
+    pub live_reload: Option<String>,
+}
+
+/// What `build` did.
+#[derive(Debug)]
+#[must_use]
+pub struct BuildReport {
+    /// Sorted diagnostics of the run.
+    pub diagnostics: Diagnostics,
+    /// Counts of the linked archive.
+    pub stats: ArchiveStats,
+    /// Files written (pages, assets, exports, static files).
+    pub files: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// The output folder.
+    pub dest: PathBuf,
+    /// False when content errors stopped the build; the previous site is then untouched.
+    pub written: bool,
+}
+
+/// Runs the whole pipeline and swaps the new site into place. Content errors leave
+/// the previous output untouched; `progress(n)` is called as files are written.
+pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Result<BuildReport> {
+    let start = Instant::now();
+    let loaded = load(&LoadOptions {
+        root: opts.root.clone(),
+        drafts: opts.drafts,
+    })?;
+    let dest = match &opts.dest {
+        Some(d) if d.is_absolute() => d.clone(),
+        Some(d) => std::env::current_dir()?.join(d),
+        None => loaded.config.build_dir(),
+    };
+    output::check_dest(&loaded.config.root, &loaded.config.content_dir(), &dest)?;
+    // Templates are checked before anything is written, so a broken theme fails cleanly.
+    let theme = theme::load(&loaded.config.root, &loaded.config.config)?;
+    let stats = ArchiveStats::of(&loaded.archive);
+    if loaded.diagnostics.has_errors() {
+        return Ok(BuildReport {
+            diagnostics: loaded.diagnostics,
+            stats,
+            files: 0,
+            elapsed: start.elapsed(),
+            dest,
+            written: false,
+        });
+    }
+    let staging = output::Staging::begin(&dest)?;
+    let render_opts = render::RenderOptions {
+        minify: opts.minify,
+        site_url_override: opts.site_url.clone(),
+        live_reload: opts.live_reload.clone(),
+    };
+    let rendered = render::render_site(
+        &loaded.archive,
+        &loaded.config,
+        &theme,
+        &render_opts,
+        &staging,
+        progress,
+    )?;
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(rendered.diagnostics);
+    let static_dir = loaded.config.root.join("static");
+    diagnostics.extend(staging.copy_dir(&static_dir, &loaded.config.root)?);
+    diagnostics.sort();
+    let files = rendered.files;
+    staging.commit()?;
+    Ok(BuildReport {
+        diagnostics,
+        stats,
+        files,
+        elapsed: start.elapsed(),
+        dest,
+        written: true,
+    })
+}
+
+/// Pages are written straight into the staging folder as they are rendered.
+impl render::OutputSink for output::Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        output::Staging::write(self, rel, bytes)
+    }
+}

@@ -1,0 +1,228 @@
+//! Per-episode podcast exports, written beside each episode page
+//! (`episodes/<slug>/`): what podcast apps, players and caption tools read.
+//!
+//! | file | format | MIME type (podcast namespace) |
+//! |---|---|---|
+//! | `chapters.json` | Podcasting 2.0 JSON chapters 1.2.0 | `application/json+chapters` |
+//! | `transcript.json` | Podcasting 2.0 JSON transcript 1.0.0 | `application/json` |
+//! | `transcript.vtt` | WebVTT, `<v Speaker>` voice spans | `text/vtt` |
+//! | `transcript.srt` | SubRip, the namespace's caption limits | `application/x-subrip` |
+//!
+//! Every format reads the same prepared [`Segment`]s: one per turn, with its speaker
+//! (full name when the label resolves to a person), its plain text ([`text`]) and its
+//! span in time ([`timeline`]). Episodes are exported in parallel (rayon); each file
+//! depends only on its own episode, so the output is deterministic.
+//!
+//! Cue shapes: the VTT has exactly one cue per turn (lines wrapped at the namespace's
+//! recommended 65 characters; WebVTT sets no cue length limit), so it lines up with
+//! `transcript.json` and the page's turn anchors (each cue's identifier is the turn
+//! anchor). The SRT follows the namespace's limits for SRT captions (at most 2 lines
+//! of 32 characters per cue), so a long turn becomes several cues, each timed in
+//! proportion to its share of the turn's text.
+
+mod chapters;
+mod json;
+mod srt;
+pub(crate) mod text;
+pub(crate) mod timeline;
+mod vtt;
+
+use std::borrow::Cow;
+
+use rayon::prelude::*;
+
+use crate::model::{Archive, Episode};
+use crate::render::OutputSink;
+use crate::render::urls::{SiteUrls, rel};
+
+/// One export file: its name beside the episode page and its MIME type, for feeds
+/// (`podcast:chapters`, `podcast:transcript`) and servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportFile {
+    /// File name inside `episodes/<slug>/`.
+    pub name: &'static str,
+    /// MIME type as the podcast namespace names it.
+    pub mime: &'static str,
+}
+
+/// `chapters.json`: the namespace's `podcast:chapters` type is `application/json+chapters`.
+pub const CHAPTERS_JSON: ExportFile = ExportFile {
+    name: "chapters.json",
+    mime: "application/json+chapters",
+};
+/// `transcript.json`: JSON transcript, `podcast:transcript type="application/json"`.
+pub const TRANSCRIPT_JSON: ExportFile = ExportFile {
+    name: "transcript.json",
+    mime: "application/json",
+};
+/// `transcript.vtt`: WebVTT, `podcast:transcript type="text/vtt"`.
+pub const TRANSCRIPT_VTT: ExportFile = ExportFile {
+    name: "transcript.vtt",
+    mime: "text/vtt",
+};
+/// `transcript.srt`: SubRip, `podcast:transcript type="application/x-subrip"`.
+pub const TRANSCRIPT_SRT: ExportFile = ExportFile {
+    name: "transcript.srt",
+    mime: "application/x-subrip",
+};
+/// The transcript formats, best first (the namespace recommends WebVTT when a feed
+/// offers only one), for one `podcast:transcript` tag each.
+pub const TRANSCRIPTS: [ExportFile; 3] = [TRANSCRIPT_VTT, TRANSCRIPT_JSON, TRANSCRIPT_SRT];
+
+/// Files [`write_exports`] writes per episode.
+pub const FILES_PER_EPISODE: usize = 4;
+
+/// The site-relative path of an episode's export: `episodes/<slug>/transcript.vtt`;
+/// pass it to [`SiteUrls::path`] or [`SiteUrls::absolute_or_path`] for a URL.
+pub fn export_rel(episode_slug: &str, file: ExportFile) -> String {
+    let mut p = rel::episode(episode_slug);
+    p.push_str(file.name);
+    p
+}
+
+/// Writes the exports of every episode through `sink` (in parallel) and returns
+/// the number of files written ([`FILES_PER_EPISODE`] per episode).
+pub fn write_exports(
+    archive: &Archive,
+    urls: &SiteUrls,
+    sink: &dyn OutputSink,
+) -> anyhow::Result<usize> {
+    archive
+        .episodes
+        .par_iter()
+        .map(|e| write_episode(archive, e, urls, sink))
+        .try_reduce(|| 0, |a, b| Ok(a + b))
+}
+
+fn write_episode(
+    archive: &Archive,
+    episode: &Episode,
+    urls: &SiteUrls,
+    sink: &dyn OutputSink,
+) -> anyhow::Result<usize> {
+    let files = render_episode(archive, episode, urls);
+    for (file, bytes) in &files {
+        sink.write(&export_rel(&episode.slug, *file), bytes)?;
+    }
+    Ok(files.len())
+}
+
+/// The four export files of one episode, rendered in memory.
+pub(crate) fn render_episode(
+    archive: &Archive,
+    episode: &Episode,
+    urls: &SiteUrls,
+) -> [(ExportFile, Vec<u8>); FILES_PER_EPISODE] {
+    let segments = segments(archive, episode);
+    [
+        (CHAPTERS_JSON, chapters::render(archive, episode, urls)),
+        (TRANSCRIPT_JSON, json::render(&segments)),
+        (TRANSCRIPT_VTT, vtt::render(&segments).into_bytes()),
+        (TRANSCRIPT_SRT, srt::render(&segments).into_bytes()),
+    ]
+}
+
+/// One turn, ready for any format.
+#[derive(Debug, Clone)]
+pub(crate) struct Segment<'a> {
+    /// Full name when the label resolves to a person, else the label; whitespace
+    /// normalised (a name from YAML may hold a newline, which would end a cue).
+    pub(crate) speaker: Cow<'a, str>,
+    /// The turn's anchor on the episode page (`t-00-41-12`).
+    pub(crate) anchor: &'a str,
+    /// Plain text: words separated by one space, blocks by one `\n`.
+    pub(crate) text: String,
+    /// When it is said.
+    pub(crate) span: timeline::Span,
+}
+
+/// The episode's turns as [`Segment`]s, in transcript order.
+pub(crate) fn segments<'a>(archive: &'a Archive, episode: &'a Episode) -> Vec<Segment<'a>> {
+    let turns: Vec<_> = episode.turns().collect();
+    let texts: Vec<String> = turns.iter().map(|t| text::plain_text(&t.body)).collect();
+    let starts: Vec<u32> = turns.iter().map(|t| t.start.seconds()).collect();
+    let duration = episode.duration_minutes.map(|m| u64::from(m) * 60);
+    let spans = timeline::spans(&starts, |i| word_count(&texts[i]), duration);
+    turns
+        .iter()
+        .zip(texts)
+        .zip(spans)
+        .map(|((turn, text), span)| {
+            let name = turn
+                .person
+                .and_then(|p| archive.people.get(p.index()))
+                .map_or(turn.speaker_label.as_str(), |p| p.name.as_str());
+            Segment {
+                speaker: one_line(name),
+                anchor: &turn.anchor,
+                text,
+                span,
+            }
+        })
+        .collect()
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// `s` with whitespace runs as single spaces and trimmed; borrowed when already so.
+pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
+    let clean = !s.starts_with(char::is_whitespace)
+        && !s.ends_with(char::is_whitespace)
+        && !s.contains(|c: char| c.is_whitespace() && c != ' ')
+        && !s.contains("  ");
+    if clean {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}
+
+/// Appends `ms` as `HH:MM:SS<sep>mmm` (hours at least two digits), the cue timestamp
+/// of WebVTT (`.`) and SRT (`,`).
+pub(crate) fn push_timestamp(out: &mut String, ms: u64, sep: char) {
+    // By hand rather than `write!`: a big archive has millions of cue timestamps.
+    let (s, ms) = (ms / 1000, ms % 1000);
+    let hours = s / 3600;
+    if hours >= 100 {
+        out.push_str(&hours.to_string());
+    } else {
+        push_digits(out, hours, 2);
+    }
+    out.push(':');
+    push_digits(out, (s / 60) % 60, 2);
+    out.push(':');
+    push_digits(out, s % 60, 2);
+    out.push(sep);
+    push_digits(out, ms, 3);
+}
+
+/// Appends `v` in decimal (without the allocation of `to_string`).
+pub(crate) fn push_uint(out: &mut String, v: u64) {
+    let mut digits = 1;
+    while digits < 20 && v >= 10u64.pow(digits) {
+        digits += 1;
+    }
+    push_digits(out, v, digits);
+}
+
+/// Appends the last `n` decimal digits of `v`, zero-padded.
+fn push_digits(out: &mut String, v: u64, n: u32) {
+    for k in (0..n).rev() {
+        let d = (v / 10u64.pow(k)) % 10;
+        out.push(char::from(b'0' + d as u8));
+    }
+}
+
+/// Visible length of `s` in characters (Unicode scalar values).
+pub(crate) fn width(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+#[cfg(test)]
+mod tests;

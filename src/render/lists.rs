@@ -1,0 +1,240 @@
+//! Index pages: home, all episodes, guests/hosts, topics, and per-show pages.
+//! They list shared items (titles, URLs, dates), never page bodies.
+
+use serde::Serialize;
+use tera::Value;
+
+use super::pages::{PageCtx, PageMeta};
+use super::urls::rel;
+use super::views::{LetterGroup, PersonItem, PodcastLink, by_letter};
+use crate::model::{EpisodeId, PodcastId};
+
+/// Latest episodes on the home page.
+const HOME_LATEST: usize = 10;
+/// Guests with the most episodes on the home page.
+const HOME_GUESTS: usize = 12;
+/// Topics with the most episodes on the home page.
+const HOME_TOPICS: usize = 30;
+
+/// `home` in `index.html`.
+#[derive(Serialize)]
+struct HomeView<'a> {
+    podcasts: Vec<PodcastCard<'a>>,
+    latest: Vec<&'a Value>,
+    top_guests: Vec<PersonItem<'a>>,
+    top_topics: Vec<&'a Value>,
+}
+
+#[derive(Serialize)]
+struct PodcastCard<'a> {
+    name: &'a str,
+    url: Option<&'a str>,
+    episode_count: usize,
+    hosts: Vec<&'a Value>,
+    latest: Option<&'a Value>,
+}
+
+fn card<'a>(ctx: &PageCtx<'a>, id: PodcastId) -> PodcastCard<'a> {
+    let s = ctx.shared;
+    let p = s.archive.podcast(id);
+    let link: &PodcastLink<'_> = &s.podcasts[id.index()];
+    PodcastCard {
+        name: link.name,
+        url: link.url.as_deref(),
+        episode_count: link.episode_count,
+        hosts: p.hosts.iter().filter_map(|h| s.person_value(*h)).collect(),
+        latest: p.episodes.first().and_then(|e| ctx.items.value(*e)),
+    }
+}
+
+pub(super) fn home(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+    let s = ctx.shared;
+    let mut guests: Vec<_> = s.archive.people.iter().filter(|p| p.is_guest()).collect();
+    guests.sort_by(|a, b| {
+        b.guested
+            .len()
+            .cmp(&a.guested.len())
+            .then(a.name.cmp(&b.name))
+    });
+    let mut topics: Vec<usize> = (0..s.topics.len()).collect();
+    topics.sort_by(|&a, &b| {
+        let (a, b) = (&s.topics[a], &s.topics[b]);
+        b.count.cmp(&a.count).then(a.name.cmp(b.name))
+    });
+    topics.truncate(HOME_TOPICS);
+    let view = HomeView {
+        podcasts: s.archive.podcasts.iter().map(|p| card(ctx, p.id)).collect(),
+        latest: ctx.items.values.iter().take(HOME_LATEST).collect(),
+        top_guests: guests
+            .into_iter()
+            .take(HOME_GUESTS)
+            .map(|p| person_item(ctx, p, p.guested.len()))
+            .collect(),
+        top_topics: topics.into_iter().map(|i| &s.topic_values[i]).collect(),
+    };
+    let mut meta = PageMeta::new(ctx, "home", "", None, "");
+    meta.description = Some(format!(
+        "Transcripts of {} episode{}, searchable by guest and topic.",
+        s.archive.episodes.len(),
+        if s.archive.episodes.len() == 1 {
+            ""
+        } else {
+            "s"
+        }
+    ));
+    ctx.page("index.html", &meta, "home", &view, "")
+}
+
+fn person_item<'a>(ctx: &PageCtx<'a>, p: &'a crate::model::Person, count: usize) -> PersonItem<'a> {
+    PersonItem {
+        name: &p.name,
+        url: ctx
+            .shared
+            .person(p.id)
+            .map(|l| l.url.clone())
+            .unwrap_or_default(),
+        count,
+        role: p.facts.biggest_role.as_deref(),
+        company: p.facts.current_company.as_deref(),
+    }
+}
+
+/// `episodes` in `episodes.html`.
+#[derive(Serialize)]
+struct EpisodesView<'a> {
+    total: usize,
+    years: Vec<YearGroup<'a>>,
+}
+
+#[derive(Serialize)]
+struct YearGroup<'a> {
+    year: i16,
+    id: String,
+    episodes: Vec<&'a Value>,
+}
+
+/// Groups episodes (newest first) by year, keeping their order.
+fn by_year<'a>(ctx: &PageCtx<'a>, ids: impl Iterator<Item = EpisodeId>) -> Vec<YearGroup<'a>> {
+    let mut years: Vec<YearGroup<'a>> = Vec::new();
+    for id in ids {
+        let (Some(item), Some(value)) = (ctx.items.get(id), ctx.items.value(id)) else {
+            continue;
+        };
+        match years.last_mut() {
+            Some(g) if g.year == item.year => g.episodes.push(value),
+            _ => years.push(YearGroup {
+                year: item.year,
+                id: format!("year-{}", item.year),
+                episodes: vec![value],
+            }),
+        }
+    }
+    years
+}
+
+pub(super) fn episodes(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+    let view = EpisodesView {
+        total: ctx.items.items.len(),
+        years: by_year(ctx, ctx.shared.archive.episodes.iter().map(|e| e.id)),
+    };
+    let meta = PageMeta::new(
+        ctx,
+        "episodes",
+        "episodes",
+        Some("All episodes".into()),
+        "episodes/",
+    );
+    ctx.page("episodes.html", &meta, "episodes", &view, "episodes/")
+}
+
+/// `people` in `people.html` (guests or hosts).
+#[derive(Serialize)]
+struct PeopleView<'a> {
+    /// `guests` or `hosts`.
+    kind: &'static str,
+    heading: &'static str,
+    total: usize,
+    groups: Vec<LetterGroup<PersonItem<'a>>>,
+}
+
+pub(super) fn people(ctx: &PageCtx<'_>, guests: bool) -> anyhow::Result<()> {
+    let s = ctx.shared;
+    let entries = s.archive.people.iter().filter_map(|p| {
+        let count = if guests {
+            p.guested.len()
+        } else {
+            p.hosted.len()
+        };
+        (count > 0).then(|| (p.name.clone(), person_item(ctx, p, count)))
+    });
+    let groups = by_letter(entries);
+    let (kind, heading, rel_url) = if guests {
+        ("guests", "Guests", "guests/")
+    } else {
+        ("hosts", "Hosts", "hosts/")
+    };
+    let view = PeopleView {
+        kind,
+        heading,
+        total: groups.iter().map(|g| g.items.len()).sum(),
+        groups,
+    };
+    let meta = PageMeta::new(ctx, kind, kind, Some(heading.to_owned()), rel_url);
+    ctx.page("people.html", &meta, "people", &view, rel_url)
+}
+
+/// `topics` in `topics.html`.
+#[derive(Serialize)]
+struct TopicsView<'a> {
+    total: usize,
+    groups: Vec<LetterGroup<&'a Value>>,
+}
+
+pub(super) fn topics(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+    let s = ctx.shared;
+    let groups = by_letter(
+        s.topics
+            .iter()
+            .zip(&s.topic_values)
+            .map(|(t, v)| (t.name.to_owned(), v)),
+    );
+    let view = TopicsView {
+        total: s.topics.len(),
+        groups,
+    };
+    let meta = PageMeta::new(ctx, "topics", "topics", Some("Topics".into()), "topics/");
+    ctx.page("topics.html", &meta, "topics", &view, "topics/")
+}
+
+/// `podcast` in `podcast.html`.
+#[derive(Serialize)]
+struct PodcastView<'a> {
+    name: &'a str,
+    url: Option<&'a str>,
+    episode_count: usize,
+    hosts: Vec<&'a Value>,
+    latest: Option<&'a Value>,
+    years: Vec<YearGroup<'a>>,
+}
+
+pub(super) fn podcast(ctx: &PageCtx<'_>, id: PodcastId) -> anyhow::Result<()> {
+    let s = ctx.shared;
+    let p = s.archive.podcast(id);
+    let card = card(ctx, id);
+    let view = PodcastView {
+        name: card.name,
+        url: card.url,
+        episode_count: card.episode_count,
+        hosts: card.hosts,
+        latest: card.latest,
+        years: by_year(ctx, p.episodes.iter().copied()),
+    };
+    let rel_url = rel::podcast(&p.slug);
+    let mut meta = PageMeta::new(ctx, "podcast", "", Some(p.name.clone()), &rel_url);
+    meta.description = Some(format!(
+        "Transcripts of every episode of {} ({}).",
+        p.name,
+        p.episodes.len()
+    ));
+    ctx.page("podcast.html", &meta, "podcast", &view, &rel_url)
+}

@@ -1,0 +1,356 @@
+//! Rendering: archive + theme + settings → every page of the site, written to a sink.
+//!
+//! Site-wide data (`site`, the base path) goes once into the Tera global context;
+//! each page's context holds only that page's view. Pages render in parallel (rayon),
+//! each written (and minified) as soon as it is rendered, so the whole site is never
+//! held in memory. Markdown is rendered inside the per-episode task.
+
+mod feeds;
+mod lists;
+mod minify;
+mod pages;
+mod transcript;
+pub mod urls;
+pub mod views;
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{ColorScheme, LoadedConfig};
+use crate::diag::Diagnostic;
+use crate::model::{Archive, EpisodeId, PersonId, PodcastId, TopicId};
+use crate::theme::{self, Theme};
+use urls::SiteUrls;
+use views::{EpisodeItems, PodcastLink, Shared};
+
+/// Where rendered files go; implemented over the staging folder (and in memory in tests).
+pub trait OutputSink: Sync {
+    /// Writes `bytes` at `rel` (`/`-separated, relative to the output root), creating folders.
+    fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()>;
+}
+
+/// How to render, beyond what book.toml says.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Minify HTML pages (needs the `minify` cargo feature; ignored without it).
+    pub minify: bool,
+    /// `--site-url`, replacing `[output.html] site-url`.
+    pub site_url_override: Option<String>,
+    /// URL of the live-reload script; only `serve` sets it, so built sites carry none.
+    pub live_reload: Option<String>,
+}
+
+/// What a render wrote.
+#[derive(Debug, Default)]
+pub struct RenderReport {
+    /// Files written (pages, feeds, assets, robots.txt, …).
+    pub files: usize,
+    /// HTML pages among them.
+    pub pages: usize,
+    /// Total bytes written.
+    pub bytes: u64,
+    /// Whether HTML was minified.
+    pub minified: bool,
+    /// Warnings about settings that limit the output (e.g. no absolute site URL).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// How many files [`render_site`] writes for `archive` (for a progress bar's length),
+/// not counting theme assets and the small fixed files.
+pub fn page_count(archive: &Archive) -> u64 {
+    let podcasts = if archive.podcasts.len() > 1 {
+        archive.podcasts.len()
+    } else {
+        0
+    };
+    // home, episodes, guests, hosts, topics, 404, feed, sitemap
+    (8 + archive.episodes.len() + archive.people.len() + archive.topics.len() + podcasts) as u64
+}
+
+/// Renders the whole site through `sink`, calling `progress(1)` per file written.
+pub fn render_site(
+    archive: &Archive,
+    cfg: &LoadedConfig,
+    theme: &Theme,
+    opts: &RenderOptions,
+    sink: &dyn OutputSink,
+    progress: &(dyn Fn(u64) + Sync),
+) -> anyhow::Result<RenderReport> {
+    let html_cfg = &cfg.config.output.html;
+    let site_url = opts
+        .site_url_override
+        .as_deref()
+        .unwrap_or(&html_cfg.site_url);
+    let urls = SiteUrls::new(site_url, html_cfg.cname.as_deref());
+    let mut diagnostics = Vec::new();
+    if urls.origin().is_none() {
+        diagnostics.push(Diagnostic::warning(
+            crate::config::CONFIG_FILE,
+            "`output.html.site-url` has no host, so feed.xml and sitemap.xml use root-relative \
+             URLs; set it to the site's full address (or set `cname`)",
+        ));
+    }
+    let brand = brand_view(cfg, &urls, &mut diagnostics);
+    let shared = Shared::new(archive, &urls);
+    let items = EpisodeItems::new(&shared);
+
+    let mut tera = theme.tera.clone();
+    let site = SiteView::new(cfg, &urls, &shared, brand, opts);
+    let globals = tera.global_context();
+    globals.insert("site", &site);
+    globals.insert(theme::BASE_PATH_VAR, urls.base());
+    globals.insert(theme::ORIGIN_VAR, &urls.origin());
+
+    let out = Emitter {
+        sink,
+        progress,
+        minify: opts.minify && minify::AVAILABLE,
+        files: AtomicUsize::new(0),
+        pages: AtomicUsize::new(0),
+        bytes: AtomicU64::new(0),
+    };
+    let ctx = pages::PageCtx {
+        shared: &shared,
+        items: &items,
+        site: &site,
+        tera: &tera,
+        theme,
+        out: &out,
+    };
+    jobs(archive)
+        .par_iter()
+        .try_for_each(|job| pages::render(&ctx, *job))?;
+
+    for asset in &theme.assets {
+        out.file(&asset.path, &asset.bytes)?;
+    }
+    out.file(".nojekyll", b"")?;
+    out.file("robots.txt", feeds::robots(&urls).as_bytes())?;
+    if let Some(cname) = &html_cfg.cname {
+        out.file("CNAME", format!("{cname}\n").as_bytes())?;
+    }
+    Ok(RenderReport {
+        files: out.files.load(Ordering::Relaxed),
+        pages: out.pages.load(Ordering::Relaxed),
+        bytes: out.bytes.load(Ordering::Relaxed),
+        minified: out.minify,
+        diagnostics,
+    })
+}
+
+/// One output file to render.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Episode(EpisodeId),
+    Person(PersonId),
+    Topic(TopicId),
+    Podcast(PodcastId),
+    Home,
+    Episodes,
+    Guests,
+    Hosts,
+    Topics,
+    NotFound,
+    Feed,
+    Sitemap,
+}
+
+/// Heaviest first, so the parallel loop does not end waiting on one big page.
+fn jobs(archive: &Archive) -> Vec<Job> {
+    let mut jobs: Vec<Job> = Vec::with_capacity(page_count(archive) as usize);
+    jobs.extend([Job::Sitemap, Job::Feed, Job::Topics, Job::Episodes]);
+    jobs.extend(archive.episodes.iter().map(|e| Job::Episode(e.id)));
+    jobs.extend(archive.people.iter().map(|p| Job::Person(p.id)));
+    jobs.extend(archive.topics.iter().map(|t| Job::Topic(t.id)));
+    if archive.podcasts.len() > 1 {
+        jobs.extend(archive.podcasts.iter().map(|p| Job::Podcast(p.id)));
+    }
+    jobs.extend([Job::Home, Job::Guests, Job::Hosts, Job::NotFound]);
+    jobs
+}
+
+/// Writes files through the sink, minifying HTML and counting.
+struct Emitter<'a> {
+    sink: &'a dyn OutputSink,
+    progress: &'a (dyn Fn(u64) + Sync),
+    minify: bool,
+    files: AtomicUsize,
+    pages: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl Emitter<'_> {
+    fn page(&self, rel: &str, html: String) -> anyhow::Result<()> {
+        let bytes = if self.minify {
+            minify::html(html.as_bytes())
+        } else {
+            html.into_bytes()
+        };
+        self.pages.fetch_add(1, Ordering::Relaxed);
+        self.file(rel, &bytes)
+    }
+
+    fn file(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        self.sink.write(rel, bytes)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        (self.progress)(1);
+        Ok(())
+    }
+}
+
+/// Site-wide values every template sees as `site`.
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: String,
+    description: Option<&'a str>,
+    language: &'a str,
+    authors: &'a [String],
+    base_path: &'a str,
+    origin: Option<&'a str>,
+    color_scheme: &'static str,
+    brand: BrandView,
+    multi_show: bool,
+    podcasts: &'a [PodcastLink<'a>],
+    urls: NavUrls,
+    counts: Counts,
+    live_reload: Option<&'a str>,
+    generator: &'static str,
+}
+
+#[derive(Serialize)]
+struct NavUrls {
+    home: String,
+    episodes: String,
+    guests: String,
+    hosts: String,
+    topics: String,
+    feed: String,
+    feed_absolute: String,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    episodes: usize,
+    podcasts: usize,
+    guests: usize,
+    hosts: usize,
+    people: usize,
+    topics: usize,
+    chapters: usize,
+}
+
+/// `[brand]`, checked: values go into a `style` attribute, so anything that could
+/// end the declaration is refused with a warning.
+#[derive(Serialize, Default)]
+struct BrandView {
+    logo: Option<String>,
+    accent: Option<String>,
+    font: Option<String>,
+    /// `--accent: …; --font-body: …` for the `<html style>` attribute.
+    style: Option<String>,
+}
+
+impl<'a> SiteView<'a> {
+    fn new(
+        cfg: &'a LoadedConfig,
+        urls: &'a SiteUrls,
+        shared: &'a Shared<'a>,
+        brand: BrandView,
+        opts: &'a RenderOptions,
+    ) -> Self {
+        let a = shared.archive;
+        let book = &cfg.config.book;
+        SiteView {
+            title: cfg.title(),
+            description: book.description.as_deref(),
+            language: if book.language.trim().is_empty() {
+                "en"
+            } else {
+                book.language.trim()
+            },
+            authors: &book.authors,
+            base_path: urls.base(),
+            origin: urls.origin(),
+            color_scheme: match cfg.config.output.html.default_theme {
+                ColorScheme::Light => "light",
+                ColorScheme::Dark => "dark",
+                ColorScheme::Auto => "auto",
+            },
+            brand,
+            multi_show: a.podcasts.len() > 1,
+            podcasts: &shared.podcasts,
+            urls: NavUrls {
+                home: urls.path(""),
+                episodes: urls.path("episodes/"),
+                guests: urls.path("guests/"),
+                hosts: urls.path("hosts/"),
+                topics: urls.path("topics/"),
+                feed: urls.path("feed.xml"),
+                feed_absolute: urls.absolute_or_path("feed.xml"),
+            },
+            counts: Counts {
+                episodes: a.episodes.len(),
+                podcasts: a.podcasts.len(),
+                guests: a.people.iter().filter(|p| p.is_guest()).count(),
+                hosts: a.people.iter().filter(|p| p.is_host()).count(),
+                people: a.people.len(),
+                topics: a.topics.len(),
+                chapters: a.chapter_count(),
+            },
+            live_reload: opts.live_reload.as_deref(),
+            generator: concat!("castbook ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+fn brand_view(cfg: &LoadedConfig, urls: &SiteUrls, diags: &mut Vec<Diagnostic>) -> BrandView {
+    let brand = &cfg.config.brand;
+    let mut checked = |key: &str, value: &Option<String>| -> Option<String> {
+        let v = value.as_deref()?.trim();
+        let ok = !v.is_empty()
+            && !v.contains([';', '{', '}', '<', '>', '\\', '\n', '\r'])
+            && !v.to_ascii_lowercase().contains("url(");
+        if !ok {
+            diags.push(Diagnostic::warning(
+                crate::config::CONFIG_FILE,
+                format!("`brand.{key}` = {v:?} is not a plain CSS value and is ignored"),
+            ));
+        }
+        ok.then(|| v.to_owned())
+    };
+    let accent = checked("accent", &brand.accent);
+    let font = checked("font", &brand.font);
+    let mut style = Vec::new();
+    if let Some(a) = &accent {
+        style.push(format!("--accent: {a}"));
+    }
+    if let Some(f) = &font {
+        style.push(format!("--font-body: {f}"));
+    }
+    let logo = brand.logo.as_deref().map(str::trim).and_then(|l| {
+        if l.starts_with("https://") || l.starts_with("http://") {
+            Some(l.to_owned())
+        } else if crate::markdown::is_safe_url(l) {
+            // `static/` is copied to the output root, so `static/logo.svg` is `/logo.svg`.
+            Some(urls.path(l.strip_prefix("static/").unwrap_or(l)))
+        } else {
+            diags.push(Diagnostic::warning(
+                crate::config::CONFIG_FILE,
+                format!("`brand.logo` = {l:?} is not a usable URL and is ignored"),
+            ));
+            None
+        }
+    });
+    BrandView {
+        logo,
+        accent,
+        font,
+        style: (!style.is_empty()).then(|| style.join("; ")),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,437 @@
+//! One render per job: build the page's view, render its template, emit the file.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use super::urls::rel;
+use super::views::{EpisodeItems, PodcastLink, Shared};
+use super::{Emitter, Job, feeds, lists, transcript};
+use crate::markdown;
+use crate::model::{EpisodeId, PersonId, TopicId};
+use crate::theme::Theme;
+
+/// How many words of a chapter's first turn a topic page shows.
+const EXCERPT_WORDS: usize = 30;
+/// How many related episodes an episode page lists.
+const RELATED_MAX: usize = 6;
+
+/// Everything a page render reads, shared by all rayon tasks.
+pub(super) struct PageCtx<'s> {
+    pub shared: &'s Shared<'s>,
+    pub items: &'s EpisodeItems<'s>,
+    pub site: &'s super::SiteView<'s>,
+    pub tera: &'s Tera,
+    pub theme: &'s Theme,
+    pub out: &'s Emitter<'s>,
+}
+
+/// What every page template sees as `page`.
+#[derive(Serialize)]
+pub(super) struct PageMeta {
+    /// `home`, `episodes`, `episode`, `guests`, `hosts`, `person`, `topics`, `topic`,
+    /// `podcast` or `404`.
+    pub kind: &'static str,
+    /// Nav section to mark current: `episodes`, `guests`, `hosts`, `topics` or empty.
+    pub section: &'static str,
+    /// Page title without the site title (none on the home page).
+    pub title: Option<String>,
+    /// URL path of the page.
+    pub url: String,
+    /// Absolute URL, when the site's address is known.
+    pub canonical: Option<String>,
+    /// Plain-text summary for `<meta name="description">`.
+    pub description: Option<String>,
+}
+
+impl PageMeta {
+    pub(super) fn new(
+        ctx: &PageCtx<'_>,
+        kind: &'static str,
+        section: &'static str,
+        title: Option<String>,
+        rel_url: &str,
+    ) -> Self {
+        PageMeta {
+            kind,
+            section,
+            title,
+            url: ctx.shared.urls.path(rel_url),
+            canonical: ctx.shared.urls.absolute(rel_url),
+            description: None,
+        }
+    }
+}
+
+/// Renders one job and writes its file.
+pub(super) fn render(ctx: &PageCtx<'_>, job: Job) -> anyhow::Result<()> {
+    match job {
+        Job::Episode(id) => episode(ctx, id),
+        Job::Person(id) => person(ctx, id),
+        Job::Topic(id) => topic(ctx, id),
+        Job::Podcast(id) => lists::podcast(ctx, id),
+        Job::Home => lists::home(ctx),
+        Job::Episodes => lists::episodes(ctx),
+        Job::Guests => lists::people(ctx, true),
+        Job::Hosts => lists::people(ctx, false),
+        Job::Topics => lists::topics(ctx),
+        Job::NotFound => not_found(ctx),
+        Job::Feed => feeds::feed(ctx),
+        Job::Sitemap => feeds::sitemap(ctx),
+    }
+}
+
+impl PageCtx<'_> {
+    /// Renders `template` with `page` plus one named view and writes it as HTML.
+    pub(super) fn page<T: Serialize>(
+        &self,
+        template: &str,
+        meta: &PageMeta,
+        key: &'static str,
+        view: &T,
+        rel_url: &str,
+    ) -> anyhow::Result<()> {
+        let mut context = Context::new();
+        context.insert("page", meta);
+        context.insert(key, view);
+        let html = self.render_template(template, &context)?;
+        self.out.page(&rel::file_of(rel_url), html)
+    }
+
+    /// Renders a template to a string, errors naming the template file and line.
+    pub(super) fn render_template(&self, template: &str, ctx: &Context) -> anyhow::Result<String> {
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| self.theme.describe_error(&e))
+    }
+}
+
+/// `episode` in `episode.html`.
+#[derive(Serialize)]
+struct EpisodeView<'a> {
+    title: &'a str,
+    url: &'a str,
+    date: &'a str,
+    date_display: &'a str,
+    year: i16,
+    duration: Option<&'a str>,
+    duration_iso: Option<&'a str>,
+    podcast: &'a PodcastLink<'a>,
+    guests: Vec<&'a Value>,
+    hosts: Vec<&'a Value>,
+    description_html: Option<Value>,
+    chapters: Vec<ChapterView<'a>>,
+    topics: Vec<&'a Value>,
+    prev: Option<&'a Value>,
+    next: Option<&'a Value>,
+    related: Vec<&'a Value>,
+    audio_url: Option<&'a str>,
+    extra: &'a BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct ChapterView<'a> {
+    title: &'a str,
+    slug: &'a str,
+    start: String,
+    seconds: u32,
+    implicit: bool,
+    topic: Option<&'a Value>,
+    /// More episodes on this chapter's topic than this one.
+    topic_others: usize,
+    /// The turns, pre-rendered (see `transcript.rs`).
+    html: Value,
+    /// Structured turns, only for themes that ask for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    turns: Option<Vec<TurnView<'a>>>,
+}
+
+#[derive(Serialize)]
+struct TurnView<'a> {
+    anchor: &'a str,
+    speaker: &'a str,
+    person: Option<&'a Value>,
+    start: String,
+    seconds: u32,
+    html: Value,
+}
+
+fn episode(ctx: &PageCtx<'_>, id: EpisodeId) -> anyhow::Result<()> {
+    let s = ctx.shared;
+    let e = s.archive.episode(id);
+    let Some(item) = ctx.items.get(id) else {
+        return Ok(());
+    };
+    let mut topics: Vec<TopicId> = Vec::new();
+    for t in e.chapters.iter().filter_map(|c| c.topic).chain(e.topics.iter().copied()) {
+        if !topics.contains(&t) {
+            topics.push(t);
+        }
+    }
+    let with_turns = ctx.theme.wants_turn_views();
+    let chapters = e
+        .chapters
+        .iter()
+        .map(|c| {
+            let mut html = String::with_capacity(transcript::size_hint(c));
+            transcript::push_turns(&mut html, c, s);
+            ChapterView {
+                title: &c.title,
+                slug: &c.slug,
+                start: c.start.to_string(),
+                seconds: c.start.seconds(),
+                implicit: c.implicit,
+                topic: c.topic.and_then(|t| s.topic_value(t)),
+                topic_others: c
+                    .topic
+                    .and_then(|t| s.topic(t))
+                    .map_or(0, |t| t.count.saturating_sub(1)),
+                html: Value::safe_string(&html),
+                turns: with_turns.then(|| turn_views(ctx, c)),
+            }
+        })
+        .collect();
+    let view = EpisodeView {
+        title: item.title,
+        url: &item.url,
+        date: &item.date,
+        date_display: &item.date_display,
+        year: item.year,
+        duration: item.duration.as_deref(),
+        duration_iso: item.duration_iso.as_deref(),
+        podcast: item.podcast,
+        guests: e.guests.iter().filter_map(|p| s.person_value(*p)).collect(),
+        hosts: e.hosts.iter().filter_map(|p| s.person_value(*p)).collect(),
+        description_html: e
+            .description
+            .as_deref()
+            .map(|d| Value::safe_string(&markdown::to_html(d, "desc"))),
+        chapters,
+        topics: topics.iter().filter_map(|t| s.topic_value(*t)).collect(),
+        prev: e.prev.and_then(|p| ctx.items.value(p)),
+        next: e.next.and_then(|n| ctx.items.value(n)),
+        related: e
+            .related
+            .iter()
+            .take(RELATED_MAX)
+            .filter_map(|r| ctx.items.value(*r))
+            .collect(),
+        audio_url: e.audio_url.as_deref().filter(|u| markdown::is_safe_url(u)),
+        extra: &e.extra,
+    };
+    let rel_url = rel::episode(&e.slug);
+    let mut meta = PageMeta::new(ctx, "episode", "episodes", Some(e.title.clone()), &rel_url);
+    meta.description = e.description.as_deref().map(|d| markdown::excerpt(d, 40));
+    ctx.page("episode.html", &meta, "episode", &view, &rel_url)
+}
+
+fn turn_views<'a>(ctx: &PageCtx<'a>, c: &'a crate::model::Chapter) -> Vec<TurnView<'a>> {
+    c.turns
+        .iter()
+        .map(|t| TurnView {
+            anchor: &t.anchor,
+            speaker: &t.speaker_label,
+            person: t.person.and_then(|p| ctx.shared.person_value(p)),
+            start: t.start.to_string(),
+            seconds: t.start.seconds(),
+            html: Value::safe_string(&markdown::to_html(&t.body, &t.anchor)),
+        })
+        .collect()
+}
+
+/// `person` in `person.html`.
+#[derive(Serialize)]
+struct PersonView<'a> {
+    name: &'a str,
+    url: &'a str,
+    is_host: bool,
+    is_guest: bool,
+    facts: Facts<'a>,
+    podcasts: Vec<&'a PodcastLink<'a>>,
+    hosted: Vec<&'a Value>,
+    guested: Vec<Appearance<'a>>,
+}
+
+#[derive(Serialize)]
+struct Facts<'a> {
+    role: Option<&'a str>,
+    company: Option<&'a str>,
+    company_size: Option<&'a str>,
+    career_start: Option<i32>,
+    any: bool,
+}
+
+/// An episode a guest was on, with the chapters where they speak.
+#[derive(Serialize)]
+struct Appearance<'a> {
+    episode: &'a Value,
+    chapters: Vec<ChapterLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChapterLink<'a> {
+    title: &'a str,
+    url: String,
+    start: String,
+}
+
+fn person(ctx: &PageCtx<'_>, id: PersonId) -> anyhow::Result<()> {
+    let s = ctx.shared;
+    let p = s.archive.person(id);
+    let Some(link) = s.person(id) else {
+        return Ok(());
+    };
+    let mut podcasts: Vec<&PodcastLink<'_>> = Vec::new();
+    for e in p.hosted.iter().chain(&p.guested) {
+        let show = &s.podcasts[s.archive.episode(*e).podcast.index()];
+        if !podcasts.iter().any(|x| std::ptr::eq(*x, show)) {
+            podcasts.push(show);
+        }
+    }
+    let guested = p
+        .guested
+        .iter()
+        .filter_map(|eid| {
+            let item = ctx.items.get(*eid)?;
+            let value = ctx.items.value(*eid)?;
+            let e = s.archive.episode(*eid);
+            let chapters = e
+                .chapters
+                .iter()
+                .filter(|c| c.turns.iter().any(|t| t.person == Some(id)))
+                .map(|c| ChapterLink {
+                    title: &c.title,
+                    url: format!("{}#{}", item.url, c.slug),
+                    start: c.start.to_string(),
+                })
+                .collect();
+            Some(Appearance {
+                episode: value,
+                chapters,
+            })
+        })
+        .collect();
+    let f = &p.facts;
+    let view = PersonView {
+        name: &p.name,
+        url: &link.url,
+        is_host: p.is_host(),
+        is_guest: p.is_guest(),
+        facts: Facts {
+            role: f.biggest_role.as_deref(),
+            company: f.current_company.as_deref(),
+            company_size: f.company_size.as_deref(),
+            career_start: f.career_start,
+            any: f.biggest_role.is_some()
+                || f.current_company.is_some()
+                || f.company_size.is_some()
+                || f.career_start.is_some(),
+        },
+        podcasts,
+        hosted: p.hosted.iter().filter_map(|e| ctx.items.value(*e)).collect(),
+        guested,
+    };
+    let rel_url = rel::person(&p.slug);
+    let section = if p.is_guest() { "guests" } else { "hosts" };
+    let mut meta = PageMeta::new(ctx, "person", section, Some(p.name.clone()), &rel_url);
+    meta.description = Some(person_summary(p));
+    ctx.page("person.html", &meta, "person", &view, &rel_url)
+}
+
+fn person_summary(p: &crate::model::Person) -> String {
+    let mut parts = Vec::new();
+    if let Some(r) = &p.facts.biggest_role {
+        parts.push(r.clone());
+    }
+    let n = p.hosted.len() + p.guested.len();
+    parts.push(format!("{n} episode{}", if n == 1 { "" } else { "s" }));
+    format!("{}: {}", p.name, parts.join(", "))
+}
+
+/// `topic` in `topic.html`.
+#[derive(Serialize)]
+struct TopicView<'a> {
+    name: &'a str,
+    url: &'a str,
+    count: usize,
+    chapters: Vec<TopicChapter<'a>>,
+    episodes: Vec<&'a Value>,
+}
+
+#[derive(Serialize)]
+struct TopicChapter<'a> {
+    title: &'a str,
+    url: String,
+    start: String,
+    excerpt: String,
+    episode: &'a Value,
+}
+
+fn topic(ctx: &PageCtx<'_>, id: TopicId) -> anyhow::Result<()> {
+    let s = ctx.shared;
+    let t = s.archive.topic(id);
+    let Some(item) = s.topic(id) else {
+        return Ok(());
+    };
+    let chapters = t
+        .chapters
+        .iter()
+        .filter_map(|r| {
+            let item = ctx.items.get(r.episode)?;
+            let episode = ctx.items.value(r.episode)?;
+            let c = s
+                .archive
+                .episode(r.episode)
+                .chapters
+                .get(r.chapter as usize)?;
+            Some(TopicChapter {
+                title: &c.title,
+                url: format!("{}#{}", item.url, c.slug),
+                start: c.start.to_string(),
+                excerpt: c
+                    .turns
+                    .first()
+                    .map(|turn| markdown::excerpt(&turn.body, EXCERPT_WORDS))
+                    .unwrap_or_default(),
+                episode,
+            })
+        })
+        .collect();
+    let view = TopicView {
+        name: &t.name,
+        url: &item.url,
+        count: item.count,
+        chapters,
+        episodes: t
+            .episodes
+            .iter()
+            .filter_map(|e| ctx.items.value(*e))
+            .collect(),
+    };
+    let rel_url = rel::topic(&t.slug);
+    let mut meta = PageMeta::new(ctx, "topic", "topics", Some(t.name.clone()), &rel_url);
+    meta.description = Some(format!(
+        "Every chapter about “{}” across the archive ({} episode{}).",
+        t.name,
+        item.count,
+        if item.count == 1 { "" } else { "s" }
+    ));
+    ctx.page("topic.html", &meta, "topic", &view, &rel_url)
+}
+
+fn not_found(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+    let mut meta = PageMeta::new(
+        ctx,
+        "404",
+        "",
+        Some("Page not found".to_owned()),
+        "404.html",
+    );
+    // A 404 page is served at whatever URL was missed: no canonical for it.
+    meta.canonical = None;
+    let mut context = Context::new();
+    context.insert("page", &meta);
+    let html = ctx.render_template("404.html", &context)?;
+    ctx.out.page("404.html", html)
+}

@@ -1,0 +1,325 @@
+//! Typed view structs: what templates see, borrowed from the archive.
+//!
+//! Templates never see `model` types, so the model can change without breaking
+//! themes. Small per-entity views (an episode's list item, a person's link, a
+//! topic's link) are built once per build in [`Shared`] and [`EpisodeItems`], and
+//! converted once to Tera values: pages embed those by reference count (Tera clones
+//! a `Value` met during serialization instead of serializing it again), so a list
+//! or term page costs the size of its list of titles and URLs, never more.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use tera::Value;
+
+use super::urls::{SiteUrls, rel};
+use crate::model::{Archive, EpisodeId, PersonId, TopicId};
+
+/// A named link: people, topics, shows.
+#[derive(Debug, Serialize)]
+pub struct Link<'a> {
+    /// Display name.
+    pub name: &'a str,
+    /// URL path (base-prefixed).
+    pub url: String,
+}
+
+/// A show as linked from other pages.
+#[derive(Debug, Serialize)]
+pub struct PodcastLink<'a> {
+    /// The show's name.
+    pub name: &'a str,
+    /// Its page; none when the archive holds a single show (no podcast pages then).
+    pub url: Option<String>,
+    /// How many episodes it has.
+    pub episode_count: usize,
+}
+
+/// An episode as listed anywhere: no bodies, only what a list row shows.
+#[derive(Debug, Serialize)]
+pub struct EpisodeItem<'a> {
+    /// `episode_title`.
+    pub title: &'a str,
+    /// Page URL path.
+    pub url: String,
+    /// ISO date, for `<time datetime>`.
+    pub date: String,
+    /// Human date: `15 August 2025`.
+    pub date_display: String,
+    /// Year, for grouping.
+    pub year: i16,
+    /// Human duration (`1 h 31 min`), when known.
+    pub duration: Option<String>,
+    /// ISO 8601 duration (`PT1H31M`), when known.
+    pub duration_iso: Option<String>,
+    /// The show.
+    pub podcast: &'a PodcastLink<'a>,
+    /// Guests, linked.
+    pub guests: Vec<&'a Link<'a>>,
+}
+
+/// A topic as linked or listed.
+#[derive(Debug, Serialize)]
+pub struct TopicItem<'a> {
+    /// Display name.
+    pub name: &'a str,
+    /// Page URL path.
+    pub url: String,
+    /// Distinct episodes it appears in.
+    pub count: usize,
+}
+
+/// A person as listed on index pages.
+#[derive(Debug, Serialize)]
+pub struct PersonItem<'a> {
+    /// Full name.
+    pub name: &'a str,
+    /// Page URL path.
+    pub url: String,
+    /// Episodes in the listed role (hosted or guested).
+    pub count: usize,
+    /// `biggest_role`, when known.
+    pub role: Option<&'a str>,
+    /// `current_company`, when known.
+    pub company: Option<&'a str>,
+}
+
+/// A group of an alphabetical index.
+#[derive(Debug, Serialize)]
+pub struct LetterGroup<T> {
+    /// `A`…`Z`, another letter, or `#` for names not starting with a letter.
+    pub letter: String,
+    /// Fragment id of the group (`letter-a`), safe in URLs.
+    pub id: String,
+    /// Entries, in index order.
+    pub items: Vec<T>,
+}
+
+/// Small per-entity views built once per build and shared by every page.
+pub struct Shared<'a> {
+    /// The archive being rendered.
+    pub archive: &'a Archive,
+    /// URL builder.
+    pub urls: &'a SiteUrls,
+    /// One per podcast, by id.
+    pub podcasts: Vec<PodcastLink<'a>>,
+    /// One per person, by id.
+    pub people: Vec<Link<'a>>,
+    /// One per topic, by id.
+    pub topics: Vec<TopicItem<'a>>,
+    /// `people` as Tera values, by id.
+    pub people_values: Vec<Value>,
+    /// `topics` as Tera values, by id.
+    pub topic_values: Vec<Value>,
+}
+
+impl<'a> Shared<'a> {
+    /// Builds every small view once.
+    pub fn new(archive: &'a Archive, urls: &'a SiteUrls) -> Self {
+        let multi_show = archive.podcasts.len() > 1;
+        let podcasts: Vec<PodcastLink<'a>> = archive
+            .podcasts
+            .iter()
+            .map(|p| PodcastLink {
+                name: &p.name,
+                url: multi_show.then(|| urls.path(&rel::podcast(&p.slug))),
+                episode_count: p.episodes.len(),
+            })
+            .collect();
+        let people: Vec<Link<'a>> = archive
+            .people
+            .iter()
+            .map(|p| Link {
+                name: &p.name,
+                url: urls.path(&rel::person(&p.slug)),
+            })
+            .collect();
+        let topics: Vec<TopicItem<'a>> = archive
+            .topics
+            .iter()
+            .map(|t| TopicItem {
+                name: &t.name,
+                url: urls.path(&rel::topic(&t.slug)),
+                count: t.episode_count(),
+            })
+            .collect();
+        Shared {
+            archive,
+            urls,
+            people_values: values(&people),
+            topic_values: values(&topics),
+            podcasts,
+            people,
+            topics,
+        }
+    }
+
+    /// The link of a person.
+    pub fn person(&self, id: PersonId) -> Option<&Link<'a>> {
+        self.people.get(id.index())
+    }
+
+    /// The link of a person, as a Tera value.
+    pub fn person_value(&self, id: PersonId) -> Option<&Value> {
+        self.people_values.get(id.index())
+    }
+
+    /// The list item of a topic.
+    pub fn topic(&self, id: TopicId) -> Option<&TopicItem<'a>> {
+        self.topics.get(id.index())
+    }
+
+    /// The list item of a topic, as a Tera value.
+    pub fn topic_value(&self, id: TopicId) -> Option<&Value> {
+        self.topic_values.get(id.index())
+    }
+}
+
+/// Converts each item to a Tera value once.
+pub fn values<T: Serialize>(items: &[T]) -> Vec<Value> {
+    items.iter().map(Value::from_serializable).collect()
+}
+
+/// Episode list items, built after [`Shared`] since they borrow its people and shows.
+pub struct EpisodeItems<'s> {
+    /// One per episode, by id.
+    pub items: Vec<EpisodeItem<'s>>,
+    /// `items` as Tera values, by id.
+    pub values: Vec<Value>,
+}
+
+impl<'s> EpisodeItems<'s> {
+    /// Builds every episode's list item.
+    pub fn new(shared: &'s Shared<'s>) -> Self {
+        let items = shared
+            .archive
+            .episodes
+            .iter()
+            .map(|e| EpisodeItem {
+                title: &e.title,
+                url: shared.urls.path(&rel::episode(&e.slug)),
+                date: e.date.to_string(),
+                date_display: date_display(e.date),
+                year: e.date.year(),
+                duration: e.duration_minutes.map(duration_display),
+                duration_iso: e.duration_minutes.map(duration_iso),
+                podcast: &shared.podcasts[e.podcast.index()],
+                guests: e.guests.iter().filter_map(|g| shared.person(*g)).collect(),
+            })
+            .collect::<Vec<_>>();
+        EpisodeItems {
+            values: values(&items),
+            items,
+        }
+    }
+
+    /// The item of an episode.
+    pub fn get(&self, id: EpisodeId) -> Option<&EpisodeItem<'s>> {
+        self.items.get(id.index())
+    }
+
+    /// The item of an episode, as a Tera value.
+    pub fn value(&self, id: EpisodeId) -> Option<&Value> {
+        self.values.get(id.index())
+    }
+}
+
+/// `15 August 2025`.
+pub fn date_display(date: Date) -> String {
+    date.strftime("%-d %B %Y").to_string()
+}
+
+/// `Fri, 15 Aug 2025 00:00:00 +0000` (RFC 2822, for RSS).
+pub fn date_rfc2822(date: Date) -> String {
+    date.strftime("%a, %d %b %Y 00:00:00 +0000").to_string()
+}
+
+/// `45 min`, `1 h 31 min`, `2 h`.
+pub fn duration_display(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// `PT1H31M`.
+pub fn duration_iso(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("PT{m}M"),
+        (h, m) => format!("PT{h}H{m}M"),
+    }
+}
+
+/// Groups entries alphabetically by the first letter of their key; names not
+/// starting with a letter go last under `#`.
+pub fn by_letter<T>(items: impl IntoIterator<Item = (String, T)>) -> Vec<LetterGroup<T>> {
+    let mut groups: BTreeMap<(bool, String), Vec<T>> = BTreeMap::new();
+    for (key, item) in items {
+        let first = key.chars().find(|c| !c.is_whitespace());
+        let letter = match first {
+            Some(c) if c.is_alphabetic() => Some(c.to_uppercase().collect::<String>()),
+            _ => None,
+        };
+        let group = match letter {
+            Some(l) => (false, l),
+            None => (true, "#".to_owned()),
+        };
+        groups.entry(group).or_default().push(item);
+    }
+    groups
+        .into_iter()
+        .map(|((_, letter), items)| LetterGroup {
+            id: letter_id(&letter),
+            letter,
+            items,
+        })
+        .collect()
+}
+
+fn letter_id(letter: &str) -> String {
+    if letter == "#" {
+        return "letter-other".to_owned();
+    }
+    let mut id = String::from("letter-");
+    for c in letter.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else {
+            id.push_str(&format!("u{:x}", u32::from(c)));
+        }
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_durations() {
+        let d = Date::new(2025, 8, 5).unwrap();
+        assert_eq!(date_display(d), "5 August 2025");
+        assert_eq!(date_rfc2822(d), "Tue, 05 Aug 2025 00:00:00 +0000");
+        assert_eq!(duration_display(91), "1 h 31 min");
+        assert_eq!(duration_display(45), "45 min");
+        assert_eq!(duration_display(120), "2 h");
+        assert_eq!(duration_iso(91), "PT1H31M");
+        assert_eq!(duration_iso(5), "PT5M");
+    }
+
+    #[test]
+    fn letter_groups() {
+        let g = by_letter(
+            ["apple", "Avocado", "42 things", "émile", "banana", " zed"]
+                .into_iter()
+                .map(|s| (s.to_owned(), s)),
+        );
+        let letters: Vec<_> = g.iter().map(|g| g.letter.as_str()).collect();
+        assert_eq!(letters, ["A", "B", "Z", "É", "#"]);
+        assert_eq!(g[0].items, ["apple", "Avocado"]);
+        assert_eq!(g[3].id, "letter-uc9");
+        assert_eq!(g[4].id, "letter-other");
+    }
+}

@@ -1,0 +1,321 @@
+//! Queries against written index files, evaluated exactly as `search.js` does, so
+//! tests and benchmarks can check the index (and count the bytes a query fetches)
+//! without a browser.
+//!
+//! A query's words are tokenised like the transcripts. Each word matches the list of
+//! its stem (looked up by the word itself in its shard); the last word, while the
+//! reader is still typing, also matches up to [`MAX_EXPANSIONS`] longer words
+//! starting with it, most frequent first, from at most [`MAX_PREFIX_SHARDS`] shards.
+//! Records must match every word and every filter; when no record has every word,
+//! records with some of them are returned instead (`partial`). Scores are BM25
+//! without length normalisation (records are turns of very different lengths, and
+//! the client cannot afford their lengths): per word `idf · tf·(k1+1)/(tf+k1)`.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::Context as _;
+use serde::Deserialize;
+
+use super::encode::{EncodedList, Shard, decode_postings, doc_of, read_shard, tf_of};
+use super::tokenize::token_list;
+
+/// Most words the last, unfinished word expands to.
+pub const MAX_EXPANSIONS: usize = 24;
+/// Most shards fetched to expand the last word.
+pub const MAX_PREFIX_SHARDS: usize = 3;
+/// Shortest unfinished word that is expanded (a single letter matches too much).
+pub const MIN_PREFIX_CHARS: usize = 2;
+const K1: f64 = 1.2;
+
+/// Reads index files by name relative to `search/` (`manifest.json`, `i/3.bin`).
+pub type Fetch = Box<dyn Fn(&str) -> anyhow::Result<Vec<u8>>>;
+
+/// An index opened through a [`Fetch`]; files are fetched once and kept.
+pub struct Index {
+    fetch: Fetch,
+    manifest: Manifest,
+    chunk_starts: Vec<u32>,
+    shards: RefCell<HashMap<usize, Shard>>,
+    chunks: RefCell<HashMap<usize, Chunk>>,
+    fetched: RefCell<BTreeMap<String, usize>>,
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    format: u32,
+    docs: u32,
+    shards: Vec<String>,
+    chunks: Vec<u32>,
+}
+
+#[derive(Deserialize)]
+struct Chunk {
+    e: Vec<(String, String, String, String)>,
+    c: Vec<(String, String, String)>,
+    d: Vec<(usize, usize, String, u32, String, String)>,
+}
+
+/// Filters, by slug; empty strings are no filter.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Podcast slug.
+    pub podcast: String,
+    /// Guest (person) slug.
+    pub guest: String,
+    /// Topic slug.
+    pub topic: String,
+}
+
+/// One result, with what the result list shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Record id.
+    pub doc: u32,
+    /// Relevance.
+    pub score: f64,
+    /// Speaker's name.
+    pub speaker: String,
+    /// Seconds from the episode's start.
+    pub seconds: u32,
+    /// Site-relative link to the turn: `episodes/<slug>/#t-00-41-12`.
+    pub url: String,
+    /// Chapter title.
+    pub chapter: String,
+    /// Episode title.
+    pub episode: String,
+    /// Podcast name.
+    pub podcast: String,
+    /// The turn's plain text.
+    pub text: String,
+}
+
+/// What a query found.
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    /// Records matching.
+    pub total: usize,
+    /// True when no record had every word and these have only some.
+    pub partial: bool,
+    /// The best `limit` records, best first.
+    pub hits: Vec<Hit>,
+}
+
+impl Index {
+    /// Opens the index whose files `fetch` reads.
+    pub fn open(fetch: Fetch) -> anyhow::Result<Index> {
+        let bytes = fetch("manifest.json")?;
+        let manifest: Manifest = serde_json::from_slice(&bytes).context("search/manifest.json")?;
+        anyhow::ensure!(manifest.format == super::FORMAT, "unknown index format");
+        let mut at = 0;
+        let chunk_starts = manifest
+            .chunks
+            .iter()
+            .map(|d| {
+                at += d;
+                at
+            })
+            .collect();
+        let fetched = RefCell::new(BTreeMap::from([("manifest.json".to_owned(), bytes.len())]));
+        Ok(Index {
+            fetch,
+            manifest,
+            chunk_starts,
+            shards: RefCell::default(),
+            chunks: RefCell::default(),
+            fetched,
+        })
+    }
+
+    /// Opens the index written under `<site>/search/`.
+    pub fn open_dir(site: &std::path::Path) -> anyhow::Result<Index> {
+        let dir = site.join("search");
+        Index::open(Box::new(move |name| {
+            std::fs::read(dir.join(name)).with_context(|| format!("search/{name}"))
+        }))
+    }
+
+    /// Records in the index.
+    pub fn docs(&self) -> u32 {
+        self.manifest.docs
+    }
+
+    /// Files fetched so far and their sizes.
+    pub fn fetched(&self) -> BTreeMap<String, usize> {
+        self.fetched.borrow().clone()
+    }
+
+    fn get(&self, name: &str) -> anyhow::Result<Vec<u8>> {
+        let bytes = (self.fetch)(name)?;
+        self.fetched.borrow_mut().insert(name.to_owned(), bytes.len());
+        Ok(bytes)
+    }
+
+    /// The shard that holds `term`.
+    fn shard_of(&self, term: &str) -> usize {
+        self.manifest
+            .shards
+            .partition_point(|first| first.as_str() <= term)
+            .saturating_sub(1)
+    }
+
+    fn with_shard<T>(&self, n: usize, f: impl FnOnce(&Shard) -> T) -> anyhow::Result<T> {
+        if !self.shards.borrow().contains_key(&n) {
+            let shard = read_shard(&self.get(&format!("i/{n}.bin"))?)?;
+            self.shards.borrow_mut().insert(n, shard);
+        }
+        let shards = self.shards.borrow();
+        let shard = shards.get(&n).context("shard vanished")?;
+        Ok(f(shard))
+    }
+
+    /// The postings of `term` (a word or a filter key), merged over its lists.
+    fn lookup(&self, term: &str, prefix: bool) -> anyhow::Result<Vec<u32>> {
+        let first = self.shard_of(term);
+        // Lists are named by (shard, index in shard): forms of one stem share one.
+        type Named = ((usize, u32), EncodedList);
+        let mut found: Vec<Named> = Vec::new();
+        let mut expansions: Vec<Named> = Vec::new();
+        let last = if prefix {
+            (first + MAX_PREFIX_SHARDS).min(self.manifest.shards.len())
+        } else {
+            first + 1
+        };
+        for n in first..last {
+            if n > first && !self.manifest.shards[n].starts_with(term) {
+                break;
+            }
+            self.with_shard(n, |s| {
+                for (t, list) in &s.terms {
+                    let named = ((n, *list), s.lists[*list as usize].clone());
+                    if t == term {
+                        found.push(named);
+                    } else if prefix && t.starts_with(term) {
+                        expansions.push(named);
+                    }
+                }
+            })?;
+        }
+        // Most frequent completions first (stable: ties stay in term order).
+        expansions.sort_by(|a, b| b.1.df.cmp(&a.1.df));
+        for e in expansions {
+            if found.len() >= MAX_EXPANSIONS {
+                break;
+            }
+            if !found.iter().any(|f| f.0 == e.0) {
+                found.push(e);
+            }
+        }
+        let mut merged: BTreeMap<u32, u32> = BTreeMap::new();
+        for (_, l) in &found {
+            for p in decode_postings(l.form, &l.bytes)? {
+                let tf = merged.entry(doc_of(p)).or_insert(0);
+                *tf = (*tf).max(tf_of(p));
+            }
+        }
+        Ok(merged
+            .into_iter()
+            .map(|(d, tf)| super::encode::posting(d, tf))
+            .collect())
+    }
+
+    /// Runs `query`; `typing` expands the last word as a prefix.
+    pub fn search(
+        &self,
+        query: &str,
+        typing: bool,
+        filter: &Filter,
+        limit: usize,
+    ) -> anyhow::Result<Results> {
+        let mut words = token_list(query);
+        let mut seen = std::collections::HashSet::new();
+        words.retain(|w| seen.insert(w.clone()));
+        if words.is_empty() {
+            return Ok(Results::default());
+        }
+        let ends_open = typing && !query.ends_with(char::is_whitespace);
+        let mut clauses = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let prefix =
+                ends_open && i + 1 == words.len() && w.chars().count() >= MIN_PREFIX_CHARS;
+            clauses.push(self.lookup(w, prefix)?);
+        }
+        let mut required: Vec<Vec<u32>> = Vec::new();
+        for (key, slug) in [('!', &filter.podcast), ('@', &filter.guest), ('#', &filter.topic)] {
+            if !slug.is_empty() {
+                required.push(self.lookup(&format!("{key}{slug}"), false)?);
+            }
+        }
+        let n = f64::from(self.manifest.docs);
+        let mut scores: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
+        for c in &clauses {
+            let df = c.len() as f64;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            for p in c {
+                let tf = f64::from(tf_of(*p));
+                let s = scores.entry(doc_of(*p)).or_insert((0.0, 0));
+                s.0 += idf * tf * (K1 + 1.0) / (tf + K1);
+                s.1 += 1;
+            }
+        }
+        let allowed = |d: u32| {
+            required
+                .iter()
+                .all(|r| r.binary_search_by_key(&d, |p| doc_of(*p)).is_ok())
+        };
+        let mut all: Vec<(u32, f64)> = scores
+            .iter()
+            .filter(|(d, s)| s.1 == clauses.len() && allowed(**d))
+            .map(|(d, s)| (*d, s.0))
+            .collect();
+        let partial = all.is_empty() && clauses.len() > 1;
+        if partial {
+            all = scores
+                .iter()
+                .filter(|(d, _)| allowed(**d))
+                .map(|(d, s)| (*d, s.0))
+                .collect();
+        }
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let total = all.len();
+        let hits = all
+            .into_iter()
+            .take(limit)
+            .map(|(doc, score)| self.hit(doc, score))
+            .collect::<anyhow::Result<Vec<Hit>>>()?;
+        Ok(Results {
+            total,
+            partial,
+            hits,
+        })
+    }
+
+    fn hit(&self, doc: u32, score: f64) -> anyhow::Result<Hit> {
+        let k = self.chunk_starts.partition_point(|s| *s <= doc).saturating_sub(1);
+        let first = self.chunk_starts.get(k).copied().unwrap_or(0);
+        if !self.chunks.borrow().contains_key(&k) {
+            let bytes = self.get(&format!("d/{first}.json"))?;
+            let chunk: Chunk = serde_json::from_slice(&bytes)?;
+            self.chunks.borrow_mut().insert(k, chunk);
+        }
+        let chunks = self.chunks.borrow();
+        let chunk = chunks.get(&k).context("chunk vanished")?;
+        let (e, c, speaker, seconds, anchor, text) = chunk
+            .d
+            .get((doc - first) as usize)
+            .with_context(|| format!("doc {doc} is not in chunk {first}"))?;
+        let ep = chunk.e.get(*e).context("bad episode row")?;
+        let ch = chunk.c.get(*c).context("bad chapter row")?;
+        Ok(Hit {
+            doc,
+            score,
+            speaker: speaker.clone(),
+            seconds: *seconds,
+            url: format!("{}#{anchor}", ep.1),
+            chapter: ch.0.clone(),
+            episode: ep.0.clone(),
+            podcast: ep.2.clone(),
+            text: text.clone(),
+        })
+    }
+}

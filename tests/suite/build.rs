@@ -1,0 +1,257 @@
+//! `castbook build`: the site it writes, link integrity, output safety.
+
+use crate::crawl::crawl;
+use crate::support::{Site, generate};
+
+fn assert_links_resolve(site: &Site, out: &str, base: &str) {
+    let (broken, checked) = crawl(&site.path().join(out), base);
+    assert!(checked > 100, "only {checked} links checked");
+    assert!(
+        broken.is_empty(),
+        "{} broken links at base {base}, e.g.:\n{:#?}",
+        broken.len(),
+        &broken[..broken.len().min(10)]
+    );
+}
+
+#[test]
+fn sample_builds_with_every_page_of_the_spec() {
+    let site = Site::sample();
+    let run = site.run(&["build", "--no-minify"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.contains("built 1 podcast, 1 episode"),
+        "{}",
+        run.stdout
+    );
+    let out = site.path().join("public");
+    for f in [
+        "index.html",
+        "episodes/index.html",
+        "episodes/intern-to-microsoft-distinguished-engineer-in-11-promotions-career-story/index.html",
+        "guests/index.html",
+        "hosts/index.html",
+        "people/stefan-mai/index.html",
+        "people/ryan-peterman/index.html",
+        "topics/index.html",
+        "topics/low-performer-quotas/index.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        ".nojekyll",
+    ] {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+    // One show: no podcast pages.
+    assert!(!out.join("podcasts").exists());
+    // No live-reload code in built output.
+    let episode = std::fs::read_to_string(
+        out.join("episodes/intern-to-microsoft-distinguished-engineer-in-11-promotions-career-story/index.html"),
+    )
+    .unwrap();
+    assert!(!episode.to_lowercase().contains("livereload"));
+    assert!(episode.contains("id=\"low-performer-quotas\""));
+    assert!(episode.contains("id=\"t-00-00-59\""));
+    assert!(episode.contains("/people/stefan-mai/"));
+}
+
+#[test]
+fn every_link_and_anchor_resolves_at_root_and_under_a_subpath() {
+    let site = Site::sample();
+    site.run(&["build", "--no-minify"]).expect_code(0);
+    assert_links_resolve(&site, "public", "/");
+    site.run(&["build", "--site-url", "/archive/", "-d", "sub"])
+        .expect_code(0);
+    assert_links_resolve(&site, "sub", "/archive/");
+    let home = std::fs::read_to_string(site.path().join("sub/index.html")).unwrap();
+    assert!(home.contains("/archive/"), "base path missing from links");
+}
+
+#[test]
+fn generated_multi_show_corpus_builds_and_links_resolve() {
+    let site = Site::empty();
+    if !generate(30, &site.path().join("content")) {
+        return;
+    }
+    site.run(&["build", "--site-url", "https://example.org/repo/"])
+        .expect_code(0);
+    assert_links_resolve(&site, "public", "/repo/");
+    // Several shows: one page each.
+    let podcasts = std::fs::read_dir(site.path().join("public/podcasts")).unwrap();
+    assert!(podcasts.count() > 1);
+    let feed = std::fs::read_to_string(site.path().join("public/feed.xml")).unwrap();
+    assert!(
+        feed.contains("<link>https://example.org/repo/episodes/"),
+        "{}",
+        &feed[..500.min(feed.len())]
+    );
+}
+
+#[test]
+fn content_errors_leave_the_previous_site_untouched() {
+    let site = Site::sample();
+    site.run(&["build"]).expect_code(0);
+    let index = site.path().join("public/index.html");
+    let before = std::fs::read(&index).unwrap();
+    site.write("content/broken.txt", "---\npodcast_name: X\n");
+    let run = site.run(&["build"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("content/broken.txt:"), "{}", run.stderr);
+    assert_eq!(std::fs::read(&index).unwrap(), before);
+}
+
+#[test]
+fn a_rebuild_leaves_no_stale_pages() {
+    let site = Site::sample();
+    site.write("content/extra.md", EXTRA_EPISODE);
+    site.run(&["build"]).expect_code(0);
+    let extra = site
+        .path()
+        .join("public/episodes/a-second-episode/index.html");
+    assert!(extra.is_file());
+    std::fs::remove_file(site.path().join("content/extra.md")).unwrap();
+    site.run(&["build"]).expect_code(0);
+    assert!(!extra.exists(), "stale page survived a rebuild");
+    assert!(!site.path().join("public/people/jane-doe").exists());
+}
+
+#[test]
+fn dangerous_destinations_are_refused() {
+    let site = Site::sample();
+    for dest in [".", "content", "/", "..", "content/out"] {
+        let run = site.run(&["build", "-d", dest]);
+        run.expect_code(2);
+    }
+    // A non-empty folder castbook did not write.
+    site.write("mine/notes.txt", "precious");
+    site.run(&["build", "-d", "mine"]).expect_code(2);
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("mine/notes.txt")).unwrap(),
+        "precious"
+    );
+    // Sources are never modified.
+    let seed = std::fs::read(site.path().join("content/000_dbc843f6a71aa44d.txt")).unwrap();
+    assert_eq!(
+        seed,
+        std::fs::read(crate::support::repo().join("content/000_dbc843f6a71aa44d.txt")).unwrap()
+    );
+}
+
+#[test]
+fn cname_and_static_files_are_written() {
+    let site = Site::sample();
+    site.write(
+        "book.toml",
+        "[output.html]\ncname = \"transcripts.example.com\"\n",
+    );
+    site.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.run(&["build"]).expect_code(0);
+    let out = site.path().join("public");
+    assert_eq!(
+        std::fs::read_to_string(out.join("CNAME")).unwrap().trim(),
+        "transcripts.example.com"
+    );
+    assert!(out.join("logo.svg").is_file());
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = Site::sample();
+    site.write(
+        "content/extra.md",
+        EXTRA_EPISODE.replace("---\nTranscript", "draft: true\n---\nTranscript"),
+    );
+    site.run(&["build"]).expect_code(0);
+    assert!(
+        !site
+            .path()
+            .join("public/episodes/a-second-episode")
+            .exists()
+    );
+    site.run(&["build", "--drafts"]).expect_code(0);
+    assert!(
+        site.path()
+            .join("public/episodes/a-second-episode/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn hostile_content_comes_out_inert() {
+    let site = Site::sample();
+    site.write("content/evil.md", HOSTILE);
+    let run = site.run(&["build", "--no-minify"]);
+    run.expect_code(0);
+    let out = site.path().join("public");
+    let mut all = String::new();
+    for f in walk(&out) {
+        if f.extension().is_some_and(|e| e == "html" || e == "xml") {
+            all.push_str(&std::fs::read_to_string(&f).unwrap());
+        }
+    }
+    let lower = all.to_lowercase();
+    assert!(
+        !lower.contains("<script>alert"),
+        "script tag passed through"
+    );
+    assert!(
+        !lower.contains("<img src=x onerror"),
+        "onerror attribute passed through"
+    );
+    assert!(
+        !lower.contains("href=\"javascript:"),
+        "javascript: link passed through"
+    );
+    assert!(!lower.contains("<iframe"), "iframe passed through");
+    // The text is still shown, escaped.
+    assert!(all.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+const EXTRA_EPISODE: &str = "---
+podcast_name: The Peterman Pod
+episode_title: A second episode
+host_name: Ryan Peterman
+guest_name: Jane Doe
+episode_date: 2025-09-01
+---
+Transcript
+### Getting started
+Ryan 00:00:05: Welcome, Jane.
+
+Jane 00:00:09:
+
+Thanks for having me.
+";
+
+const HOSTILE: &str = r#"---
+podcast_name: "<script>alert('pod')</script>"
+episode_title: "<img src=x onerror=alert(1)> title"
+host_name: "<script>alert('host')</script> Host"
+guest_name: "Eve \" onmouseover=\"alert(1)"
+episode_date: 2025-09-02
+episode_description: "[click](javascript:alert(1)) <iframe src=x></iframe> <script>alert(1)</script>"
+biggest_role: "</title><script>alert(1)</script>"
+topics: ["<script>alert('topic')</script>"]
+---
+### <script>alert('chapter')</script>
+Eve 00:00:01: <script>alert(1)</script> and [link](javascript:alert(1)) and <img src=x onerror=alert(1)>
+
+Eve 00:00:05: [data](data:text/html;base64,PHNjcmlwdD4=) [ok](https://example.org/)
+"#;

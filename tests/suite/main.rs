@@ -1,0 +1,28 @@
+//! Integration tests: run the real `castbook` binary on fixture sites and inspect
+//! what it prints and writes. One test binary (compiles once), one module per feature.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
+
+mod support;
+
+// `castbook build`: pages, links, output safety, hostile content.
+mod build;
+// Link checker used by the build tests.
+mod crawl;
+
+// `castbook check`: diagnostics, summary line and exit codes.
+mod check;
+
+// `castbook serve`: rebuilds, error overlay, base path, refused traversal, edit storms.
+#[cfg(feature = "serve")]
+mod serve;
+
+// `castbook init`: a scaffold that builds, never overwriting.
+mod init;
+
+// HTML validity: the Nu HTML Checker on built pages (needs Java and e2e/node_modules).
+mod html_valid;
+
+// Headless Chromium clicking through a served site, layout and no-JS checks
+// (needs node, e2e/node_modules and /usr/bin/chromium).
+mod browser;

@@ -1,0 +1,444 @@
+//! `castbook serve` end to end: a real server on a free loopback port, driven by a raw
+//! HTTP/1.1 client over `TcpStream` (so paths go out exactly as written, never
+//! normalised). Nothing is timed: every wait polls until a generous deadline.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::support::Site;
+
+/// Generous: a debug build on a busy CI machine; only a hang ever reaches it.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+/// A running `castbook serve`, killed when dropped (also when a test fails).
+struct Server {
+    child: Child,
+    port: u16,
+    /// Base path of the served site, e.g. `/` or `/show/`.
+    base: String,
+    /// Everything printed so far, both streams, for failure messages.
+    log: Arc<Mutex<String>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts `castbook serve -p 0` in `site` and waits for the URL it prints.
+    fn start(site: &Site) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_castbook"))
+            .args(["serve", ".", "-p", "0"])
+            .current_dir(site.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn castbook serve");
+        let log = Arc::new(Mutex::new(String::new()));
+        let url = Arc::new(Mutex::new(None::<String>));
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
+        for (stream, is_stdout) in [
+            (Box::new(stdout) as Box<dyn Read + Send>, true),
+            (Box::new(stderr), false),
+        ] {
+            let (log, url) = (Arc::clone(&log), Arc::clone(&url));
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if is_stdout && let Some(at) = line.find("http://127.0.0.1:") {
+                        let found = line[at..].split_whitespace().next().unwrap_or("");
+                        url.lock().unwrap().get_or_insert(found.to_owned());
+                    }
+                    let mut log = log.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            });
+        }
+        let mut server = Server {
+            child,
+            port: 0,
+            base: String::new(),
+            log,
+        };
+        let url = server.poll("the URL printed by serve", |_| url.lock().unwrap().clone());
+        let rest = url.trim_start_matches("http://127.0.0.1:");
+        let (port, base) = rest.split_at(rest.find('/').expect("URL has a path"));
+        server.port = port.parse().expect("port");
+        server.base = base.to_owned();
+        server
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Calls `f` until it returns `Some`, failing (with the server's output) at the deadline.
+    fn poll<T>(&mut self, what: &str, mut f: impl FnMut(&Server) -> Option<T>) -> T {
+        let start = Instant::now();
+        loop {
+            if let Some(v) = f(self) {
+                return v;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "castbook serve exited ({status}) while waiting for {what}\n{}",
+                    self.log()
+                );
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {what}\n--- server output\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// `GET <target>` with the target sent verbatim.
+    fn get(&self, target: &str) -> Response {
+        get(self.port, target)
+    }
+
+    /// Sends `request` bytes as they are and reads the answer until the server closes.
+    fn raw(&self, request: &str) -> Response {
+        raw(self.port, request)
+    }
+
+    /// Polls `target` until its response satisfies `ok`.
+    fn wait_for(&mut self, target: &str, what: &str, ok: impl Fn(&Response) -> bool) -> Response {
+        self.poll(what, |server| Some(server.get(target)).filter(|r| ok(r)))
+    }
+}
+
+/// Sends `request` to `port` verbatim and reads the answer until the server closes.
+fn raw(port: u16, request: &str) -> Response {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    // A reset after a refused request still leaves what was read.
+    let _ = stream.read_to_end(&mut bytes);
+    Response::parse(&bytes)
+}
+
+fn get(port: u16, target: &str) -> Response {
+    raw(
+        port,
+        &format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+struct Response {
+    status: u16,
+    head: String,
+    body: String,
+    /// Bytes after the head, as received.
+    body_len: usize,
+}
+
+impl Response {
+    fn parse(bytes: &[u8]) -> Response {
+        let split = bytes.windows(4).position(|w| w == b"\r\n\r\n");
+        let body_len = split.map_or(0, |at| bytes.len() - at - 4);
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        Response {
+            status,
+            head: head.to_owned(),
+            body: body.to_owned(),
+            body_len,
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+/// The first episode page linked from the episode list.
+fn first_episode(server: &Server) -> String {
+    let list = server.get(&format!("{}episodes/", server.base));
+    assert_eq!(list.status, 200, "{}", list.head);
+    let prefix = format!("href=\"{}episodes/", server.base);
+    list.body
+        .match_indices(&prefix)
+        .map(|(at, _)| {
+            let start = at + "href=\"".len();
+            let end = start + list.body[start..].find('"').expect("closing quote");
+            list.body[start..end].to_owned()
+        })
+        // Not the link to the list itself.
+        .find(|href| href.len() > prefix.len() - "href=\"".len())
+        .expect("an episode link")
+}
+
+/// Rewrites a file the way many editors save: a temp file renamed over the original.
+fn save_by_rename(path: &Path, text: &str) {
+    let tmp = path.with_extension("txt.tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+fn transcript(site: &Site) -> std::path::PathBuf {
+    std::fs::read_dir(site.path().join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "txt"))
+        .expect("a transcript in the sample")
+}
+
+const OVERLAY: &str = "castbook-error-overlay";
+
+#[test]
+fn serve_rebuilds_shows_errors_and_refuses_traversal() {
+    let site = Site::sample();
+    site.write("secret.txt", "TOP-SECRET-FILE");
+    let mut server = Server::start(&site);
+    let page = first_episode(&server);
+
+    let first = server.get(&page);
+    assert_eq!(first.status, 200, "{}", first.head);
+    assert!(first.body.contains("senior manager in big tech"));
+    // Live reload lives in served pages only, never in what `build` writes.
+    assert!(first.body.contains("/_tower-livereload/event-stream"));
+    let on_disk = std::fs::read_to_string(
+        site.path()
+            .join("public")
+            .join(page.trim_start_matches('/'))
+            .join("index.html"),
+    )
+    .unwrap();
+    assert!(!on_disk.contains("tower-livereload"));
+    assert_eq!(first.header("cache-control"), Some("no-store"));
+
+    // An edit shows up.
+    let file = transcript(&site);
+    let original = std::fs::read_to_string(&file).unwrap();
+    let edited = original.replace(
+        "senior manager in big tech",
+        "senior manager CASTBOOK-EDIT-ONE",
+    );
+    save_by_rename(&file, &edited);
+    server.wait_for(&page, "the edited text", |r| {
+        r.status == 200 && r.body.contains("CASTBOOK-EDIT-ONE")
+    });
+
+    // A content error keeps the last good site, with the error over it.
+    let broken = edited.replace("episode_date: 15/08/2025", "episode_date: 31/02/2025");
+    assert_ne!(
+        broken, edited,
+        "the sample's date line changed; update this test"
+    );
+    std::fs::write(&file, &broken).unwrap();
+    let shown = server.wait_for(&page, "the error overlay", |r| r.body.contains(OVERLAY));
+    assert_eq!(shown.status, 200);
+    assert!(
+        shown.body.contains("CASTBOOK-EDIT-ONE"),
+        "old site still served"
+    );
+    assert!(
+        shown.body.contains("31/02/2025"),
+        "the overlay names the bad date"
+    );
+    assert!(
+        shown.body.contains("content/"),
+        "the overlay names the file"
+    );
+    // Every HTML page carries it, the 404 page too.
+    let missing = server.get(&format!("{}no-such-page/", server.base));
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains(OVERLAY));
+
+    // Fixing it removes the overlay and shows the fix.
+    let fixed = edited.replace("CASTBOOK-EDIT-ONE", "CASTBOOK-EDIT-TWO");
+    save_by_rename(&file, &fixed);
+    let good = server.wait_for(&page, "the fixed page", |r| {
+        r.body.contains("CASTBOOK-EDIT-TWO") && !r.body.contains(OVERLAY)
+    });
+    assert_eq!(good.status, 200);
+
+    probe_traversal(&server, &site);
+    probe_malformed(&mut server, &page);
+}
+
+fn probe_traversal(server: &Server, site: &Site) {
+    // A symlink planted in the output, leading out of it.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        site.path().join("secret.txt"),
+        site.path().join("public/leak.txt"),
+    )
+    .unwrap();
+    let port = server.port;
+    let targets = [
+        "/../secret.txt".to_owned(),
+        "/../book.toml".to_owned(),
+        "/../../../../../../etc/passwd".to_owned(),
+        "/%2e%2e/secret.txt".to_owned(),
+        "/%2E%2E/secret.txt".to_owned(),
+        "/..%2fsecret.txt".to_owned(),
+        "/%2e%2e%2fsecret.txt".to_owned(),
+        "/%252e%252e/secret.txt".to_owned(),
+        "/%252e%252e%252fsecret.txt".to_owned(),
+        "/..\\secret.txt".to_owned(),
+        "/%2e%2e%5csecret.txt".to_owned(),
+        "/%c0%ae%c0%ae/secret.txt".to_owned(),
+        "/episodes/../../secret.txt".to_owned(),
+        "/leak.txt".to_owned(),
+        "/.castbook-output".to_owned(),
+        "//secret.txt".to_owned(),
+        format!("http://127.0.0.1:{port}/../secret.txt"),
+        format!("http://127.0.0.1:{port}/%2e%2e/secret.txt"),
+    ];
+    for target in &targets {
+        let resp = server.get(target);
+        assert!(
+            resp.status != 200 && resp.status != 0,
+            "{target} answered {}\n{}",
+            resp.status,
+            resp.head
+        );
+        for leaked in ["TOP-SECRET-FILE", "[book]", "root:x:0"] {
+            assert!(!resp.body.contains(leaked), "{target} leaked {leaked}");
+        }
+    }
+}
+
+fn probe_malformed(server: &mut Server, page: &str) {
+    let port = server.port;
+    for request in [
+        "GARBAGE\r\n\r\n".to_owned(),
+        format!("GET /\0 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+        format!("GET /%zz%%% HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+        format!(
+            "GET /{} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n",
+            "a".repeat(200_000)
+        ),
+        format!(
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{}\r\n",
+            "X-A: b\r\n".repeat(5000)
+        ),
+    ] {
+        let resp = server.raw(&request);
+        assert_ne!(resp.status, 200, "{}", &request[..request.len().min(60)]);
+    }
+    // Another site's name for this address (DNS rebinding) is refused.
+    let rebound = server.raw(&format!(
+        "GET {page} HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(rebound.status, 403);
+    // An idle connection (no request at all) holds up nobody.
+    let _idle = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let after = server.get(page);
+    assert_eq!(after.status, 200, "still serving after malformed requests");
+}
+
+#[test]
+fn serve_mounts_the_site_under_its_base_path() {
+    let site = Site::sample();
+    let toml = std::fs::read_to_string(site.path().join("book.toml")).unwrap();
+    site.write(
+        "book.toml",
+        toml.replace(
+            "site-url = \"/\"",
+            "site-url = \"https://user.github.io/show/\"",
+        ),
+    );
+    let server = Server::start(&site);
+    assert_eq!(server.base, "/show/");
+    let home = server.get("/show/");
+    assert_eq!(home.status, 200, "{}", home.head);
+    assert!(
+        home.body.contains("href=\"/show/"),
+        "links carry the base path"
+    );
+    let root = server.get("/");
+    assert_eq!(root.status, 307);
+    assert_eq!(root.header("location"), Some("/show/"));
+    let bare = server.get("/show");
+    assert_eq!(bare.header("location"), Some("/show/"));
+    // Outside the base path is outside the site, as on GitHub Pages.
+    assert_eq!(server.get("/episodes/").status, 404);
+    let page = first_episode(&server);
+    assert!(page.starts_with("/show/episodes/"), "{page}");
+    let folder = server.get(page.trim_end_matches('/'));
+    assert_eq!(folder.status, 307);
+    assert_eq!(folder.header("location"), Some(page.as_str()));
+    assert_eq!(server.get(&page).status, 200);
+}
+
+#[test]
+fn serve_survives_an_edit_storm() {
+    let site = Site::sample();
+    let mut server = Server::start(&site);
+    let page = first_episode(&server);
+    let file = transcript(&site);
+    let original = std::fs::read_to_string(&file).unwrap();
+    let port = server.port;
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (requests, failures) = std::thread::scope(|scope| {
+        // A reader keeps fetching the page: every answer must be a whole page.
+        let reader = scope.spawn(|| {
+            let (mut requests, mut failures) = (0, Vec::new());
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let r = get(port, &page);
+                requests += 1;
+                let length = r.header("content-length").and_then(|v| v.parse().ok());
+                if r.status != 200 || length != Some(r.body_len) || !r.body.contains("</html>") {
+                    failures.push(format!(
+                        "{} {:?} vs {}\n{}",
+                        r.status, length, r.body_len, r.head
+                    ));
+                }
+            }
+            (requests, failures)
+        });
+        // Dozens of saves within a few seconds, every third one invalid.
+        for i in 0..30 {
+            let text = if i % 3 == 2 {
+                original.replace("episode_date: 15/08/2025", "episode_date: 31/02/2025")
+            } else {
+                original.replace("senior manager in big tech", &format!("STORM-{i}-EDIT"))
+            };
+            if i % 2 == 0 {
+                save_by_rename(&file, &text);
+            } else {
+                std::fs::write(&file, &text).unwrap();
+            }
+            std::thread::sleep(Duration::from_millis(60));
+        }
+        save_by_rename(
+            &file,
+            &original.replace("senior manager in big tech", "STORM-LAST"),
+        );
+        server.wait_for(&page, "the last edit", |r| {
+            r.body.contains("STORM-LAST") && !r.body.contains(OVERLAY)
+        });
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        reader.join().unwrap()
+    });
+    assert!(requests > 10, "the reader barely ran ({requests} requests)");
+    assert!(
+        failures.is_empty(),
+        "{} of {requests} answers were not whole pages:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
