@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 /// One broken link: the page it is on and the URL.
 #[derive(Debug)]
-#[allow(dead_code, reason = "the fields are read through Debug in failure messages")]
+#[allow(
+    dead_code,
+    reason = "the fields are read through Debug in failure messages"
+)]
 pub struct Broken {
     pub page: String,
     pub url: String,
