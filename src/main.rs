@@ -4,6 +4,11 @@
 
 mod cli;
 
+// Rendering allocates many short-lived strings on every thread; glibc malloc's arena
+// locking showed up as a fifth of a build's CPU time, mimalloc's thread caches do not.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::process::ExitCode;
 
