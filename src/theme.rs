@@ -47,6 +47,8 @@ macro_rules! embed {
 pub static DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "README.md",
     "static/castbook.js",
+    "static/highlight.js",
+    "static/search.js",
     "static/style.css",
     "templates/404.html",
     "templates/base.html",
@@ -58,6 +60,7 @@ pub static DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/people.html",
     "templates/person.html",
     "templates/podcast.html",
+    "templates/search.html",
     "templates/sitemap.xml",
     "templates/topic.html",
     "templates/topics.html",
@@ -248,7 +251,9 @@ fn from_overlay(overlay: Vec<ThemeFile>) -> anyhow::Result<Theme> {
         .map(|a| (a.path.clone(), format!("{:08x}", fnv1a(&a.bytes) as u32)))
         .collect();
 
-    let turn_views = templates.iter().any(|(_, text)| text.contains("turns"));
+    let turn_views = templates
+        .iter()
+        .any(|(_, text)| mentions_word(text, "turns"));
     let mut tera = Tera::new();
     tera.set_fallback_prefixes([DEFAULT_PREFIX])
         .map_err(|e| describe(&e, &origins))?;
@@ -297,6 +302,16 @@ fn join_url(state: &State, path: &str, absolute: bool) -> tera::TeraResult<Strin
     out.push_str(&base);
     out.push_str(path.trim_start_matches('/'));
     Ok(out)
+}
+
+/// True when `word` occurs in `text` as a whole identifier (`c.turns`, not `returns`).
+fn mentions_word(text: &str, word: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
 }
 
 /// 64-bit FNV-1a: a stable, dependency-free content hash for cache busting.

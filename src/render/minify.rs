@@ -24,11 +24,122 @@ static CFG: std::sync::LazyLock<minify_html::Cfg> = std::sync::LazyLock::new(|| 
 /// Minifies one HTML document.
 #[cfg(feature = "minify")]
 pub(super) fn html(src: &[u8]) -> Vec<u8> {
-    minify_html::minify(src, &CFG)
+    reescape(minify_html::minify(src, &CFG))
 }
 
 /// Without the feature, documents pass through unchanged.
 #[cfg(not(feature = "minify"))]
 pub(super) fn html(src: &[u8]) -> Vec<u8> {
     src.to_vec()
+}
+
+/// Re-escapes `<` where minify-html leaves it raw: inside `<title>` (RCDATA) and
+/// inside quoted attribute values. Both are inert by the HTML spec, but a raw
+/// `<script>` in a page title or `<meta content>` trips naive scanners, feed
+/// readers and reviewers alike, so minified pages never show one. Returns the
+/// input untouched (no copy) when there is nothing to do, which is almost always.
+#[cfg_attr(not(feature = "minify"), allow(dead_code))]
+pub(super) fn reescape(html: Vec<u8>) -> Vec<u8> {
+    let b = &html[..];
+    let mut fixes: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while let Some(lt) = b[i..].iter().position(|&c| c == b'<') {
+        let t = i + lt;
+        let name_start = t + 1 + usize::from(b.get(t + 1) == Some(&b'/'));
+        let name_end = b[name_start..]
+            .iter()
+            .position(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/')
+            .map_or(b.len(), |p| name_start + p);
+        let name = &b[name_start..name_end];
+        if b.get(t + 1) == Some(&b'!') {
+            i = b[t..]
+                .iter()
+                .position(|&c| c == b'>')
+                .map_or(b.len(), |p| t + p + 1);
+            continue;
+        }
+        let mut j = name_end;
+        let mut quote: Option<u8> = None;
+        while j < b.len() {
+            let c = b[j];
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) if c == b'<' => fixes.push(j),
+                Some(_) => {}
+                None if c == b'"' || c == b'\'' => quote = Some(c),
+                None if c == b'>' => break,
+                None => {}
+            }
+            j += 1;
+        }
+        i = (j + 1).min(b.len());
+        let opening = name_start == t + 1;
+        let raw_end = |tag: &[u8], from: usize| -> usize {
+            let mut k = from;
+            while let Some(p) = b[k..].iter().position(|&c| c == b'<') {
+                let at = k + p;
+                let rest = &b[at..];
+                if rest.len() >= tag.len() + 2
+                    && rest[1] == b'/'
+                    && rest[2..2 + tag.len()].eq_ignore_ascii_case(tag)
+                {
+                    return at;
+                }
+                k = at + 1;
+            }
+            b.len()
+        };
+        if opening
+            && (name.eq_ignore_ascii_case(b"title") || name.eq_ignore_ascii_case(b"textarea"))
+        {
+            let end = raw_end(name, i);
+            fixes.extend((i..end).filter(|&k| b[k] == b'<'));
+            i = end;
+        } else if opening
+            && (name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style"))
+        {
+            i = raw_end(name, i);
+        }
+    }
+    if fixes.is_empty() {
+        return html;
+    }
+    let mut out = Vec::with_capacity(html.len() + fixes.len() * 3);
+    let mut copied = 0;
+    for f in fixes {
+        out.extend_from_slice(&html[copied..f]);
+        out.extend_from_slice(b"&lt;");
+        copied = f + 1;
+    }
+    out.extend_from_slice(&html[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reescape;
+
+    fn run(s: &str) -> String {
+        String::from_utf8(reescape(s.as_bytes().to_vec())).unwrap_or_default()
+    }
+
+    #[test]
+    fn raw_lt_in_title_and_attributes_is_escaped() {
+        assert_eq!(
+            run("<title>A <script>x</script></title><link title=\"B <b>\" href=/x>"),
+            "<title>A &lt;script>x&lt;/script></title><link title=\"B &lt;b>\" href=/x>"
+        );
+        assert_eq!(run("<TITLE>a<b</TITLE>"), "<TITLE>a&lt;b</TITLE>");
+        assert_eq!(run("<meta content='x<y'>"), "<meta content='x&lt;y'>");
+    }
+
+    #[test]
+    fn everything_else_is_left_alone() {
+        let page = "<!doctype html><html><head><title>Plain</title><script>if(a<b){}</script>\
+                    <style>a>b{}</style></head><body><p>1 &lt; 2</p><a href=/x title=\"q\">y</a></body></html>";
+        assert_eq!(run(page), page);
+        assert_eq!(run(""), "");
+        assert_eq!(run("<title>unterminated <x"), "<title>unterminated &lt;x");
+        assert_eq!(run("<a title=\"open"), "<a title=\"open");
+    }
 }

@@ -164,7 +164,12 @@ fn episode(ctx: &PageCtx<'_>, id: EpisodeId) -> anyhow::Result<()> {
         return Ok(());
     };
     let mut topics: Vec<TopicId> = Vec::new();
-    for t in e.chapters.iter().filter_map(|c| c.topic).chain(e.topics.iter().copied()) {
+    for t in e
+        .chapters
+        .iter()
+        .filter_map(|c| c.topic)
+        .chain(e.topics.iter().copied())
+    {
         if !topics.contains(&t) {
             topics.push(t);
         }
@@ -329,7 +334,11 @@ fn person(ctx: &PageCtx<'_>, id: PersonId) -> anyhow::Result<()> {
                 || f.career_start.is_some(),
         },
         podcasts,
-        hosted: p.hosted.iter().filter_map(|e| ctx.items.value(*e)).collect(),
+        hosted: p
+            .hosted
+            .iter()
+            .filter_map(|e| ctx.items.value(*e))
+            .collect(),
         guested,
     };
     let rel_url = rel::person(&p.slug);

@@ -1,237 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-use std::collections::BTreeMap;
-use std::sync::Mutex;
-
-use jiff::civil::date;
-
 use super::*;
 use crate::config::Config;
-use crate::model::*;
 
-/// Collects written files in memory.
-#[derive(Default)]
-pub(crate) struct MemorySink(Mutex<BTreeMap<String, Vec<u8>>>);
-
-impl OutputSink for MemorySink {
-    fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        assert!(
-            !rel.starts_with('/') && !rel.contains(".."),
-            "unsafe path {rel}"
-        );
-        let mut files = self.0.lock().unwrap();
-        assert!(
-            files.insert(rel.to_owned(), bytes.to_vec()).is_none(),
-            "{rel} written twice"
-        );
-        Ok(())
-    }
-}
-
-impl MemorySink {
-    fn text(&self, rel: &str) -> String {
-        let files = self.0.lock().unwrap();
-        let bytes = files
-            .get(rel)
-            .unwrap_or_else(|| panic!("{rel} not written"));
-        String::from_utf8(bytes.clone()).unwrap()
-    }
-    fn names(&self) -> Vec<String> {
-        self.0.lock().unwrap().keys().cloned().collect()
-    }
-}
-
-const XSS: &str = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
-
-fn turn(label: &str, person: Option<u32>, secs: u32, body: &str) -> Turn {
-    Turn {
-        speaker_label: label.into(),
-        person: person.map(PersonId),
-        start: Timestamp(secs),
-        anchor: Timestamp(secs).anchor(),
-        body: body.into(),
-        line: 1,
-    }
-}
-
-fn chapter(title: &str, slug: &str, topic: Option<u32>, turns: Vec<Turn>) -> Chapter {
-    Chapter {
-        title: title.into(),
-        slug: slug.into(),
-        implicit: false,
-        start: turns.first().map(|t| t.start).unwrap_or_default(),
-        topic: topic.map(TopicId),
-        line: 1,
-        turns,
-    }
-}
-
-fn episode(id: u32, podcast: u32, title: &str, slug: &str, d: jiff::civil::Date) -> Episode {
-    Episode {
-        id: EpisodeId(id),
-        source: format!("content/{slug}.txt"),
-        slug: slug.into(),
-        title: title.into(),
-        podcast: PodcastId(podcast),
-        date: d,
-        duration_minutes: Some(91),
-        description: None,
-        hosts: vec![PersonId(0)],
-        guests: vec![],
-        chapters: vec![],
-        topics: vec![],
-        audio_url: None,
-        draft: false,
-        extra: BTreeMap::new(),
-        prev: None,
-        next: None,
-        related: vec![],
-    }
-}
-
-/// Two shows, three episodes, hostile text in every field that reaches a page.
-pub(crate) fn archive() -> Archive {
-    let mut e0 = episode(
-        0,
-        0,
-        &format!("Career story {XSS}"),
-        "career-story",
-        date(2025, 8, 15),
-    );
-    e0.description = Some(format!(
-        "About *growth* {XSS} [x](javascript:alert(3)) and [ok](https://example.com)."
-    ));
-    e0.guests = vec![PersonId(1)];
-    e0.audio_url = Some("javascript:alert(4)".into());
-    e0.extra.insert("note".into(), serde_json::json!(XSS));
-    e0.topics = vec![TopicId(1)];
-    e0.chapters = vec![
-        chapter(
-            "Early career",
-            "early-career",
-            Some(0),
-            vec![
-                turn("Ryan", Some(0), 59, "Welcome <inaudible> back."),
-                turn(
-                    "Stefan",
-                    Some(1),
-                    93,
-                    &format!("I said {XSS} [y](javascript:alert(5))"),
-                ),
-            ],
-        ),
-        chapter(
-            &format!("Topic {XSS}"),
-            "topic-script",
-            Some(1),
-            vec![
-                turn("Unknown Voice", None, 200, "Who am I?[^1]\n\n[^1]: Nobody."),
-                turn("Stefan", Some(1), 260, "Me again[^1].\n\n[^1]: Someone."),
-            ],
-        ),
-    ];
-    e0.prev = Some(EpisodeId(1));
-    e0.related = vec![EpisodeId(1), EpisodeId(2)];
-
-    let mut e1 = episode(1, 0, "Older & wiser", "older", date(2024, 1, 2));
-    e1.guests = vec![PersonId(1)];
-    e1.next = Some(EpisodeId(0));
-    e1.chapters = vec![chapter(
-        "Early Career",
-        "early-career",
-        Some(0),
-        vec![turn("Stefan", Some(1), 10, "Back then.")],
-    )];
-
-    let mut e2 = episode(2, 1, "Other show", "other-show", date(2023, 5, 6));
-    e2.hosts = vec![PersonId(2)];
-    e2.duration_minutes = None;
-    e2.chapters = vec![chapter(
-        "Intro",
-        "intro",
-        None,
-        vec![turn("Ann", Some(2), 0, "Hello.")],
-    )];
-
-    Archive {
-        podcasts: vec![
-            Podcast {
-                id: PodcastId(0),
-                name: format!("Pod {XSS}"),
-                slug: "pod".into(),
-                episodes: vec![EpisodeId(0), EpisodeId(1)],
-                hosts: vec![PersonId(0)],
-            },
-            Podcast {
-                id: PodcastId(1),
-                name: "Second Show".into(),
-                slug: "second-show".into(),
-                episodes: vec![EpisodeId(2)],
-                hosts: vec![PersonId(2)],
-            },
-        ],
-        episodes: vec![e0, e1, e2],
-        people: vec![
-            Person {
-                id: PersonId(0),
-                name: "Ryan Peterman".into(),
-                slug: "ryan-peterman".into(),
-                facts: PersonFacts::default(),
-                hosted: vec![EpisodeId(0), EpisodeId(1)],
-                guested: vec![],
-            },
-            Person {
-                id: PersonId(1),
-                name: format!("Stefan {XSS}"),
-                slug: "stefan-mai".into(),
-                facts: PersonFacts {
-                    biggest_role: Some(format!("Manager {XSS}")),
-                    current_company: Some("Hello & Co".into()),
-                    company_size: Some("10s".into()),
-                    career_start: Some(2002),
-                },
-                hosted: vec![],
-                guested: vec![EpisodeId(0), EpisodeId(1)],
-            },
-            Person {
-                id: PersonId(2),
-                name: "Ann Host".into(),
-                slug: "ann-host".into(),
-                facts: PersonFacts::default(),
-                hosted: vec![EpisodeId(2)],
-                guested: vec![],
-            },
-        ],
-        topics: vec![
-            Topic {
-                id: TopicId(0),
-                name: "Early career".into(),
-                slug: "early-career".into(),
-                chapters: vec![
-                    ChapterRef {
-                        episode: EpisodeId(0),
-                        chapter: 0,
-                    },
-                    ChapterRef {
-                        episode: EpisodeId(1),
-                        chapter: 0,
-                    },
-                ],
-                episodes: vec![],
-            },
-            Topic {
-                id: TopicId(1),
-                name: format!("Topic {XSS}"),
-                slug: "topic-script".into(),
-                chapters: vec![ChapterRef {
-                    episode: EpisodeId(0),
-                    chapter: 1,
-                }],
-                episodes: vec![EpisodeId(0)],
-            },
-        ],
-    }
-}
+mod support;
+use support::{MemorySink, XSS, archive, assert_unique_ids, attr_values, links, tags};
 
 fn config(site_url: &str) -> LoadedConfig {
     let mut config = Config::default();
@@ -250,10 +21,18 @@ fn build(
     cfg: &LoadedConfig,
     opts: &RenderOptions,
 ) -> (MemorySink, RenderReport) {
-    let theme = theme::default_theme().unwrap();
+    build_with(&theme::default_theme().unwrap(), archive, cfg, opts)
+}
+
+fn build_with(
+    theme: &Theme,
+    archive: &Archive,
+    cfg: &LoadedConfig,
+    opts: &RenderOptions,
+) -> (MemorySink, RenderReport) {
     let sink = MemorySink::default();
     let count = AtomicUsize::new(0);
-    let report = render_site(archive, cfg, &theme, opts, &sink, &|n| {
+    let report = render_site(archive, cfg, theme, opts, &sink, &|n| {
         count.fetch_add(n as usize, Ordering::Relaxed);
     })
     .unwrap();
@@ -514,6 +293,29 @@ fn cname_brand_and_color_scheme() {
 }
 
 #[test]
+fn a_theme_can_loop_over_structured_turns() {
+    let a = archive();
+    let theme = theme::with_overrides(&[(
+        "templates/episode.html",
+        "{% for c in episode.chapters %}{% for t in c.turns %}[{{ t.anchor }}|{{ t.speaker }}|{% if t.person %}{{ t.person.url }}{% endif %}|{{ t.start }}|{{ t.html | safe }}]{% endfor %}{% endfor %}",
+    )])
+    .unwrap();
+    assert!(theme.wants_turn_views());
+    assert!(!theme::default_theme().unwrap().wants_turn_views());
+    let (sink, _) = build_with(&theme, &a, &config("/"), &plain());
+    let html = sink.text("episodes/career-story/index.html");
+    assert!(html.starts_with("[t-00-00-59|Ryan|/people/ryan-peterman/|00:00:59|<p>Welcome &lt;inaudible&gt; back.</p>\n]"), "{html}");
+    assert!(
+        html.contains("[t-00-03-20|Unknown Voice||00:03:20|"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Stefan &lt;script&gt;") || html.contains("I said &lt;script&gt;"),
+        "{html}"
+    );
+}
+
+#[test]
 fn live_reload_only_when_asked() {
     let a = archive();
     let (sink, _) = build(&a, &config("/"), &plain());
@@ -560,97 +362,4 @@ fn minified_pages_are_smaller_and_keep_structure() {
     assert!(s.contains("<head>") && s.contains("</p>"));
     assert!(s.contains("id=t-00-00-59") || s.contains("id=\"t-00-00-59\""));
     assert_eq!(big.text("feed.xml"), small.text("feed.xml"));
-}
-
-/// Every start tag of `html` with its attributes, quotes respected, skipping the
-/// contents of `<title>` (RCDATA: minify-html leaves `<` unescaped there, which is
-/// inert since only `</title` ends it, and that stays escaped).
-fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
-    let mut out = Vec::new();
-    let b = html.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'<' {
-            i += 1;
-            continue;
-        }
-        let name_end = html[i + 1..]
-            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-            .map_or(b.len(), |n| i + 1 + n);
-        let name = html[i + 1..name_end].to_ascii_lowercase();
-        let mut j = name_end;
-        let mut attrs = Vec::new();
-        while j < b.len() && b[j] != b'>' {
-            if b[j].is_ascii_whitespace() || b[j] == b'/' {
-                j += 1;
-                continue;
-            }
-            let start = j;
-            while j < b.len() && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>') {
-                j += 1;
-            }
-            let attr = html[start..j].to_ascii_lowercase();
-            let mut value = String::new();
-            if j < b.len() && b[j] == b'=' {
-                j += 1;
-                if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
-                    let q = b[j];
-                    let end = html[j + 1..]
-                        .find(char::from(q))
-                        .map_or(b.len(), |e| j + 1 + e);
-                    value = html[j + 1..end].to_owned();
-                    j = end + 1;
-                } else {
-                    let end = html[j..]
-                        .find(|c: char| c.is_whitespace() || c == '>')
-                        .map_or(b.len(), |e| j + e);
-                    value = html[j..end].to_owned();
-                    j = end;
-                }
-            }
-            attrs.push((attr, value.replace("&amp;", "&")));
-        }
-        if name == "title" {
-            let close = html[j..].find("</title>").map_or(b.len(), |c| j + c);
-            assert!(!html[j..close].to_ascii_lowercase().contains("</title"));
-            j = close;
-        }
-        if !name.starts_with('/') && !name.starts_with('!') {
-            out.push((name, attrs));
-        }
-        i = j.max(i + 1);
-    }
-    out
-}
-
-/// `(attribute, value)` of every href and src in `html`.
-fn links(html: &str) -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
-    for (_, attrs) in tags(html) {
-        for (attr, value) in attrs {
-            match attr.as_str() {
-                "href" => out.push(("href", value)),
-                "src" => out.push(("src", value)),
-                _ => {}
-            }
-        }
-    }
-    out
-}
-
-fn attr_values(html: &str, attr: &str) -> Vec<String> {
-    tags(html)
-        .into_iter()
-        .flat_map(|(_, attrs)| attrs)
-        .filter(|(a, _)| a == attr)
-        .map(|(_, v)| v)
-        .collect()
-}
-
-fn assert_unique_ids(html: &str) {
-    let mut ids = attr_values(html, "id");
-    let n = ids.len();
-    ids.sort();
-    ids.dedup();
-    assert_eq!(ids.len(), n, "duplicate ids");
 }

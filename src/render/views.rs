@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn dates_and_durations() {
-        let d = Date::new(2025, 8, 5).unwrap();
+        let d = jiff::civil::date(2025, 8, 5);
         assert_eq!(date_display(d), "5 August 2025");
         assert_eq!(date_rfc2822(d), "Tue, 05 Aug 2025 00:00:00 +0000");
         assert_eq!(duration_display(91), "1 h 31 min");

@@ -2,6 +2,13 @@
 (function () {
   "use strict";
 
+  // On a phone the chapter list would push the transcript a screen down: start it
+  // closed there (it stays open without JavaScript, and on wide screens).
+  var toc = document.querySelector(".toc details");
+  if (toc && window.matchMedia && window.matchMedia("(max-width: 63.99rem)").matches) {
+    toc.open = false;
+  }
+
   // On an episode with audio, a timestamp link also seeks the player there.
   var transcript = document.querySelector(".transcript[data-audio]");
   var player = document.querySelector("audio.player");

@@ -1,0 +1,541 @@
+// castbook default theme: the search page's client. It reads the sharded index that
+// `castbook build` writes under search/ (src/search/), fetching only the shards its
+// words need and the record chunks of the results on screen. Query semantics mirror
+// src/search/query.rs exactly. Everything from the index is inserted as text (never
+// innerHTML), highlighted words as <mark> elements built from text.
+(function () {
+  "use strict";
+
+  var app = document.getElementById("search-app");
+  var T = window.castbookText;
+  if (!app || !T || !window.fetch) return;
+
+  var MAX_EXPANSIONS = 24;
+  var MAX_PREFIX_SHARDS = 3;
+  var MIN_PREFIX_CHARS = 2;
+  var K1 = 1.2;
+  var PAGE = 10;
+  var SNIPPET_WORDS = 32;
+  var DEBOUNCE_MS = 120;
+
+  var indexUrl = app.getAttribute("data-index");
+  var siteBase = app.getAttribute("data-base");
+  var form = app.querySelector("form");
+  var input = document.getElementById("search_q");
+  var status = document.getElementById("search_status");
+  var list = document.getElementById("search_results");
+  var more = document.getElementById("search_more");
+  var filters = document.getElementById("search_filters");
+  var selects = {
+    podcast: document.getElementById("search_podcast"),
+    guest: document.getElementById("search_guest"),
+    topic: document.getElementById("search_topic"),
+  };
+  var KEYS = { podcast: "!", guest: "@", topic: "#" };
+
+  // ---- English stemmer (Snowball "english", as rust-stemmers applies it), used to
+  // find a word the index does not hold by another form of it. Plain a–z words only.
+  var EXCEPTIONS = {
+    skis: "ski", skies: "sky", dying: "die", lying: "lie", tying: "tie", idly: "idl",
+    gently: "gentl", ugly: "ugli", early: "earli", only: "onli", singly: "singl",
+    sky: "sky", news: "news", howe: "howe", atlas: "atlas", cosmos: "cosmos", bias: "bias", andes: "andes",
+  };
+  var EXCEPTIONS2 = ["inning", "outing", "canning", "herring", "earring", "proceed", "exceed", "succeed"];
+  function isV(c) {
+    return c === "a" || c === "e" || c === "i" || c === "o" || c === "u" || c === "y";
+  }
+  function stem(word) {
+    if (!/^[a-z]+$/.test(word)) return word;
+    if (Object.prototype.hasOwnProperty.call(EXCEPTIONS, word)) return EXCEPTIONS[word];
+    if (word.length < 3) return word;
+    var s = word.split("");
+    var yFound = false;
+    if (s[0] === "y") { s[0] = "Y"; yFound = true; }
+    for (var i = 1; i < s.length; i++) if (s[i] === "y" && isV(s[i - 1])) { s[i] = "Y"; yFound = true; }
+    // Regions: R1 after the first non-vowel following a vowel (or a listed prefix), R2 likewise after R1.
+    function past(from) {
+      var j = from;
+      while (j < s.length && !isV(s[j])) j++;
+      if (j >= s.length) return s.length;
+      j++;
+      while (j < s.length && isV(s[j])) j++;
+      return j >= s.length ? s.length : j + 1;
+    }
+    var pre = /^(gener|commun|arsen)/.exec(word);
+    var p1 = pre ? pre[0].length : past(0);
+    var p2 = p1 >= s.length ? s.length : past(p1);
+    function ends(x) {
+      if (x.length > s.length) return false;
+      for (var k = 0; k < x.length; k++) if (s[s.length - x.length + k] !== x[k]) return false;
+      return true;
+    }
+    function among(xs) { // the longest listed suffix the word ends with
+      var best = null;
+      xs.forEach(function (x) { if (ends(x) && (best === null || x.length > best.length)) best = x; });
+      return best;
+    }
+    function set(n, x) { s.length -= n; for (var k = 0; k < x.length; k++) s.push(x[k]); }
+    function nonV(c) { return c !== undefined && !isV(c); }
+    function shortV(end) {
+      var a = s[end - 1], b = s[end - 2], c = s[end - 3];
+      if (a !== undefined && !isV(a) && a !== "w" && a !== "x" && a !== "Y" && isV(b) && nonV(c)) return true;
+      return nonV(a) && isV(b) && end === 2;
+    }
+    function hasV(to) { for (var k = 0; k < to; k++) if (isV(s[k])) return true; return false; }
+    // Step 1a
+    var m = among(["sses", "ied", "ies", "s", "us", "ss"]);
+    if (m === "sses") set(4, "ss");
+    else if (m === "ied" || m === "ies") set(3, s.length - 3 >= 2 ? "i" : "ie");
+    else if (m === "s" && hasV(s.length - 2)) s.pop();
+    if (EXCEPTIONS2.indexOf(s.join("")) < 0) {
+      // Step 1b
+      m = among(["eed", "eedly", "ed", "edly", "ing", "ingly"]);
+      if (m === "eed" || m === "eedly") {
+        if (s.length - m.length >= p1) set(m.length, "ee");
+      } else if (m && hasV(s.length - m.length)) {
+        s.length -= m.length;
+        var d = among(["at", "bl", "iz", "bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"]);
+        if (d === "at" || d === "bl" || d === "iz") s.push("e");
+        else if (d) s.pop();
+        else if (s.length === p1 && shortV(s.length)) s.push("e");
+      }
+      // Step 1c
+      var last = s[s.length - 1];
+      if ((last === "y" || last === "Y") && s.length > 2 && nonV(s[s.length - 2])) s[s.length - 1] = "i";
+      // Step 2
+      var STEP2 = {
+        tional: "tion", enci: "ence", anci: "ance", abli: "able", entli: "ent", izer: "ize", ization: "ize",
+        ational: "ate", ation: "ate", ator: "ate", alism: "al", aliti: "al", alli: "al", fulness: "ful",
+        ousli: "ous", ousness: "ous", iveness: "ive", iviti: "ive", biliti: "ble", bli: "ble", ogi: "og",
+        fulli: "ful", lessli: "less", li: "",
+      };
+      m = among(Object.keys(STEP2));
+      if (m && s.length - m.length >= p1) {
+        var before = s[s.length - m.length - 1];
+        if (m === "ogi") { if (before === "l") set(3, "og"); }
+        else if (m === "li") { if (before !== undefined && "cdeghkmnrt".indexOf(before) >= 0) s.length -= 2; }
+        else set(m.length, STEP2[m]);
+      }
+      // Step 3
+      var STEP3 = { tional: "tion", ational: "ate", alize: "al", icate: "ic", iciti: "ic", ical: "ic", ful: "", ness: "", ative: "" };
+      m = among(Object.keys(STEP3));
+      if (m && s.length - m.length >= p1) {
+        if (m !== "ative") set(m.length, STEP3[m]);
+        else if (s.length - m.length >= p2) s.length -= m.length;
+      }
+      // Step 4
+      m = among(["al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent",
+        "ism", "ate", "iti", "ous", "ive", "ize", "ion"]);
+      if (m && s.length - m.length >= p2) {
+        if (m !== "ion") s.length -= m.length;
+        else if (s[s.length - 4] === "s" || s[s.length - 4] === "t") s.length -= 3;
+      }
+      // Step 5
+      last = s[s.length - 1];
+      var at = s.length - 1;
+      if (last === "e" && (at >= p2 || (at >= p1 && !shortV(at)))) s.pop();
+      else if (last === "l" && at >= p2 && s[at - 1] === "l") s.pop();
+    }
+    var out = s.join("");
+    return yFound ? out.replace(/Y/g, "y") : out;
+  }
+  window.castbookSearch = { stem: stem };
+
+  // ---- Index files.
+  var manifest = null;
+  var chunkStarts = [];
+  var stemming = false;
+  var shardCache = new Map();
+  var chunkCache = new Map();
+  var filterData = null;
+
+  function get(name, kind) {
+    var url = indexUrl + name + (manifest ? "?v=" + manifest.v : "");
+    return fetch(url, manifest ? {} : { cache: "no-cache" }).then(function (r) {
+      if (!r.ok) throw new Error(name + ": HTTP " + r.status);
+      return kind === "bin" ? r.arrayBuffer() : r.json();
+    });
+  }
+
+  function cmp(a, b) { // code point order, as the index sorts terms (by UTF-8 bytes)
+    var i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      var x = a.codePointAt(i), y = b.codePointAt(j);
+      if (x !== y) return x < y ? -1 : 1;
+      i += x > 0xffff ? 2 : 1;
+      j += y > 0xffff ? 2 : 1;
+    }
+    return i < a.length ? 1 : j < b.length ? -1 : 0;
+  }
+
+  function shardOf(term) {
+    var lo = 0, hi = manifest.shards.length; // first shard whose first term is > term
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (cmp(manifest.shards[mid], term) <= 0) lo = mid + 1; else hi = mid;
+    }
+    return Math.max(0, lo - 1);
+  }
+
+  function varint(b, at) { // returns [value, next position]
+    var v = 0, mul = 1, c;
+    do {
+      if (at[0] >= b.length) throw new Error("truncated index shard");
+      c = b[at[0]++];
+      v += (c & 0x7f) * mul;
+      mul *= 128;
+    } while (c & 0x80);
+    return v;
+  }
+
+  function parseShard(buf) {
+    var b = new Uint8Array(buf);
+    if (String.fromCharCode(b[0], b[1], b[2], b[3]) !== "CBI1") throw new Error("not an index shard");
+    var at = [4];
+    var lists = [];
+    for (var n = varint(b, at); n > 0; n--) {
+      var df = varint(b, at), form = b[at[0]++], len = varint(b, at);
+      lists.push({ df: df, form: form, start: at[0], end: at[0] + len });
+      at[0] += len;
+    }
+    var count = varint(b, at);
+    var terms = new Array(count), listOf = new Array(count);
+    var dec = new TextDecoder();
+    var prev = new Uint8Array(0);
+    for (var i = 0; i < count; i++) {
+      var shared = varint(b, at), slen = varint(b, at);
+      var t = new Uint8Array(shared + slen);
+      t.set(prev.subarray(0, shared));
+      t.set(b.subarray(at[0], at[0] + slen), shared);
+      at[0] += slen;
+      terms[i] = dec.decode(t);
+      listOf[i] = varint(b, at);
+      prev = t;
+    }
+    return { b: b, lists: lists, terms: terms, listOf: listOf };
+  }
+
+  function shard(n) {
+    if (!shardCache.has(n)) shardCache.set(n, get("i/" + n + ".bin", "bin").then(parseShard));
+    return shardCache.get(n);
+  }
+
+  /** Decodes list `l` of shard `sh` into `tf` (max tf per doc), pushing new docs to `docs`. */
+  function decodeInto(sh, l, tf, docs) {
+    var b = sh.b, at = [l.start], end = l.end;
+    function add(d, t) {
+      if (!tf[d]) docs.push(d);
+      if (t > tf[d]) tf[d] = t;
+    }
+    if (l.form === 0) {
+      var next = 0;
+      while (at[0] < end) {
+        var v = varint(b, at);
+        var t = v % 2 ? varint(b, at) + 2 : 1;
+        var doc = next + Math.floor(v / 2);
+        add(doc, t);
+        next = doc + 1;
+      }
+    } else if (l.form === 1) {
+      var runEnd = 0;
+      while (at[0] < end) {
+        var start = runEnd + varint(b, at), len = varint(b, at) + 1;
+        for (var k = 0; k < len; k++) add(start + k, 1);
+        runEnd = start + len;
+      }
+    } else if (l.form === 2 && at[0] < end) {
+      var first = varint(b, at), base = at[0];
+      for (var i = base; i < end; i++) {
+        var byte = b[i];
+        for (var bit = 0; byte && bit < 8; bit++) if (byte & (1 << bit)) add((first + i - base) * 8 + bit, 1);
+      }
+    }
+  }
+
+  /** A word's (or filter key's) records: {tf: Uint8Array(docs), docs: [...], terms: Set of matching forms}. */
+  function lookup(term, prefix) {
+    var first = shardOf(term);
+    var ns = [first];
+    if (prefix) {
+      for (var n = first + 1; n < Math.min(first + MAX_PREFIX_SHARDS, manifest.shards.length); n++) {
+        if (manifest.shards[n].indexOf(term) !== 0) break;
+        ns.push(n);
+      }
+    }
+    return Promise.all(ns.map(shard)).then(function (shs) {
+      var found = [], exp = [];
+      shs.forEach(function (sh, k) {
+        for (var i = 0; i < sh.terms.length; i++) {
+          var t = sh.terms[i];
+          var named = { n: ns[k], l: sh.listOf[i], sh: sh };
+          if (t === term) found.push(named);
+          else if (prefix && t.indexOf(term) === 0) exp.push(named);
+        }
+      });
+      return (found.length || !stemming ? Promise.resolve(null) : byStem(term)).then(function (s) {
+        if (s) found.push(s);
+        exp.sort(function (a, b) { return b.sh.lists[b.l].df - a.sh.lists[a.l].df; });
+        exp.forEach(function (e) {
+          if (found.length >= MAX_EXPANSIONS) return;
+          if (!found.some(function (f) { return f.n === e.n && f.l === e.l; })) found.push(e);
+        });
+        var tf = new Uint8Array(manifest.docs), docs = [], terms = new Set();
+        found.forEach(function (f) {
+          decodeInto(f.sh, f.sh.lists[f.l], tf, docs);
+          for (var i = 0; i < f.sh.terms.length; i++) if (f.sh.listOf[i] === f.l) terms.add(f.sh.terms[i]);
+        });
+        return { tf: tf, docs: docs, terms: terms };
+      });
+    });
+  }
+
+  /** A word the index lacks, by its stem: the list of the first indexed form with that stem. */
+  function byStem(term) {
+    var st = stem(term), first = shardOf(st);
+    function at(n) {
+      if (n >= Math.min(first + MAX_PREFIX_SHARDS, manifest.shards.length)) return Promise.resolve(null);
+      if (n > first && manifest.shards[n].indexOf(st) !== 0) return Promise.resolve(null);
+      return shard(n).then(function (sh) {
+        for (var i = 0; i < sh.terms.length; i++) {
+          var t = sh.terms[i];
+          if (t.indexOf(st) === 0 && stem(t) === st) return { n: n, l: sh.listOf[i], sh: sh };
+        }
+        return at(n + 1);
+      });
+    }
+    return at(first);
+  }
+
+  function chunkOf(doc) {
+    var lo = 0, hi = chunkStarts.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (chunkStarts[mid] <= doc) lo = mid + 1; else hi = mid;
+    }
+    var start = chunkStarts[Math.max(0, lo - 1)];
+    if (!chunkCache.has(start)) chunkCache.set(start, get("d/" + start + ".json", "json"));
+    return chunkCache.get(start).then(function (c) {
+      var d = c.d[doc - start], e = c.e[d[0]], ch = c.c[d[1]];
+      return { episode: e[0], url: e[1], podcast: e[2], date: e[3], chapter: ch[0], speaker: d[2], seconds: d[3], anchor: d[4], text: d[5] };
+    });
+  }
+
+  /** Runs a query: {total, partial, docs (ranked), terms (forms to highlight)}. */
+  function run(q, f) {
+    var words = [];
+    T.tokens(q).forEach(function (w) { if (words.indexOf(w) < 0) words.push(w); });
+    if (!words.length) return Promise.resolve(null);
+    var open = !/\s$/.test(q);
+    var clauses = words.map(function (w, i) {
+      var prefix = open && i === words.length - 1 && Array.from(w).length >= MIN_PREFIX_CHARS;
+      return lookup(w, prefix);
+    });
+    var required = [];
+    Object.keys(KEYS).forEach(function (k) { if (f[k]) required.push(lookup(KEYS[k] + f[k], false)); });
+    return Promise.all([Promise.all(clauses), Promise.all(required)]).then(function (r) {
+      var cs = r[0], req = r[1], N = manifest.docs;
+      var score = new Float64Array(N), count = new Uint8Array(N), touched = [], terms = new Set();
+      cs.forEach(function (c) {
+        var df = c.docs.length, idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
+        c.terms.forEach(function (t) { terms.add(t); });
+        c.docs.forEach(function (d) {
+          var tf = c.tf[d];
+          if (!count[d]) touched.push(d);
+          score[d] += idf * tf * (K1 + 1) / (tf + K1);
+          count[d]++;
+        });
+      });
+      function allowed(d) { return req.every(function (x) { return x.tf[d] > 0; }); }
+      var docs = touched.filter(function (d) { return count[d] === cs.length && allowed(d); });
+      var partial = !docs.length && cs.length > 1;
+      if (partial) docs = touched.filter(allowed);
+      docs.sort(function (a, b) { return score[b] - score[a] || a - b; });
+      return { total: docs.length, partial: partial, docs: docs, terms: terms };
+    });
+  }
+
+  // ---- Results.
+  function hms(s) {
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return two(Math.floor(s / 3600)) + ":" + two(Math.floor(s / 60) % 60) + ":" + two(s % 60);
+  }
+
+  /** The best window of `text` (most distinct matched words), as [start, end, tokens]. */
+  function window_(text, terms) {
+    var sp = T.spans(text);
+    var best = 0, bestAt = 0;
+    sp.forEach(function (s, i) {
+      if (!terms.has(s.term)) return;
+      var from = Math.max(0, i - 6), seen = new Set();
+      for (var k = from; k < Math.min(sp.length, from + SNIPPET_WORDS); k++) if (terms.has(sp[k].term)) seen.add(sp[k].term);
+      if (seen.size > best) { best = seen.size; bestAt = from; }
+    });
+    var end = Math.min(sp.length, bestAt + SNIPPET_WORDS);
+    return { from: sp.length ? sp[bestAt].start : 0, to: end < sp.length ? sp[end - 1].end : text.length, spans: sp };
+  }
+
+  function resultItem(r, terms) {
+    var li = document.createElement("li");
+    li.className = "ep search-result";
+    var hits = [];
+    var w = window_(r.text, terms);
+    w.spans.forEach(function (s) { if (terms.has(s.term) && hits.indexOf(s.term) < 0 && hits.length < 8) hits.push(s.term); });
+    var a = document.createElement("a");
+    a.className = "ep-title";
+    a.href = siteBase + r.url + (hits.length ? "?" + new URLSearchParams({ highlight: hits.join(" ") }) : "") + "#" + r.anchor;
+    a.textContent = r.speaker + " · " + hms(r.seconds) + " · " + r.chapter;
+    var meta = document.createElement("p");
+    meta.className = "ep-meta";
+    meta.textContent = r.episode + " · " + r.podcast + " · " + r.date;
+    var snip = document.createElement("p");
+    snip.className = "search-snippet";
+    var text = (w.from > 0 ? "… " : "") + r.text.slice(w.from, w.to) + (w.to < r.text.length ? " …" : "");
+    T.appendMarked(snip, text, terms, "");
+    li.appendChild(a);
+    li.appendChild(meta);
+    li.appendChild(snip);
+    return li;
+  }
+
+  // ---- The page.
+  var current = null; // {result, shown}
+  var seq = 0;
+  var typedAt = 0;
+
+  function say(text) { status.textContent = text; }
+
+  function readForm() {
+    var f = {};
+    Object.keys(selects).forEach(function (k) { f[k] = selects[k] ? selects[k].value : ""; });
+    return f;
+  }
+
+  function syncUrl(q, f) {
+    var p = new URLSearchParams();
+    if (q) p.set("q", q);
+    Object.keys(f).forEach(function (k) { if (f[k]) p.set(k, f[k]); });
+    var s = p.toString();
+    history.replaceState(null, "", location.pathname + (s ? "?" + s : ""));
+  }
+
+  function search() {
+    var q = input.value, f = readForm(), mine = ++seq;
+    syncUrl(q, f);
+    app.setAttribute("data-state", "busy");
+    return ready.then(function () { return run(q, f); }).then(function (res) {
+      if (mine !== seq) return;
+      current = { result: res, shown: 0, q: q };
+      list.textContent = "";
+      if (!res) { say(""); more.hidden = true; return done(); }
+      if (!res.total) { say("No results for “" + q.trim() + "”."); more.hidden = true; return done(); }
+      return showMore().then(function () {
+        if (mine !== seq) return;
+        var n = res.total + (res.total === 1 ? " result" : " results");
+        say(res.partial ? "No turn has all of these words; " + n + " with some of them." : n + " for “" + q.trim() + "”.");
+      });
+    }).catch(function (e) {
+      if (mine !== seq) return;
+      say("Search is unavailable: " + e.message);
+      done();
+    });
+  }
+
+  function showMore() {
+    var c = current, docs = c.result.docs.slice(c.shown, c.shown + PAGE);
+    c.shown += docs.length;
+    return Promise.all(docs.map(chunkOf)).then(function (rows) {
+      if (c !== current) return;
+      rows.forEach(function (r) { list.appendChild(resultItem(r, c.result.terms)); });
+      more.hidden = c.shown >= c.result.total;
+      done();
+    });
+  }
+
+  function done() {
+    app.setAttribute("data-state", "done");
+    if (typedAt) app.setAttribute("data-latency-ms", String(Math.round(performance.now() - typedAt)));
+  }
+
+  var timer = 0;
+  input.addEventListener("input", function () {
+    typedAt = performance.now();
+    clearTimeout(timer);
+    timer = setTimeout(search, DEBOUNCE_MS);
+  });
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    clearTimeout(timer);
+    search();
+  });
+  Object.keys(selects).forEach(function (k) {
+    if (selects[k]) selects[k].addEventListener("change", function () { typedAt = performance.now(); search(); });
+  });
+  more.addEventListener("click", function () {
+    var first = current ? current.shown : 0;
+    showMore().then(function () {
+      var link = list.querySelectorAll("a.ep-title")[first];
+      if (link) link.focus();
+    });
+  });
+
+  // Arrow keys: from the box into the results and between them; Escape goes back.
+  input.addEventListener("keydown", function (ev) {
+    var first = list.querySelector("a.ep-title");
+    if (ev.key === "ArrowDown" && first) { ev.preventDefault(); first.focus(); }
+  });
+  list.addEventListener("keydown", function (ev) {
+    var links = Array.prototype.slice.call(list.querySelectorAll("a.ep-title"));
+    var i = links.indexOf(document.activeElement);
+    if (i < 0) return;
+    if (ev.key === "ArrowDown" && i + 1 < links.length) { ev.preventDefault(); links[i + 1].focus(); }
+    else if (ev.key === "ArrowUp") { ev.preventDefault(); (i > 0 ? links[i - 1] : input).focus(); }
+    else if (ev.key === "Escape") { ev.preventDefault(); input.focus(); }
+  });
+
+  // Filter choices load when the filters open, or at once when the URL sets one.
+  function loadFilters() {
+    if (filterData) return filterData;
+    filterData = ready.then(function () { return get("filters.json", "json"); }).then(function (data) {
+      Object.keys(selects).forEach(function (k) {
+        var sel = selects[k], want = sel.value;
+        (data[k + "s"] || []).forEach(function (row) {
+          if (row[0] === want) return;
+          var o = document.createElement("option");
+          o.value = row[0];
+          o.textContent = row[1];
+          sel.appendChild(o);
+        });
+      });
+      if ((data.podcasts || []).length < 2) selects.podcast.parentNode.hidden = !selects.podcast.value;
+    });
+    return filterData;
+  }
+  if (filters) filters.addEventListener("toggle", function () { if (filters.open) loadFilters(); });
+
+  var params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  var anyFilter = false;
+  Object.keys(selects).forEach(function (k) {
+    var v = params.get(k);
+    if (v && selects[k]) {
+      // Keep the value selectable before the list loads; it is shown by its slug.
+      var o = document.createElement("option");
+      o.value = v;
+      o.textContent = v;
+      selects[k].appendChild(o);
+      selects[k].value = v;
+      anyFilter = true;
+    }
+  });
+
+  var ready = get("manifest.json", "json").then(function (m) {
+    if (m.format !== 1) throw new Error("unknown index format " + m.format);
+    manifest = m;
+    var at = 0;
+    chunkStarts = m.chunks.map(function (d) { return (at += d); });
+    stemming = /^(en\b|en[-_]|$)/i.test(m.lang || "");
+  });
+  if (anyFilter) { if (filters) filters.open = true; loadFilters(); }
+  if (input.value.trim()) search();
+  else ready.then(function () { app.setAttribute("data-state", "done"); }, function (e) { say("Search is unavailable: " + e.message); });
+})();
