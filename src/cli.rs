@@ -56,6 +56,9 @@ pub(crate) struct BuildArgs {
     /// Write HTML as rendered, without minifying it.
     #[arg(long)]
     pub(crate) no_minify: bool,
+    /// Print the time each stage took to stderr.
+    #[arg(long)]
+    pub(crate) timings: bool,
 }
 
 /// `castbook check`.
@@ -66,6 +69,9 @@ pub(crate) struct CheckArgs {
     /// Check episodes marked `draft: true` too.
     #[arg(long)]
     pub(crate) drafts: bool,
+    /// Print the time each stage took to stderr.
+    #[arg(long)]
+    pub(crate) timings: bool,
 }
 
 /// `castbook init`.

@@ -54,27 +54,46 @@ pub struct Loaded {
     pub files: usize,
     /// Draft episodes left out.
     pub drafts_skipped: usize,
+    /// Wall time of each stage, in order (see [`Timings`]).
+    pub timings: Timings,
+}
+
+/// Wall time per pipeline stage, in the order the stages ran: `castbook --timings`
+/// prints them, and the benchmark notes (docs/performance.md) are built on them.
+pub type Timings = Vec<(&'static str, Duration)>;
+
+/// Records the time since `*since` as stage `name` and restarts the clock.
+fn lap(timings: &mut Timings, name: &'static str, since: &mut Instant) {
+    let now = Instant::now();
+    timings.push((name, now - *since));
+    *since = now;
 }
 
 /// Runs config → discovery → parsing → linking. `Err` is a configuration or
 /// environment problem (exit 2); content problems are in `diagnostics`.
 pub fn load(opts: &LoadOptions) -> anyhow::Result<Loaded> {
+    let mut timings = Timings::new();
+    let mut t = Instant::now();
     let config = config::load(&opts.root)?;
+    lap(&mut timings, "config", &mut t);
     let mut diagnostics = Diagnostics::new();
     diagnostics.extend(config.diagnostics.iter().cloned());
 
     let found = content::discover(&config.root, &config.content_dir())?;
     diagnostics.extend(found.diagnostics);
+    lap(&mut timings, "read", &mut t);
     let parse_opts = ParseOptions {
         date_format: config.config.content.date_format.clone(),
     };
+    let files = found.files.len();
+    // Each file's bytes are freed as soon as it is parsed, not after the last one, so
+    // the raw corpus and its parsed copy are not both held at the peak.
     let results: Vec<_> = found
         .files
-        .par_iter()
-        .map(|f| transcript::parse(f, &parse_opts))
+        .into_par_iter()
+        .map(|f| transcript::parse(&f, &parse_opts))
         .collect();
-    let files = found.files.len();
-    drop(found.files);
+    lap(&mut timings, "parse", &mut t);
 
     let mut episodes = Vec::with_capacity(results.len());
     let mut drafts_skipped = 0;
@@ -89,12 +108,14 @@ pub fn load(opts: &LoadOptions) -> anyhow::Result<Loaded> {
     let (archive, link_diags) = archive::link(episodes);
     diagnostics.extend(link_diags);
     diagnostics.sort();
+    lap(&mut timings, "link", &mut t);
     Ok(Loaded {
         config,
         archive,
         diagnostics,
         files,
         drafts_skipped,
+        timings,
     })
 }
 
@@ -158,6 +179,8 @@ pub struct CheckReport {
     pub files: usize,
     /// Wall time.
     pub elapsed: Duration,
+    /// Wall time per stage.
+    pub timings: Timings,
 }
 
 /// Parses and links everything and writes nothing.
@@ -169,6 +192,7 @@ pub fn check(opts: &LoadOptions) -> anyhow::Result<CheckReport> {
         diagnostics: loaded.diagnostics,
         files: loaded.files,
         elapsed: start.elapsed(),
+        timings: loaded.timings,
     })
 }
 
@@ -205,6 +229,8 @@ pub struct BuildReport {
     pub dest: PathBuf,
     /// False when content errors stopped the build; the previous site is then untouched.
     pub written: bool,
+    /// Wall time per stage (render includes minifying and writing each page).
+    pub timings: Timings,
 }
 
 /// Runs the whole pipeline and swaps the new site into place. Content errors leave
@@ -215,6 +241,8 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
         root: opts.root.clone(),
         drafts: opts.drafts,
     })?;
+    let mut timings = loaded.timings;
+    let mut t = Instant::now();
     let dest = match &opts.dest {
         Some(d) if d.is_absolute() => d.clone(),
         Some(d) => std::env::current_dir()?.join(d),
@@ -223,6 +251,7 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
     output::check_dest(&loaded.config.root, &loaded.config.content_dir(), &dest)?;
     // Templates are checked before anything is written, so a broken theme fails cleanly.
     let theme = theme::load(&loaded.config.root, &loaded.config.config)?;
+    lap(&mut timings, "theme", &mut t);
     let stats = ArchiveStats::of(&loaded.archive);
     if loaded.diagnostics.has_errors() {
         return Ok(BuildReport {
@@ -232,9 +261,11 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
             elapsed: start.elapsed(),
             dest,
             written: false,
+            timings,
         });
     }
     let staging = output::Staging::begin(&dest)?;
+    lap(&mut timings, "stage", &mut t);
     let render_opts = render::RenderOptions {
         minify: opts.minify,
         site_url_override: opts.site_url.clone(),
@@ -248,13 +279,16 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
         &staging,
         progress,
     )?;
+    lap(&mut timings, "render", &mut t);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(rendered.diagnostics);
     let static_dir = loaded.config.root.join("static");
     diagnostics.extend(staging.copy_dir(&static_dir, &loaded.config.root)?);
     diagnostics.sort();
+    lap(&mut timings, "static", &mut t);
     let files = rendered.files;
     staging.commit()?;
+    lap(&mut timings, "commit", &mut t);
     Ok(BuildReport {
         diagnostics,
         stats,
@@ -262,6 +296,7 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
         elapsed: start.elapsed(),
         dest,
         written: true,
+        timings,
     })
 }
 

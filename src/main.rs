@@ -70,7 +70,19 @@ fn run_check(args: &cli::CheckArgs) -> anyhow::Result<ExitCode> {
         report.stats,
         summary_counts(&report.diagnostics)
     );
+    if args.timings {
+        print_timings(&report.timings, report.elapsed);
+    }
     Ok(exit_for(&report.diagnostics))
+}
+
+/// One stage a line, on stderr so stdout's summary line stays the same for scripts.
+fn print_timings(timings: &castbook::Timings, total: std::time::Duration) {
+    let mut err = std::io::stderr().lock();
+    for (stage, took) in timings {
+        let _ = writeln!(err, "{stage:>8} {:>9.1} ms", took.as_secs_f64() * 1e3);
+    }
+    let _ = writeln!(err, "{:>8} {:>9.1} ms", "total", total.as_secs_f64() * 1e3);
 }
 
 fn run_build(args: &cli::BuildArgs) -> anyhow::Result<ExitCode> {
@@ -111,6 +123,9 @@ fn run_build(args: &cli::BuildArgs) -> anyhow::Result<ExitCode> {
             summary_counts(&report.diagnostics),
             report.dest.display()
         );
+    }
+    if args.timings {
+        print_timings(&report.timings, report.elapsed);
     }
     Ok(exit_for(&report.diagnostics))
 }

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Whole-process build benchmark: castbook beside Hugo on the same generated archive.
+#
+#   bench/build.sh [--large] [--episodes N[,N...]] [--runs R] [--no-hugo] [--no-minify-row]
+#                  [--no-build]   (use target/release/castbook as it is)
+#
+# For each N (default 1000; --large adds 5000) it generates the corpus once with
+# ../shared/tools/gen-corpus --seed 1 (cached under target/bench-corpus/nN/), builds
+# castbook in release, then runs one untimed warm-up and R timed rounds (default 5).
+# Each round runs, one after the other, `castbook build`, `castbook build --no-minify`,
+# `castbook check` and, when `hugo` is on PATH, Hugo on the equivalent site made by
+# ../shared/tools/to-peers. Interleaving the builders within a round spreads the noise
+# of this shared machine over all of them, so their ratios stay comparable.
+#
+# Protocol A (see ../shared/PERF-ANCHORS.md): every run rebuilds over its own previous
+# output. castbook recycles its previous tree (src/output.rs), Hugo overwrites in place.
+# Nothing is deleted while timing, which on this ext4 would make inode creation slow
+# for the next minute and measure the file system instead of the builder.
+#
+# Measured from outside with /usr/bin/time: wall, user+sys CPU and peak RSS of the
+# process. Printed as median [min–max]. Not a test: nothing asserts.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$HERE")
+TOOLS=${CASTBOOK_BENCH_TOOLS:-$REPO/../shared/tools}
+CACHE=$REPO/target/bench-corpus
+BIN=$REPO/target/release/castbook
+
+sizes=1000
+runs=5
+hugo=1
+nominify=1
+build=1
+while [ $# -gt 0 ]; do
+    case $1 in
+        --large) sizes="$sizes,5000" ;;
+        --episodes) sizes=$2; shift ;;
+        --runs) runs=$2; shift ;;
+        --no-hugo) hugo=0 ;;
+        --no-minify-row) nominify=0 ;;
+        --no-build) build=0 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+if [ "$hugo" = 1 ] && ! command -v hugo >/dev/null; then
+    echo "note: hugo not installed (apt-get install hugo); castbook rows only" >&2
+    hugo=0
+fi
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+
+if [ "$build" = 1 ]; then
+    echo "building castbook (release)…" >&2
+    (cd "$REPO" && cargo build --release --quiet)
+fi
+
+# corpus N: generated once; the .complete stamp keeps a killed generation from being reused.
+corpus() {
+    local n=$1 dir=$CACHE/n$1
+    if [ ! -f "$dir/.complete" ]; then
+        echo "generating $n episodes into $dir…" >&2
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        "$TOOLS/gen-corpus" --episodes "$n" --seed 1 "$dir/content" >/dev/null
+        touch "$dir/.complete"
+    fi
+    if [ "$hugo" = 1 ] && [ ! -f "$dir/peers/.complete" ]; then
+        echo "making the equivalent Hugo site…" >&2
+        "$TOOLS/to-peers" --only hugo "$dir/content" "$dir/peers" >/dev/null
+        touch "$dir/peers/.complete"
+    fi
+}
+
+# timed LOG CMD...: appends "wall user sys maxrss_kb" to LOG; the command's output is dropped.
+timed() {
+    local log=$1; shift
+    local t
+    t=$(mktemp)
+    if ! /usr/bin/time -f '%e %U %S %M' -o "$t" "$@" >/dev/null 2>"$t.err"; then
+        echo "failed: $*" >&2
+        cat "$t.err" >&2
+        rm -f "$t" "$t.err"
+        exit 1
+    fi
+    tail -n 1 "$t" >>"$log"
+    rm -f "$t" "$t.err"
+}
+
+# stats LOG COLUMN-EXPR: "median min max" of a per-run figure.
+stats() {
+    awk "{ print $2 }" "$1" | sort -g | awk '
+        { v[NR] = $1 }
+        END {
+            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            printf "%s %s %s\n", m, v[1], v[NR]
+        }'
+}
+
+median() { stats "$1" "$2" | cut -d' ' -f1; }
+
+row() {
+    local name=$1 log=$2 ref=${3:-}
+    read -r wm wlo whi < <(stats "$log" '$1')
+    read -r cm clo chi < <(stats "$log" '$2 + $3')
+    read -r rm rlo rhi < <(stats "$log" '$4 / 1024')
+    local ratio="" cratio=""
+    if [ -n "$ref" ]; then
+        ratio=$(awk -v a="$wm" -v b="$(median "$ref" '$1')" 'BEGIN { printf "%.2f", a / b }')
+        cratio=$(awk -v a="$cm" -v b="$(median "$ref" '$2 + $3')" 'BEGIN { printf "%.2f", a / b }')
+    fi
+    printf '| %s | %.2f s [%.2f–%.2f] | %s | %.2f s [%.2f–%.2f] | %s | %.0f MiB [%.0f–%.0f] |\n' \
+        "$name" "$wm" "$wlo" "$whi" "${ratio:-–}" "$cm" "$clo" "$chi" "${cratio:-–}" "$rm" "$rlo" "$rhi"
+}
+
+for n in ${sizes//,/ }; do
+    corpus "$n"
+    dir=$CACHE/n$n
+    logs=$(mktemp -d)
+    build=("$BIN" build "$dir" -d "$dir/public")
+    build_nm=("$BIN" build "$dir" -d "$dir/public-nominify" --no-minify)
+    check=("$BIN" check "$dir")
+    hugo_cmd=(hugo --quiet -s "$dir/peers/hugo" -d "$dir/peers/hugo/public")
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    echo "N=$n: warm-up, then $runs rounds (load average before: $load)…" >&2
+    for round in $(seq 0 "$runs"); do
+        # Round 0 is the warm-up: page cache, and each builder's previous output in place.
+        if [ "$round" = 0 ]; then sink=$logs/warmup; mkdir -p "$sink"; else sink=$logs; fi
+        timed "$sink/build" "${build[@]}"
+        if [ "$nominify" = 1 ]; then timed "$sink/build-nm" "${build_nm[@]}"; fi
+        timed "$sink/check" "${check[@]}"
+        if [ "$hugo" = 1 ]; then timed "$sink/hugo" "${hugo_cmd[@]}"; fi
+        if [ "$round" != 0 ]; then echo "  round $round/$runs done" >&2; fi
+    done
+    ref=""
+    if [ "$hugo" = 1 ]; then ref=$logs/hugo; fi
+    mb=$(du -sm "$dir/content" | cut -f1)
+    echo
+    echo "N=$n episodes ($mb MB of transcripts), protocol A, $runs runs after a warm-up," \
+        "load average before $load, after $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    echo "| builder | median wall [min–max] | wall / Hugo | CPU user+sys [min–max] | CPU / Hugo | peak RSS [min–max] |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    row "castbook build" "$logs/build" "$ref"
+    if [ "$nominify" = 1 ]; then row "castbook build --no-minify" "$logs/build-nm" "$ref"; fi
+    row "castbook check" "$logs/check" "$ref"
+    if [ "$hugo" = 1 ]; then row "Hugo $(hugo version | grep -o 'v[0-9.]*' | head -1)" "$logs/hugo" "$ref"; fi
+    echo
+    # Kept for the scaling ratio across sizes.
+    cp "$logs/build" "$CACHE/last-build-$n.log"
+    rm -rf "$logs"
+done
+
+# Scaling: how much longer the largest corpus takes than the smallest, against linear.
+set -- ${sizes//,/ }
+if [ $# -gt 1 ]; then
+    first=$1
+    eval "last=\${$#}"
+    awk -v a="$(median "$CACHE/last-build-$first.log" '$1')" \
+        -v b="$(median "$CACHE/last-build-$last.log" '$1')" \
+        -v ca="$(median "$CACHE/last-build-$first.log" '$2 + $3')" \
+        -v cb="$(median "$CACHE/last-build-$last.log" '$2 + $3')" \
+        -v ra="$(median "$CACHE/last-build-$first.log" '$4')" \
+        -v rb="$(median "$CACHE/last-build-$last.log" '$4')" \
+        -v k="$((last / first))" \
+        'BEGIN { printf "scaling N=%d→%d (%d× the episodes): wall %.2f×, CPU %.2f×, peak RSS %.2f×\n", '"$first"', '"$last"', k, b / a, cb / ca, rb / ra }'
+fi
