@@ -21,11 +21,13 @@
 //! proportion to its share of the turn's text.
 
 mod chapters;
+pub(crate) mod clean;
 mod json;
 mod srt;
 pub(crate) mod text;
 pub(crate) mod timeline;
 mod vtt;
+mod wrap;
 
 use std::borrow::Cow;
 
@@ -117,8 +119,8 @@ pub(crate) fn render_episode(
     [
         (CHAPTERS_JSON, chapters::render(archive, episode, urls)),
         (TRANSCRIPT_JSON, json::render(&segments)),
-        (TRANSCRIPT_VTT, vtt::render(&segments).into_bytes()),
-        (TRANSCRIPT_SRT, srt::render(&segments).into_bytes()),
+        (TRANSCRIPT_VTT, vtt::render(&segments)),
+        (TRANSCRIPT_SRT, srt::render(&segments)),
     ]
 }
 
@@ -180,48 +182,50 @@ pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
 }
 
 /// Appends `ms` as `HH:MM:SS<sep>mmm` (hours at least two digits), the cue timestamp
-/// of WebVTT (`.`) and SRT (`,`).
-pub(crate) fn push_timestamp(out: &mut String, ms: u64, sep: char) {
+/// of WebVTT (`b'.'`) and SRT (`b','`).
+pub(crate) fn push_timestamp(out: &mut Vec<u8>, ms: u64, sep: u8) {
     // By hand rather than `write!`: a big archive has millions of cue timestamps.
     let (s, ms) = (ms / 1000, ms % 1000);
     let hours = s / 3600;
     if hours >= 100 {
-        out.push_str(&hours.to_string());
+        push_uint(out, hours);
     } else {
-        push_digits(out, hours, 2);
+        out.extend_from_slice(&[digit(hours / 10), digit(hours)]);
     }
-    out.push(':');
-    push_digits(out, (s / 60) % 60, 2);
-    out.push(':');
-    push_digits(out, s % 60, 2);
-    out.push(sep);
-    push_digits(out, ms, 3);
+    let (m, s) = ((s / 60) % 60, s % 60);
+    out.extend_from_slice(&[
+        b':',
+        digit(m / 10),
+        digit(m),
+        b':',
+        digit(s / 10),
+        digit(s),
+        sep,
+        digit(ms / 100),
+        digit(ms / 10),
+        digit(ms),
+    ]);
+}
+
+/// The ASCII decimal digit of `d % 10`.
+fn digit(d: u64) -> u8 {
+    b'0' + (d % 10) as u8
 }
 
 /// Appends `v` in decimal (without the allocation of `to_string`).
-pub(crate) fn push_uint(out: &mut String, v: u64) {
-    let mut digits = 1;
-    while digits < 20 && v >= 10u64.pow(digits) {
-        digits += 1;
+pub(crate) fn push_uint(out: &mut Vec<u8>, v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = v;
+    loop {
+        i -= 1;
+        buf[i] = digit(v);
+        v /= 10;
+        if v == 0 {
+            break;
+        }
     }
-    push_digits(out, v, digits);
-}
-
-/// Appends the last `n` decimal digits of `v`, zero-padded.
-fn push_digits(out: &mut String, v: u64, n: u32) {
-    for k in (0..n).rev() {
-        let d = (v / 10u64.pow(k)) % 10;
-        out.push(char::from(b'0' + d as u8));
-    }
-}
-
-/// Visible length of `s` in characters (Unicode scalar values).
-pub(crate) fn width(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        s.chars().count()
-    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 #[cfg(test)]

@@ -361,18 +361,19 @@ fn srt_cards_cover_the_turn() {
 
 #[test]
 fn timestamps_and_numbers() {
-    let mut s = String::new();
-    push_timestamp(&mut s, 0, '.');
-    s.push(' ');
-    push_timestamp(&mut s, 3_723_004, ',');
-    s.push(' ');
-    push_timestamp(&mut s, 100 * 3_600_000 + 1, '.');
-    s.push(' ');
+    let mut s = Vec::new();
+    push_timestamp(&mut s, 0, b'.');
+    s.push(b' ');
+    push_timestamp(&mut s, 3_723_004, b',');
+    s.push(b' ');
+    push_timestamp(&mut s, 100 * 3_600_000 + 1, b'.');
+    s.push(b' ');
     push_uint(&mut s, 0);
-    s.push(' ');
+    s.push(b' ');
     push_uint(&mut s, 1_234_567);
-    s.push(' ');
+    s.push(b' ');
     push_uint(&mut s, u64::MAX);
+    let s = String::from_utf8(s).unwrap();
     assert_eq!(
         s,
         format!(
@@ -412,4 +413,125 @@ fn the_sample_archive() {
         vtt_cues(&sink.text(&export_rel(slug, TRANSCRIPT_VTT))).len(),
         84
     );
+}
+
+fn cpu() -> std::time::Duration {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
+    std::time::Duration::from_nanos(s.split(' ').next().unwrap().parse().unwrap())
+}
+
+fn best<T>(f: impl Fn() -> T) -> (std::time::Duration, T) {
+    let mut best = std::time::Duration::MAX;
+    let mut out = None;
+    for _ in 0..5 {
+        let t = cpu();
+        let r = f();
+        best = best.min(cpu() - t);
+        out = Some(r);
+    }
+    (best, out.unwrap())
+}
+
+#[test]
+#[ignore]
+fn zz_stage_timing() {
+    let loaded = crate::load(&crate::LoadOptions {
+        root: "/tmp/corpus1000".into(),
+        drafts: false,
+    })
+    .unwrap();
+    let a = &loaded.archive;
+    let bodies: Vec<&str> = a
+        .episodes
+        .iter()
+        .flat_map(|e| e.turns())
+        .map(|t| t.body.as_str())
+        .collect();
+    let (d, n) = best(|| bodies.iter().filter(|b| text::needs_whole_parse(b)).count());
+    eprintln!("needs_whole_parse {d:?} ({n} whole)");
+    let (d, n) = best(|| {
+        bodies
+            .iter()
+            .map(|b| text::plain_text(b).len())
+            .sum::<usize>()
+    });
+    eprintln!("plain_text {d:?} {n} bytes");
+    let segs: Vec<Vec<Segment<'_>>> = a.episodes.iter().map(|e| segments(a, e)).collect();
+    let (d, n) = best(|| {
+        a.episodes
+            .iter()
+            .map(|e| segments(a, e).len())
+            .sum::<usize>()
+    });
+    eprintln!("segments {d:?} {n}");
+    let (d, n) = best(|| segs.iter().map(|s| json::render(s).len()).sum::<usize>());
+    eprintln!("json {d:?} {n}");
+    let (d, n) = best(|| segs.iter().map(|s| vtt::render(s).len()).sum::<usize>());
+    eprintln!("vtt {d:?} {n}");
+    let (d, n) = best(|| segs.iter().map(|s| srt::render(s).len()).sum::<usize>());
+    eprintln!("srt {d:?} {n}");
+    let urls = SiteUrls::new("/", None);
+    let (d, n) = best(|| {
+        a.episodes
+            .iter()
+            .map(|e| chapters::render(a, e, &urls).len())
+            .sum::<usize>()
+    });
+    eprintln!("chapters {d:?} {n}");
+    let (d, n) = best(|| {
+        a.episodes
+            .iter()
+            .map(|e| render_episode(a, e, &urls).len())
+            .sum::<usize>()
+    });
+    eprintln!("all, one thread {d:?} {n}");
+}
+
+#[test]
+#[ignore]
+fn zz_srt_only() {
+    let loaded = crate::load(&crate::LoadOptions {
+        root: "/tmp/corpus1000".into(),
+        drafts: false,
+    })
+    .unwrap();
+    let a = &loaded.archive;
+    let segs: Vec<Vec<Segment<'_>>> = a.episodes.iter().map(|e| segments(a, e)).collect();
+    let ascii: usize = segs
+        .iter()
+        .flatten()
+        .filter(|s| s.text.is_ascii())
+        .map(|s| s.text.len())
+        .sum();
+    let all: usize = segs.iter().flatten().map(|s| s.text.len()).sum();
+    eprintln!("ascii bytes {ascii} of {all}");
+    let t = cpu();
+    for _ in 0..10 {
+        let n: usize = segs.iter().map(|s| srt::render(s).len()).sum();
+        assert!(n > 0);
+    }
+    eprintln!("srt x10 {:?}", cpu() - t);
+}
+
+#[test]
+#[ignore]
+fn zz_plain_only() {
+    let loaded = crate::load(&crate::LoadOptions {
+        root: "/tmp/corpus1000".into(),
+        drafts: false,
+    })
+    .unwrap();
+    let a = &loaded.archive;
+    let bodies: Vec<&str> = a
+        .episodes
+        .iter()
+        .flat_map(|e| e.turns())
+        .map(|t| t.body.as_str())
+        .collect();
+    let t = cpu();
+    for _ in 0..10 {
+        let n: usize = bodies.iter().map(|b| text::plain_text(b).len()).sum();
+        assert!(n > 0);
+    }
+    eprintln!("plain x10 {:?}", cpu() - t);
 }
