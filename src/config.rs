@@ -106,6 +106,22 @@ pub struct HtmlConfig {
     pub cname: Option<String>,
     /// The colour scheme readers see first.
     pub default_theme: ColorScheme,
+    /// `[output.html.search]`.
+    pub search: SearchConfig,
+}
+
+/// `[output.html.search]`: mdBook's key for turning the search index off.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct SearchConfig {
+    /// Write `/search/`, its index and the search box on every page.
+    pub enable: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enable: true }
+    }
 }
 
 impl Default for HtmlConfig {
@@ -115,6 +131,7 @@ impl Default for HtmlConfig {
             theme: "default".to_owned(),
             cname: None,
             default_theme: ColorScheme::Auto,
+            search: SearchConfig::default(),
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod slug;
@@ -280,13 +281,27 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
         progress,
     )?;
     lap(&mut timings, "render", &mut t);
+    let urls = render::site_urls(&loaded.config, opts.site_url.as_deref());
+    let exported = exports::write_exports(&loaded.archive, &urls, &staging)?;
+    lap(&mut timings, "exports", &mut t);
+    let search_opts = search::SearchOptions {
+        language: loaded.config.config.book.language.clone(),
+        ..search::SearchOptions::default()
+    };
+    let searched = if loaded.config.config.output.html.search.enable {
+        let report = search::write_index(&loaded.archive, &staging, &search_opts)?;
+        lap(&mut timings, "search", &mut t);
+        report.files
+    } else {
+        0
+    };
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(rendered.diagnostics);
     let static_dir = loaded.config.root.join("static");
     diagnostics.extend(staging.copy_dir(&static_dir, &loaded.config.root)?);
     diagnostics.sort();
     lap(&mut timings, "static", &mut t);
-    let files = rendered.files;
+    let files = rendered.files + exported + searched;
     staging.commit()?;
     lap(&mut timings, "commit", &mut t);
     Ok(BuildReport {

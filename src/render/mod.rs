@@ -65,8 +65,15 @@ pub fn page_count(archive: &Archive) -> u64 {
     } else {
         0
     };
-    // home, episodes, guests, hosts, topics, 404, feed, sitemap
-    (8 + archive.episodes.len() + archive.people.len() + archive.topics.len() + podcasts) as u64
+    // home, episodes, guests, hosts, topics, 404, search, feed, sitemap
+    (9 + archive.episodes.len() + archive.people.len() + archive.topics.len() + podcasts) as u64
+}
+
+/// The site's URLs: `[output.html] site-url` (or `site_url_override`) and `cname`.
+pub fn site_urls(cfg: &LoadedConfig, site_url_override: Option<&str>) -> SiteUrls {
+    let html_cfg = &cfg.config.output.html;
+    let site_url = site_url_override.unwrap_or(&html_cfg.site_url);
+    SiteUrls::new(site_url, html_cfg.cname.as_deref())
 }
 
 /// Renders the whole site through `sink`, calling `progress(1)` per file written.
@@ -79,11 +86,7 @@ pub fn render_site(
     progress: &(dyn Fn(u64) + Sync),
 ) -> anyhow::Result<RenderReport> {
     let html_cfg = &cfg.config.output.html;
-    let site_url = opts
-        .site_url_override
-        .as_deref()
-        .unwrap_or(&html_cfg.site_url);
-    let urls = SiteUrls::new(site_url, html_cfg.cname.as_deref());
+    let urls = site_urls(cfg, opts.site_url_override.as_deref());
     let mut diagnostics = Vec::new();
     if urls.origin().is_none() {
         diagnostics.push(Diagnostic::warning(
@@ -119,7 +122,7 @@ pub fn render_site(
         theme,
         out: &out,
     };
-    jobs(archive)
+    jobs(archive, html_cfg.search.enable)
         .par_iter()
         .try_for_each(|job| pages::render(&ctx, *job))?;
 
@@ -153,12 +156,13 @@ enum Job {
     Hosts,
     Topics,
     NotFound,
+    Search,
     Feed,
     Sitemap,
 }
 
 /// Heaviest first, so the parallel loop does not end waiting on one big page.
-fn jobs(archive: &Archive) -> Vec<Job> {
+fn jobs(archive: &Archive, search: bool) -> Vec<Job> {
     let mut jobs: Vec<Job> = Vec::with_capacity(page_count(archive) as usize);
     jobs.extend([Job::Sitemap, Job::Feed, Job::Topics, Job::Episodes]);
     jobs.extend(archive.episodes.iter().map(|e| Job::Episode(e.id)));
@@ -168,6 +172,9 @@ fn jobs(archive: &Archive) -> Vec<Job> {
         jobs.extend(archive.podcasts.iter().map(|p| Job::Podcast(p.id)));
     }
     jobs.extend([Job::Home, Job::Guests, Job::Hosts, Job::NotFound]);
+    if search {
+        jobs.push(Job::Search);
+    }
     jobs
 }
 
@@ -227,6 +234,8 @@ struct NavUrls {
     guests: String,
     hosts: String,
     topics: String,
+    /// Empty when `[output.html.search] enable = false`.
+    search: String,
     feed: String,
     feed_absolute: String,
 }
@@ -288,6 +297,11 @@ impl<'a> SiteView<'a> {
                 guests: urls.path("guests/"),
                 hosts: urls.path("hosts/"),
                 topics: urls.path("topics/"),
+                search: if cfg.config.output.html.search.enable {
+                    urls.path("search/")
+                } else {
+                    String::new()
+                },
                 feed: urls.path("feed.xml"),
                 feed_absolute: urls.absolute_or_path("feed.xml"),
             },

@@ -77,6 +77,7 @@ pub(super) fn render(ctx: &PageCtx<'_>, job: Job) -> anyhow::Result<()> {
         Job::Hosts => lists::people(ctx, false),
         Job::Topics => lists::topics(ctx),
         Job::NotFound => not_found(ctx),
+        Job::Search => search(ctx),
         Job::Feed => feeds::feed(ctx),
         Job::Sitemap => feeds::sitemap(ctx),
     }
@@ -427,6 +428,20 @@ fn topic(ctx: &PageCtx<'_>, id: TopicId) -> anyhow::Result<()> {
         if item.count == 1 { "" } else { "s" }
     ));
     ctx.page("topic.html", &meta, "topic", &view, &rel_url)
+}
+
+fn search(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+    let meta = PageMeta::new(
+        ctx,
+        "search",
+        "search",
+        Some("Search".to_owned()),
+        "search/",
+    );
+    let mut context = Context::new();
+    context.insert("page", &meta);
+    let html = ctx.render_template("search.html", &context)?;
+    ctx.out.page(&rel::file_of("search/"), html)
 }
 
 fn not_found(ctx: &PageCtx<'_>) -> anyhow::Result<()> {

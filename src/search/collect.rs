@@ -9,70 +9,142 @@
 //! does not depend on thread timing.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::docs::{ChunkBuilder, DocView, plain_text};
-use super::encode::{MAX_TF, doc_of, posting, tf_of};
-use super::tokenize::{token_list, tokens};
+use super::docs::{ChunkBuilder, DocView};
+use super::encode::{MAX_TF, posting};
+use super::tokenize::{ascii_key, keyed_tokens, tokens};
 use crate::model::Archive;
 use crate::render::OutputSink;
 
 /// Key prefix of a podcast filter term (`!<podcast slug>`); never a word's first byte.
-pub const PODCAST_KEY: char = '!';
+pub(super) const PODCAST_KEY: char = '!';
 /// Key prefix of a topic filter term (`#<topic slug>`).
-pub const TOPIC_KEY: char = '#';
+pub(super) const TOPIC_KEY: char = '#';
 /// Key prefix of a guest filter term (`@<person slug>`).
-pub const GUEST_KEY: char = '@';
+pub(super) const GUEST_KEY: char = '@';
 
 /// Docs are packed with their tf into a `u32` (see [`posting`]), so at most 2^24.
 const MAX_DOCS: usize = 1 << 24;
-/// How many episode groups per worker thread: enough to balance uneven episodes.
-const GROUPS_PER_THREAD: usize = 8;
+/// How many episode groups per worker thread: a few, to balance uneven episodes;
+/// not many, as each group warms up a vocabulary table of its own.
+const GROUPS_PER_THREAD: usize = 3;
+/// Vocabulary table size reserved per group, so it never rehashes while warming up.
+const VOCABULARY: usize = 1 << 15;
 
 /// Everything the pass produced.
 pub(super) struct Collected {
-    /// Terms with their postings (sorted by doc), in no particular order.
-    pub terms: Vec<(Box<str>, Vec<u32>)>,
+    /// Every term (word or filter key), indexed by term id.
+    pub(super) names: Vec<Box<str>>,
+    /// Term `t`'s postings are `postings[offsets[t]..offsets[t + 1]]`, sorted by doc.
+    pub(super) offsets: Vec<usize>,
+    /// All postings, term after term.
+    pub(super) postings: Vec<u32>,
     /// Number of records.
-    pub docs: u32,
+    pub(super) docs: u32,
     /// First doc and content hash of every record chunk, ascending.
-    pub chunks: Vec<(u32, u64)>,
-    /// Record chunk files written and their bytes.
-    pub files: usize,
-    pub bytes: u64,
+    pub(super) chunks: Vec<(u32, u64)>,
+    /// Bytes of the record chunk files written.
+    pub(super) bytes: u64,
+    /// Wall time of the pass over the archive (the rest of `collect` is the merge).
+    pub(super) pass_time: std::time::Duration,
 }
 
-/// Postings of one group of episodes.
+impl Collected {
+    /// The postings of term `t`.
+    pub(super) fn postings_of(&self, t: usize) -> &[u32] {
+        &self.postings[self.offsets[t]..self.offsets[t + 1]]
+    }
+}
+
+/// Postings of one group of episodes, as `(local term id, posting)` pairs in doc
+/// order: one flat vector instead of a vector per term keeps allocations few.
 #[derive(Default)]
 struct Local {
-    vocab: FxHashMap<Box<str>, u32>,
-    postings: Vec<Vec<u32>>,
+    /// ASCII terms of up to 16 bytes by their bytes packed into a `u128` (zero-padded:
+    /// no term has a zero byte): most words, found without hashing a string.
+    short: FxHashMap<u128, u32>,
+    /// Longer terms.
+    long: FxHashMap<Box<str>, u32>,
+    /// Every term's text, back to back; term `id` is `text[spans[id]]`.
+    text: String,
+    spans: Vec<(u32, u32)>,
+    pairs: Vec<(u32, u32)>,
+    /// Per term: the doc it was last seen in, plus one (0: not yet), and its count
+    /// there (side by side: one cache line per lookup).
+    seen: Vec<(u32, u32)>,
+    /// Terms of the current doc, in first-seen order.
+    turn: Vec<u32>,
+    /// Per term: how many postings it has in `pairs`.
+    counts: Vec<u32>,
     chunks: Vec<(u32, u64)>,
 }
 
 impl Local {
-    /// Counts one occurrence of `term` in `doc` (docs arrive in ascending order).
-    fn add(&mut self, term: &str, doc: u32) {
-        let id = match self.vocab.get(term) {
-            Some(&id) => id,
-            None => {
-                let id = self.postings.len() as u32;
-                self.vocab.insert(term.into(), id);
-                self.postings.push(Vec::new());
-                id
+    /// The local id of `term`, adding it when new.
+    fn id(&mut self, term: &str) -> u32 {
+        self.keyed_id(0, term)
+    }
+
+    /// The local id of `term` whose [`keyed_tokens`] key is `key` (0: not given).
+    fn keyed_id(&mut self, key: u128, term: &str) -> u32 {
+        // A folded token can be short ASCII without having been given a key (`café`):
+        // it must land in the same map as the same word given one.
+        let key = if key != 0 {
+            key
+        } else {
+            ascii_key(term).unwrap_or(0)
+        };
+        let next = self.spans.len() as u32;
+        let id = if key != 0 {
+            // `get` first: almost every lookup finds the word, and is cheaper than `entry`.
+            match self.short.get(&key) {
+                Some(&id) => id,
+                None => *self.short.entry(key).or_insert(next),
+            }
+        } else {
+            match self.long.get(term) {
+                Some(&id) => id,
+                None => *self.long.entry(term.into()).or_insert(next),
             }
         };
-        let list = &mut self.postings[id as usize];
-        match list.last_mut() {
-            Some(p) if doc_of(*p) == doc => {
-                if tf_of(*p) < MAX_TF {
-                    *p += 1;
-                }
-            }
-            _ => list.push(posting(doc, 1)),
+        if id == next {
+            let start = self.text.len() as u32;
+            self.text.push_str(term);
+            self.spans.push((start, term.len() as u32));
+            self.seen.push((0, 0));
+            self.counts.push(0);
+        }
+        id
+    }
+
+    /// The text of term `id`.
+    fn name(&self, id: usize) -> &str {
+        let (start, len) = self.spans[id];
+        self.text
+            .get(start as usize..(start + len) as usize)
+            .unwrap_or("")
+    }
+
+    /// Counts one occurrence of term `id` in `doc` (the doc being built).
+    fn add(&mut self, id: u32, doc: u32) {
+        let seen = &mut self.seen[id as usize];
+        if seen.0 != doc + 1 {
+            *seen = (doc + 1, 0);
+            self.turn.push(id);
+        }
+        seen.1 += 1;
+    }
+
+    /// Ends `doc`: its terms become postings.
+    fn end_doc(&mut self, doc: u32) {
+        for id in self.turn.drain(..) {
+            self.counts[id as usize] += 1;
+            self.pairs
+                .push((id, posting(doc, self.seen[id as usize].1.min(MAX_TF))));
         }
     }
 }
@@ -82,7 +154,6 @@ struct Pass<'a> {
     archive: &'a Archive,
     sink: &'a dyn OutputSink,
     chunk_bytes: usize,
-    files: AtomicUsize,
     bytes: AtomicU64,
 }
 
@@ -93,6 +164,7 @@ pub(super) fn collect(
     sink: &dyn OutputSink,
     chunk_bytes: usize,
 ) -> anyhow::Result<Collected> {
+    let start = std::time::Instant::now();
     let mut bases = Vec::with_capacity(archive.episodes.len() + 1);
     let mut total = 0usize;
     for e in &archive.episodes {
@@ -109,39 +181,91 @@ pub(super) fn collect(
         archive,
         sink,
         chunk_bytes,
-        files: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
     };
     let locals = groups
         .par_iter()
         .map(|g| collect_group(&pass, g.clone(), bases[g.start]))
         .collect::<anyhow::Result<Vec<Local>>>()?;
+    let pass_time = start.elapsed();
+    let mut merged = merge(locals);
+    merged.docs = total as u32;
+    merged.bytes = pass.bytes.into_inner();
+    merged.pass_time = pass_time;
+    Ok(merged)
+}
 
-    // Merge in group order: each term's postings stay sorted by doc.
-    let mut index: FxHashMap<Box<str>, u32> = FxHashMap::default();
-    let mut terms: Vec<(Box<str>, Vec<u32>)> = Vec::new();
-    let mut chunks = Vec::new();
-    for local in locals {
-        chunks.extend(local.chunks);
-        let mut postings = local.postings;
-        for (term, id) in local.vocab {
-            let list = std::mem::take(&mut postings[id as usize]);
-            match index.get(&term) {
-                Some(&gid) => terms[gid as usize].1.extend_from_slice(&list),
-                None => {
-                    index.insert(term.clone(), terms.len() as u32);
-                    terms.push((term, list));
-                }
-            }
+/// Joins the groups' postings into one array, term after term, each term's postings
+/// in doc order (groups are taken in doc order): a counting sort whose scatter runs
+/// in parallel, each group writing to its own, disjoint, slots.
+fn merge(locals: Vec<Local>) -> Collected {
+    let mut index: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut names: Vec<Box<str>> = Vec::new();
+    let maps: Vec<Vec<u32>> = locals
+        .iter()
+        .map(|l| {
+            (0..l.spans.len())
+                .map(|id| {
+                    let t = l.name(id);
+                    *index.entry(t).or_insert_with(|| {
+                        names.push(t.into());
+                        names.len() as u32 - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    drop(index);
+    let mut offsets = vec![0usize; names.len() + 1];
+    for (l, map) in locals.iter().zip(&maps) {
+        for (id, n) in l.counts.iter().enumerate() {
+            offsets[map[id] as usize + 1] += *n as usize;
         }
     }
-    Ok(Collected {
-        terms,
-        docs: total as u32,
+    for i in 1..offsets.len() {
+        offsets[i] += offsets[i - 1];
+    }
+    // Where each group's postings of each of its terms start.
+    let mut running = offsets.clone();
+    let cursors: Vec<Vec<usize>> = locals
+        .iter()
+        .zip(&maps)
+        .map(|(l, map)| {
+            l.counts
+                .iter()
+                .enumerate()
+                .map(|(id, n)| {
+                    let slot = &mut running[map[id] as usize];
+                    let at = *slot;
+                    *slot += *n as usize;
+                    at
+                })
+                .collect()
+        })
+        .collect();
+    let total = offsets.last().copied().unwrap_or(0);
+    // Atomics only so that the groups can share the array; slots never overlap.
+    let slots: Vec<AtomicU32> = (0..total).map(|_| AtomicU32::new(0)).collect();
+    locals.par_iter().zip(cursors).for_each(|(l, mut cursor)| {
+        for (id, p) in &l.pairs {
+            let at = &mut cursor[*id as usize];
+            if let Some(slot) = slots.get(*at) {
+                slot.store(*p, Ordering::Relaxed);
+            }
+            *at += 1;
+        }
+    });
+    let postings = slots.into_iter().map(AtomicU32::into_inner).collect();
+    let chunks = locals.into_iter().flat_map(|l| l.chunks).collect();
+    Collected {
+        names,
+        offsets,
+        postings,
+        docs: 0,
         chunks,
-        files: pass.files.into_inner(),
-        bytes: pass.bytes.into_inner(),
-    })
+        bytes: 0,
+        pass_time: std::time::Duration::ZERO,
+    }
 }
 
 /// Cuts episodes into about `n` contiguous groups of similar record counts.
@@ -166,49 +290,78 @@ fn groups(bases: &[u32], n: usize) -> Vec<Range<usize>> {
 fn collect_group(pass: &Pass<'_>, episodes: Range<usize>, first_doc: u32) -> anyhow::Result<Local> {
     let a = pass.archive;
     let mut local = Local::default();
+    local.short.reserve(VOCABULARY);
+    // About one posting per 8 bytes of text: reserved once, not grown by copying.
+    let text: usize = a.episodes[episodes.clone()]
+        .iter()
+        .flat_map(|e| e.turns())
+        .map(|t| t.body.len())
+        .sum();
+    local.pairs.reserve(text / 8);
     let mut doc = first_doc;
     let mut chunk = ChunkBuilder::new(doc);
-    let mut plain = String::new();
-    let mut keys: Vec<String> = Vec::new();
+    let mut keys: Vec<u32> = Vec::new();
+    // Speaker → their name's term ids, for the current episode (a handful of speakers).
+    let mut speakers: Vec<(&str, Vec<u32>)> = Vec::new();
     for ei in episodes {
         let e = &a.episodes[ei];
         let podcast = a.podcast(e.podcast);
         let url = crate::render::urls::rel::episode(&e.slug);
         let date = e.date.to_string();
-        let ep_row = [e.title.as_str(), url.as_str(), podcast.name.as_str(), date.as_str()];
+        let ep_row = [
+            e.title.as_str(),
+            url.as_str(),
+            podcast.name.as_str(),
+            date.as_str(),
+        ];
         // Filter terms every record of the episode carries.
-        let mut ep_keys = vec![format!("{PODCAST_KEY}{}", podcast.slug)];
-        ep_keys.extend(e.guests.iter().map(|p| format!("{GUEST_KEY}{}", a.person(*p).slug)));
-        ep_keys.extend(e.topics.iter().map(|t| format!("{TOPIC_KEY}{}", a.topic(*t).slug)));
+        let mut ep_keys = vec![local.id(&format!("{PODCAST_KEY}{}", podcast.slug))];
+        for p in &e.guests {
+            ep_keys.push(local.id(&format!("{GUEST_KEY}{}", a.person(*p).slug)));
+        }
+        for t in &e.topics {
+            ep_keys.push(local.id(&format!("{TOPIC_KEY}{}", a.topic(*t).slug)));
+        }
+        speakers.clear();
         for (ci, c) in e.chapters.iter().enumerate() {
-            let topic = c.topic.map(|t| a.topic(t).slug.as_str()).unwrap_or("");
-            let ch_row = [c.title.as_str(), c.slug.as_str(), topic];
+            let ch_row = [c.title.as_str(), c.slug.as_str()];
+            keys.clear();
+            keys.extend(&ep_keys);
+            if let Some(t) = c.topic {
+                keys.push(local.id(&format!("{TOPIC_KEY}{}", a.topic(t).slug)));
+            }
             // The chapter title's words count in each of its turns, so a search for a
             // chapter's subject finds the chapter even where the words are not said.
-            let title_words = token_list(&c.title);
-            keys.clear();
-            keys.extend(ep_keys.iter().cloned());
-            if !topic.is_empty() {
-                keys.push(format!("{TOPIC_KEY}{topic}"));
-            }
+            tokens(&c.title, |w| {
+                let id = local.id(w);
+                keys.push(id);
+            });
             for t in &c.turns {
-                plain_text(&t.body, &mut plain);
-                tokens(&plain, |w| local.add(w, doc));
-                for w in &title_words {
-                    local.add(w, doc);
-                }
                 let speaker = t
                     .person
                     .map_or(t.speaker_label.as_str(), |p| a.person(p).name.as_str());
-                tokens(speaker, |w| local.add(w, doc));
-                for k in &keys {
-                    local.add(k, doc);
+                let at = match speakers.iter().position(|(s, _)| *s == speaker) {
+                    Some(i) => i,
+                    None => {
+                        let mut ids = Vec::new();
+                        tokens(speaker, |w| ids.push(local.id(w)));
+                        speakers.push((speaker, ids));
+                        speakers.len() - 1
+                    }
+                };
+                keyed_tokens(&t.body, |key, w| {
+                    let id = local.keyed_id(key, w);
+                    local.add(id, doc);
+                });
+                for &id in keys.iter().chain(&speakers[at].1) {
+                    local.add(id, doc);
                 }
+                local.end_doc(doc);
                 let view = DocView {
                     speaker,
                     seconds: t.start.seconds(),
                     anchor: &t.anchor,
-                    text: &plain,
+                    text: &t.body,
                 };
                 chunk.push((ei as u32, &ep_row), (ci as u32, &ch_row), &view);
                 doc += 1;
@@ -229,7 +382,6 @@ fn write_chunk(pass: &Pass<'_>, local: &mut Local, chunk: ChunkBuilder) -> anyho
     let first = chunk.first;
     let bytes = chunk.finish();
     pass.sink.write(&format!("search/d/{first}.json"), &bytes)?;
-    pass.files.fetch_add(1, Ordering::Relaxed);
     pass.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
     local.chunks.push((first, super::content_hash(&bytes)));
     Ok(())
@@ -254,12 +406,34 @@ mod tests {
     #[test]
     fn local_counts_tf_and_caps_it() {
         let mut l = Local::default();
+        let a = l.id("a");
         for _ in 0..300 {
-            l.add("a", 1);
+            l.add(a, 1);
         }
-        l.add("a", 2);
-        l.add("b", 2);
-        assert_eq!(l.postings[0], [posting(1, MAX_TF), posting(2, 1)]);
-        assert_eq!(l.postings[1], [posting(2, 1)]);
+        l.end_doc(1);
+        let b = l.id("b");
+        l.add(b, 2);
+        let a2 = l.id("a");
+        l.add(a2, 2);
+        l.end_doc(2);
+        assert_eq!(
+            l.pairs,
+            [
+                (a, posting(1, MAX_TF)),
+                (b, posting(2, 1)),
+                (a, posting(2, 1))
+            ]
+        );
+        let c = merge(vec![l]);
+        assert_eq!(
+            c.postings_of(a as usize),
+            [posting(1, MAX_TF), posting(2, 1)]
+        );
+        assert_eq!(c.postings_of(b as usize), [posting(2, 1)]);
+        // The same word with and without a key is one term.
+        let mut l = Local::default();
+        let x = l.keyed_id(0, "cafe");
+        assert_eq!(l.keyed_id(ascii_key("cafe").unwrap(), "cafe"), x);
+        assert_ne!(l.id("cafe0123456789abcdef"), x);
     }
 }

@@ -5,24 +5,32 @@
 //! On disk a postings list takes the smallest of three forms:
 //! - `LIST`: per posting `varint(gap << 1 | (tf > 1))`, then `varint(tf - 2)` when the
 //!   flag is set; `gap` is the distance from the previous doc minus one (first: the doc);
-//! - `RUNS`: per run of consecutive docs `varint(start - previous run's end)`,
-//!   `varint(length - 1)`; tf is 1 (filters: a podcast's turns are a few long runs);
-//! - `BITMAP`: `varint(first byte)`, then one bit per doc from that byte on (least
-//!   significant bit first) to the last doc; tf is 1 (words in most turns: `the`).
+//! - `RUNS`: `varint(n_runs)`, per run of consecutive docs `varint(start - previous
+//!   run's end)`, `varint(length - 1)`, then the tf section (a podcast's or a
+//!   chapter title word's turns are a few long runs);
+//! - `BITMAP`: `varint(first byte)`, `varint(n_bytes)`, one bit per doc from that
+//!   byte on (least significant bit first), then the tf section (`the`: most turns).
 //!
-//! A shard file (`search/i/<n>.bin`) holds a sorted run of terms with their postings:
+//! The tf section lists the postings whose tf is above 1: `varint(k)`, then per
+//! posting `varint(index gap)`, `varint(tf - 2)`, where the index is the posting's
+//! position in the list and the gap its distance from the previous one minus one.
+//!
+//! A shard file (`search/i/<n>.bin`) holds a sorted run of terms, each with its own
+//! postings and the number of its stem group within the shard:
 //! ```text
-//! "CBI1"  varint n_lists  n_lists × (varint df, u8 form, varint n_bytes, bytes)
-//!         varint n_terms  n_terms × (varint shared_prefix, varint n_suffix, suffix, varint list)
+//! "CBI2"  varint n_terms
+//!         n_terms × (varint shared_prefix, varint n_suffix, suffix, varint group,
+//!                    varint df, u8 form, varint n_bytes, bytes)
 //! ```
-//! Terms are front-coded on their UTF-8 bytes. Several terms may share one list:
-//! the surface forms of one stem (`promoted`, `promotion`) point at the stem's list,
-//! so the client needs no stemmer of its own.
+//! Terms are front-coded on their UTF-8 bytes. Forms of one stem (`promoted`,
+//! `promotion`) have the same group, so the client finds every form of a word in
+//! the word's own shard and needs no stemmer for words the index holds; keeping
+//! each form's own postings lets an exact form rank above the others.
 
 use anyhow::{bail, ensure};
 
 /// Shard file magic and format version.
-pub const SHARD_MAGIC: &[u8; 4] = b"CBI1";
+pub const SHARD_MAGIC: &[u8; 4] = b"CBI2";
 /// Postings form: gap/tf varints.
 pub const LIST: u8 = 0;
 /// Postings form: runs of consecutive docs.
@@ -74,20 +82,93 @@ pub fn get_varint(bytes: &[u8], pos: &mut usize) -> anyhow::Result<u32> {
 
 /// Encodes sorted, distinct postings in their smallest form: `(form, bytes)`.
 pub fn encode_postings(postings: &[u32]) -> (u8, Vec<u8>) {
-    let list = encode_list(postings);
-    let (runs, bitmap) = (encode_runs(postings), encode_bitmap(postings));
-    // RUNS and BITMAP drop tf, which ranks rare words; take them only when every tf
-    // is 1 or when they save at least half (dense, low-weight words).
-    let flat = postings.iter().all(|p| tf_of(*p) <= 1);
-    let (form, best) = if runs.len() <= bitmap.len() {
-        (RUNS, runs)
+    // Short lists are LISTs whatever the sizes say: not worth sizing the others.
+    if postings.len() < 8 {
+        return (LIST, encode_list(postings));
+    }
+    let list = list_size(postings);
+    let (runs, bitmap) = alternative_sizes(postings);
+    let tfs = tf_section_size(postings);
+    if runs.min(bitmap) + tfs >= list {
+        (LIST, encode_list(postings))
+    } else if runs <= bitmap {
+        (RUNS, encode_runs(postings))
     } else {
-        (BITMAP, bitmap)
+        (BITMAP, encode_bitmap(postings))
+    }
+}
+
+fn varint_len(v: u32) -> usize {
+    (32 - (v | 1).leading_zeros() as usize).div_ceil(7)
+}
+
+/// Calls `f(start, length)` for every run of consecutive docs.
+fn for_runs(postings: &[u32], mut f: impl FnMut(u32, u32)) {
+    let mut i = 0;
+    while i < postings.len() {
+        let start = doc_of(postings[i]);
+        let mut len = 1;
+        while i + len < postings.len() && doc_of(postings[i + len]) == start + len as u32 {
+            len += 1;
+        }
+        f(start, len as u32);
+        i += len;
+    }
+}
+
+/// Sizes of the RUNS and BITMAP forms without their tf section, without building them.
+fn alternative_sizes(postings: &[u32]) -> (usize, usize) {
+    let (Some(first), Some(last)) = (postings.first(), postings.last()) else {
+        return (1, 2);
     };
-    if best.len() < list.len() && (flat || best.len() * 2 <= list.len()) {
-        (form, best)
-    } else {
-        (LIST, list)
+    let bytes = doc_of(*last) / 8 - doc_of(*first) / 8 + 1;
+    let bitmap = varint_len(doc_of(*first) / 8) + varint_len(bytes) + bytes as usize;
+    let (mut runs, mut n, mut end) = (0, 0, 0u32);
+    for_runs(postings, |start, len| {
+        runs += varint_len(start - end) + varint_len(len - 1);
+        n += 1;
+        end = start + len;
+    });
+    (runs + varint_len(n), bitmap)
+}
+
+fn list_size(postings: &[u32]) -> usize {
+    let mut next = 0u32;
+    postings
+        .iter()
+        .map(|p| {
+            let (doc, tf) = (doc_of(*p), tf_of(*p).max(1));
+            let size = varint_len(doc.wrapping_sub(next) << 1)
+                + if tf > 1 { varint_len(tf - 2) } else { 0 };
+            next = doc + 1;
+            size
+        })
+        .sum()
+}
+
+fn tf_section_size(postings: &[u32]) -> usize {
+    let (mut size, mut k, mut prev) = (0, 0, None::<usize>);
+    for (i, p) in postings.iter().enumerate() {
+        if tf_of(*p) > 1 {
+            let gap = prev.map_or(i, |q| i - q - 1) as u32;
+            size += varint_len(gap) + varint_len(tf_of(*p) - 2);
+            k += 1;
+            prev = Some(i);
+        }
+    }
+    size + varint_len(k)
+}
+
+fn put_tf_section(out: &mut Vec<u8>, postings: &[u32]) {
+    let k = postings.iter().filter(|p| tf_of(**p) > 1).count();
+    put_varint(out, k as u32);
+    let mut prev = None::<usize>;
+    for (i, p) in postings.iter().enumerate() {
+        if tf_of(*p) > 1 {
+            put_varint(out, prev.map_or(i, |q| i - q - 1) as u32);
+            put_varint(out, tf_of(*p) - 2);
+            prev = Some(i);
+        }
     }
 }
 
@@ -107,36 +188,36 @@ fn encode_list(postings: &[u32]) -> Vec<u8> {
 }
 
 fn encode_runs(postings: &[u32]) -> Vec<u8> {
+    let mut n = 0;
+    for_runs(postings, |_, _| n += 1);
     let mut out = Vec::new();
+    put_varint(&mut out, n);
     let mut end = 0u32; // end (exclusive) of the previous run
-    let mut i = 0;
-    while i < postings.len() {
-        let start = doc_of(postings[i]);
-        let mut len = 1;
-        while i + len < postings.len() && doc_of(postings[i + len]) == start + len as u32 {
-            len += 1;
-        }
+    for_runs(postings, |start, len| {
         put_varint(&mut out, start - end);
-        put_varint(&mut out, len as u32 - 1);
-        end = start + len as u32;
-        i += len;
-    }
+        put_varint(&mut out, len - 1);
+        end = start + len;
+    });
+    put_tf_section(&mut out, postings);
     out
 }
 
 fn encode_bitmap(postings: &[u32]) -> Vec<u8> {
     let (Some(first), Some(last)) = (postings.first(), postings.last()) else {
-        return Vec::new();
+        return vec![0, 0, 0];
     };
     let first_byte = doc_of(*first) / 8;
+    let n_bytes = doc_of(*last) / 8 - first_byte + 1;
     let mut out = Vec::new();
     put_varint(&mut out, first_byte);
+    put_varint(&mut out, n_bytes);
     let header = out.len();
-    out.resize(header + (doc_of(*last) / 8 - first_byte) as usize + 1, 0);
+    out.resize(header + n_bytes as usize, 0);
     for p in postings {
         let d = doc_of(*p);
         out[header + (d / 8 - first_byte) as usize] |= 1 << (d % 8);
     }
+    put_tf_section(&mut out, postings);
     out
 }
 
@@ -158,22 +239,30 @@ pub fn decode_postings(form: u8, bytes: &[u8]) -> anyhow::Result<Vec<u32>> {
                 out.push(posting(doc, tf));
                 next = doc + 1;
             }
+            return Ok(out);
         }
         RUNS => {
+            let n = get_varint(bytes, &mut pos)?;
             let mut end = 0u32;
-            while pos < bytes.len() {
-                let start = end + get_varint(bytes, &mut pos)?;
-                let len = get_varint(bytes, &mut pos)? + 1;
+            for _ in 0..n {
+                let start = end.saturating_add(get_varint(bytes, &mut pos)?);
+                let len = get_varint(bytes, &mut pos)?.saturating_add(1);
+                ensure!(
+                    start.saturating_add(len) <= 1 << 24,
+                    "run past the last doc"
+                );
                 out.extend((start..start + len).map(|d| posting(d, 1)));
                 end = start + len;
             }
         }
         BITMAP => {
-            if bytes.is_empty() {
-                return Ok(out);
-            }
             let first = get_varint(bytes, &mut pos)?;
-            for (i, b) in bytes[pos..].iter().enumerate() {
+            let n = get_varint(bytes, &mut pos)? as usize;
+            let Some(bits) = bytes.get(pos..pos + n) else {
+                bail!("truncated bitmap");
+            };
+            pos += n;
+            for (i, b) in bits.iter().enumerate() {
                 for bit in 0..8 {
                     if b & (1 << bit) != 0 {
                         out.push(posting((first + i as u32) * 8 + bit, 1));
@@ -182,6 +271,17 @@ pub fn decode_postings(form: u8, bytes: &[u8]) -> anyhow::Result<Vec<u32>> {
             }
         }
         _ => bail!("unknown postings form {form}"),
+    }
+    let k = get_varint(bytes, &mut pos)?;
+    let mut at = 0usize;
+    for i in 0..k {
+        let gap = get_varint(bytes, &mut pos)? as usize;
+        at = if i == 0 { gap } else { at + gap + 1 };
+        let tf = get_varint(bytes, &mut pos)? + 2;
+        let Some(p) = out.get_mut(at) else {
+            bail!("tf for a posting past the list");
+        };
+        *p = posting(doc_of(*p), tf);
     }
     Ok(out)
 }
@@ -204,82 +304,80 @@ impl EncodedList {
     }
 }
 
-/// Writes a shard: `terms` (sorted, each with an index into `lists`) and the lists.
-pub fn write_shard(terms: &[(&str, u32)], lists: &[&EncodedList]) -> Vec<u8> {
-    let size = lists.iter().map(|l| l.size()).sum::<usize>() + terms.len() * 8;
+/// One term of a shard: its text, its stem group (numbered within the shard) and
+/// its postings.
+#[derive(Debug, Clone)]
+pub struct ShardTerm<T> {
+    /// The term.
+    pub term: T,
+    /// Terms of one shard with the same group share a stem.
+    pub group: u32,
+    /// Its postings.
+    pub list: EncodedList,
+}
+
+/// Writes a shard of `terms` (sorted by term).
+pub fn write_shard<T: AsRef<str>>(terms: &[ShardTerm<T>]) -> Vec<u8> {
+    let size = terms.iter().map(|t| t.list.size() + 8).sum::<usize>();
     let mut out = Vec::with_capacity(size + 16);
     out.extend_from_slice(SHARD_MAGIC);
-    put_varint(&mut out, lists.len() as u32);
-    for l in lists {
-        put_varint(&mut out, l.df);
-        out.push(l.form);
-        put_varint(&mut out, l.bytes.len() as u32);
-        out.extend_from_slice(&l.bytes);
-    }
     put_varint(&mut out, terms.len() as u32);
     let mut prev: &[u8] = &[];
-    for (term, list) in terms {
-        let t = term.as_bytes();
-        let shared = prev.iter().zip(t).take_while(|(a, b)| a == b).count();
+    for t in terms {
+        let text = t.term.as_ref().as_bytes();
+        let shared = prev.iter().zip(text).take_while(|(a, b)| a == b).count();
         put_varint(&mut out, shared as u32);
-        put_varint(&mut out, (t.len() - shared) as u32);
-        out.extend_from_slice(&t[shared..]);
-        put_varint(&mut out, *list);
-        prev = t;
+        put_varint(&mut out, (text.len() - shared) as u32);
+        out.extend_from_slice(&text[shared..]);
+        put_varint(&mut out, t.group);
+        put_varint(&mut out, t.list.df);
+        out.push(t.list.form);
+        put_varint(&mut out, t.list.bytes.len() as u32);
+        out.extend_from_slice(&t.list.bytes);
+        prev = text;
     }
     out
 }
 
-/// A shard read back: terms in order, each with its list.
-#[derive(Debug, Clone, Default)]
-pub struct Shard {
-    /// `(term, index into lists)`, sorted by term.
-    pub terms: Vec<(String, u32)>,
-    /// The postings lists.
-    pub lists: Vec<EncodedList>,
-}
-
 /// Parses a shard file.
-pub fn read_shard(bytes: &[u8]) -> anyhow::Result<Shard> {
+pub fn read_shard(bytes: &[u8]) -> anyhow::Result<Vec<ShardTerm<String>>> {
     ensure!(bytes.starts_with(SHARD_MAGIC), "not a castbook index shard");
     let mut pos = SHARD_MAGIC.len();
-    let n_lists = get_varint(bytes, &mut pos)?;
-    let mut lists = Vec::new();
-    for _ in 0..n_lists {
-        let df = get_varint(bytes, &mut pos)?;
-        let Some(&form) = bytes.get(pos) else {
-            bail!("truncated shard");
-        };
-        pos += 1;
-        let len = get_varint(bytes, &mut pos)? as usize;
-        let Some(body) = bytes.get(pos..pos + len) else {
-            bail!("truncated shard");
-        };
-        pos += len;
-        lists.push(EncodedList {
-            df,
-            form,
-            bytes: body.to_vec(),
-        });
-    }
-    let n_terms = get_varint(bytes, &mut pos)?;
+    let n = get_varint(bytes, &mut pos)?;
     let mut terms = Vec::new();
     let mut prev: Vec<u8> = Vec::new();
-    for _ in 0..n_terms {
+    for _ in 0..n {
         let shared = get_varint(bytes, &mut pos)? as usize;
         let len = get_varint(bytes, &mut pos)? as usize;
         let (Some(head), Some(tail)) = (prev.get(..shared), bytes.get(pos..pos + len)) else {
             bail!("truncated shard");
         };
-        let mut t = head.to_vec();
-        t.extend_from_slice(tail);
+        let mut text = head.to_vec();
+        text.extend_from_slice(tail);
         pos += len;
-        let list = get_varint(bytes, &mut pos)?;
-        ensure!((list as usize) < lists.len(), "term points past the lists");
-        terms.push((String::from_utf8(t.clone())?, list));
-        prev = t;
+        let group = get_varint(bytes, &mut pos)?;
+        let df = get_varint(bytes, &mut pos)?;
+        let Some(&form) = bytes.get(pos) else {
+            bail!("truncated shard");
+        };
+        pos += 1;
+        let n_bytes = get_varint(bytes, &mut pos)? as usize;
+        let Some(body) = bytes.get(pos..pos + n_bytes) else {
+            bail!("truncated shard");
+        };
+        pos += n_bytes;
+        terms.push(ShardTerm {
+            term: String::from_utf8(text.clone())?,
+            group,
+            list: EncodedList {
+                df,
+                form,
+                bytes: body.to_vec(),
+            },
+        });
+        prev = text;
     }
-    Ok(Shard { terms, lists })
+    Ok(terms)
 }
 
 #[cfg(test)]
@@ -290,6 +388,31 @@ mod tests {
         let (form, bytes) = encode_postings(postings);
         assert_eq!(decode_postings(form, &bytes).unwrap(), postings);
         form
+    }
+
+    #[test]
+    fn sizes_are_computed_exactly() {
+        for postings in [
+            vec![posting(0, 1)],
+            vec![
+                posting(300, 1),
+                posting(301, 4),
+                posting(90_000, 1),
+                posting(90_001, 9),
+            ],
+            (0..5000).step_by(3).map(|d| posting(d, 1)).collect(),
+        ] {
+            let (runs, bitmap) = alternative_sizes(&postings);
+            let tfs = tf_section_size(&postings);
+            assert_eq!(list_size(&postings), encode_list(&postings).len());
+            assert_eq!(runs + tfs, encode_runs(&postings).len());
+            assert_eq!(bitmap + tfs, encode_bitmap(&postings).len());
+        }
+        for v in [0, 1, 127, 128, 16_383, 16_384, u32::MAX] {
+            let mut buf = Vec::new();
+            put_varint(&mut buf, v);
+            assert_eq!(varint_len(v), buf.len(), "{v}");
+        }
     }
 
     #[test]
@@ -312,33 +435,58 @@ mod tests {
             round_trip(&[posting(3, 1), posting(900, 7), posting(70_000, 255)]),
             LIST
         );
-        // One long run (a podcast's turns): runs.
-        let run: Vec<u32> = (1000..30_000).map(|d| posting(d, 1)).collect();
+        // One long run (a podcast's turns), some with tf: runs, tf kept.
+        let mut run: Vec<u32> = (1000..30_000).map(|d| posting(d, 1)).collect();
+        run[0] = posting(1000, 3);
+        run[7] = posting(1007, 2);
+        run[29_000 - 1] = posting(29_999, 200);
         assert_eq!(round_trip(&run), RUNS);
-        // Every other doc: a bitmap.
-        let dense: Vec<u32> = (0..20_000).step_by(2).map(|d| posting(d, 1)).collect();
+        // Every other doc: a bitmap, tf kept.
+        let mut dense: Vec<u32> = (0..20_000).step_by(2).map(|d| posting(d, 1)).collect();
+        dense[5] = posting(10, 9);
         assert_eq!(round_trip(&dense), BITMAP);
         assert_eq!(round_trip(&[posting(0, 1)]), LIST);
+        assert_eq!(round_trip(&[]), LIST);
     }
 
     #[test]
     fn shards_round_trip() {
-        let a = EncodedList {
-            df: 2,
-            form: LIST,
-            bytes: encode_postings(&[posting(1, 1), posting(5, 3)]).1,
+        let list = |p: &[u32]| {
+            let (form, bytes) = encode_postings(p);
+            EncodedList {
+                df: p.len() as u32,
+                form,
+                bytes,
+            }
         };
-        let b = EncodedList {
-            df: 1,
-            form: LIST,
-            bytes: encode_postings(&[posting(9, 1)]).1,
-        };
-        let bytes = write_shard(&[("promote", 0), ("promoted", 0), ("prompt", 1)], &[&a, &b]);
-        let shard = read_shard(&bytes).unwrap();
-        let names: Vec<&str> = shard.terms.iter().map(|(t, _)| t.as_str()).collect();
+        let terms = [
+            ShardTerm {
+                term: "promote",
+                group: 0,
+                list: list(&[posting(1, 1), posting(5, 3)]),
+            },
+            ShardTerm {
+                term: "promoted",
+                group: 0,
+                list: list(&[posting(9, 1)]),
+            },
+            ShardTerm {
+                term: "prompt",
+                group: 1,
+                list: list(&[posting(2, 1)]),
+            },
+        ];
+        let bytes = write_shard(&terms);
+        let back = read_shard(&bytes).unwrap();
+        let names: Vec<&str> = back.iter().map(|t| t.term.as_str()).collect();
         assert_eq!(names, ["promote", "promoted", "prompt"]);
-        assert_eq!(shard.terms[1].1, 0);
-        assert_eq!(shard.lists[1].df, 1);
+        assert_eq!(back[1].group, 0);
+        assert_eq!(back[2].group, 1);
+        assert_eq!(back[0].list.df, 2);
+        assert_eq!(
+            decode_postings(back[0].list.form, &back[0].list.bytes).unwrap(),
+            [posting(1, 1), posting(5, 3)]
+        );
         assert!(read_shard(&bytes[..bytes.len() - 2]).is_err());
         assert!(read_shard(b"nope").is_err());
     }

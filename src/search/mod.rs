@@ -3,17 +3,19 @@
 //!
 //! Output, under `search/` (URLs in it are site-relative; the client adds the base path):
 //! - `manifest.json`: format, content version, record count, the first term of every
-//!   shard and the first record of every record chunk (a few KB);
+//!   shard and the first record of every record chunk (17 KB for 1000 episodes);
 //! - `filters.json`: podcasts, guests and recurring topics for the filter controls;
 //! - `i/<n>.bin`: term shards, terms sorted and cut into files of about
 //!   [`SearchOptions::shard_bytes`], each term with its postings (format in [`encode`]);
 //!   a query fetches one shard per word;
 //! - `d/<first record>.json`: record chunks (speaker, time, anchor, chapter, episode,
-//!   plain text), fetched only for the results shown (format in `docs.rs`).
+//!   Markdown text), fetched only for the results shown (format in `docs.rs`).
 //!
 //! A record is a turn. Its terms are its words, its chapter title's words and its
-//! speaker's name, folded by [`tokenize`] and grouped by stem (Snowball, picked by
-//! `book.language`); filters are terms too (`!podcast`, `@guest`, `#topic`).
+//! speaker's name, folded by [`tokenize`]; words sharing a Snowball stem (stemmer
+//! picked by `book.language`) are marked as one group in their shard, so a query
+//! finds every form of a word and ranks the form typed first ([`query`]). Filters
+//! are terms too (`!podcast`, `@guest`, `#topic`).
 //! Building takes one parallel pass over the archive with bounded memory: postings
 //! are packed `u32`s, record text is written as soon as a chunk is full.
 
@@ -29,13 +31,13 @@ mod tests;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::model::Archive;
+use crate::model::{Archive, Topic};
 use crate::render::OutputSink;
-use encode::{EncodedList, encode_postings, write_shard};
+use encode::{EncodedList, ShardTerm, encode_postings, write_shard};
 
 /// Version of the file formats, checked by the client.
 pub const FORMAT: u32 = 1;
@@ -56,7 +58,7 @@ impl Default for SearchOptions {
         SearchOptions {
             language: "en".to_owned(),
             shard_bytes: 16 * 1024,
-            chunk_bytes: 24 * 1024,
+            chunk_bytes: 20 * 1024,
         }
     }
 }
@@ -68,8 +70,8 @@ pub struct SearchReport {
     pub docs: usize,
     /// Distinct terms (words and filter keys).
     pub terms: usize,
-    /// Distinct postings lists (one per stem).
-    pub lists: usize,
+    /// Distinct stems among the words.
+    pub stems: usize,
     /// Term shard files.
     pub shards: usize,
     /// Record chunk files.
@@ -82,6 +84,10 @@ pub struct SearchReport {
     pub largest_shard: usize,
     /// The stemmer used, if any (`English`).
     pub stemmer: Option<String>,
+    /// Wall time of each stage: `records` (the pass over the archive, record files
+    /// written), `merge` (the groups' postings joined), `stems`, `postings`
+    /// (encoded), `shards` (written).
+    pub stages: Vec<(&'static str, Duration)>,
     /// Wall time of the whole index build.
     pub elapsed: Duration,
 }
@@ -93,44 +99,59 @@ pub fn write_index(
     opts: &SearchOptions,
 ) -> anyhow::Result<SearchReport> {
     let start = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
     let collected = collect::collect(archive, sink, opts.chunk_bytes.max(1))?;
+    let merge_time = lap.elapsed().saturating_sub(collected.pass_time);
+    stages.push(("records", collected.pass_time));
+    stages.push(("merge", merge_time));
+    lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let algorithm = stemmer_for(&opts.language);
-    let (terms, lists) = group_by_stem(collected.terms, algorithm);
-    let encoded: Vec<EncodedList> = lists
+    // `terms`: (term, stem group), sorted by term; `ids`: their term ids.
+    let (terms, ids, stems) = stem_groups(&collected, algorithm);
+    stage("stems");
+    let encoded: Vec<EncodedList> = ids
         .par_iter()
-        .map(|p| {
-            let (form, bytes) = encode_postings(p);
+        .map(|t| {
+            let postings = collected.postings_of(*t);
+            let (form, bytes) = encode_postings(postings);
             EncodedList {
-                df: p.len() as u32,
+                df: postings.len() as u32,
                 form,
                 bytes,
             }
         })
         .collect();
-    drop(lists);
+    stage("postings");
     let cuts = partition(&terms, &encoded, opts.shard_bytes.max(1));
     let written = cuts
         .par_iter()
         .enumerate()
         .map(|(n, range)| {
-            let shard = &terms[range.clone()];
+            // Stem groups are numbered within the shard, in order of appearance.
             let mut local: FxHashMap<u32, u32> = FxHashMap::default();
-            let mut refs: Vec<&EncodedList> = Vec::new();
-            let entries: Vec<(&str, u32)> = shard
-                .iter()
-                .map(|(t, l)| {
-                    let id = *local.entry(*l).or_insert_with(|| {
-                        refs.push(&encoded[*l as usize]);
-                        refs.len() as u32 - 1
-                    });
-                    (&**t, id)
+            let shard: Vec<ShardTerm<&str>> = range
+                .clone()
+                .map(|i| {
+                    let (term, group) = terms[i];
+                    let next = local.len() as u32;
+                    ShardTerm {
+                        term,
+                        group: *local.entry(group).or_insert(next),
+                        list: encoded[i].clone(),
+                    }
                 })
                 .collect();
-            let bytes = write_shard(&entries, &refs);
+            let bytes = write_shard(&shard);
             sink.write(&format!("search/i/{n}.bin"), &bytes)?;
             Ok((bytes.len(), content_hash(&bytes)))
         })
         .collect::<anyhow::Result<Vec<(usize, u64)>>>()?;
+    stage("shards");
 
     let version = written
         .iter()
@@ -155,7 +176,7 @@ pub fn write_index(
     Ok(SearchReport {
         docs: collected.docs as usize,
         terms: terms.len(),
-        lists: encoded.len(),
+        stems,
         shards: cuts.len(),
         chunks: collected.chunks.len(),
         files: cuts.len() + collected.chunks.len() + 2,
@@ -164,6 +185,7 @@ pub fn write_index(
             + (manifest.len() + filters.len()) as u64,
         largest_shard: written.iter().map(|(n, _)| *n).max().unwrap_or(0),
         stemmer: algorithm.map(|a| format!("{a:?}")),
+        stages,
         elapsed: start.elapsed(),
     })
 }
@@ -189,10 +211,16 @@ struct Filters<'a> {
     podcasts: Vec<[&'a str; 2]>,
     /// `[slug, name]` of every guest, by name.
     guests: Vec<[&'a str; 2]>,
-    /// `[slug, name]` of every topic spanning two or more episodes, by name; the
-    /// others are a chapter each, better found by their words.
+    /// `[slug, name]` of the topics spanning the most episodes (at least
+    /// [`FILTER_TOPIC_MIN_EPISODES`], at most [`FILTER_TOPICS`]), by name: a list a
+    /// reader can scan; any other topic still filters by URL (`?topic=<slug>`).
     topics: Vec<[&'a str; 2]>,
 }
+
+/// Fewest episodes a topic spans to be offered as a filter.
+const FILTER_TOPIC_MIN_EPISODES: usize = 3;
+/// Most topics offered as filters.
+const FILTER_TOPICS: usize = 300;
 
 impl<'a> Filters<'a> {
     fn of(a: &'a Archive) -> Self {
@@ -204,12 +232,20 @@ impl<'a> Filters<'a> {
                 .filter(|p| p.is_guest())
                 .map(|p| [&*p.slug, &*p.name])
                 .collect(),
-            topics: a
-                .topics
-                .iter()
-                .filter(|t| t.episode_count() > 1)
-                .map(|t| [&*t.slug, &*t.name])
-                .collect(),
+            topics: {
+                let mut counted: Vec<(usize, &Topic)> = a
+                    .topics
+                    .iter()
+                    .map(|t| (t.episode_count(), t))
+                    .filter(|(n, _)| *n >= FILTER_TOPIC_MIN_EPISODES)
+                    .collect();
+                // Most episodes first (stable: ties keep the archive's name order).
+                counted.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+                counted.truncate(FILTER_TOPICS);
+                // Back to name order, as `Archive::topics` is sorted.
+                counted.sort_by_key(|(_, t)| t.id);
+                counted.iter().map(|(_, t)| [&*t.slug, &*t.name]).collect()
+            },
         }
     }
 }
@@ -240,56 +276,43 @@ pub fn stemmer_for(language: &str) -> Option<Algorithm> {
     })
 }
 
-/// Sorts the terms and merges the postings of words sharing a stem into one list:
-/// returns `(term, list index)` sorted by term, and the lists.
-fn group_by_stem(
-    mut terms: Vec<(Box<str>, Vec<u32>)>,
+/// Sorts the terms and numbers their stem groups: returns `(term, group)` sorted by
+/// term, the term ids in the same order, and the number of groups.
+fn stem_groups(
+    c: &collect::Collected,
     algorithm: Option<Algorithm>,
-) -> (Vec<(Box<str>, u32)>, Vec<Vec<u32>>) {
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+) -> (Vec<(&str, u32)>, Vec<usize>, usize) {
+    let mut ids: Vec<usize> = (0..c.names.len()).collect();
+    ids.par_sort_unstable_by(|a, b| c.names[*a].cmp(&c.names[*b]));
     let stems: Vec<Option<String>> = match algorithm {
-        Some(alg) => terms
+        Some(alg) => ids
             .par_iter()
             .map_init(
                 || Stemmer::create(alg),
-                |s, (t, _)| is_word(t).then(|| s.stem(t).into_owned()),
+                |s, t| {
+                    let t = &c.names[*t];
+                    is_word(t).then(|| s.stem(t).into_owned())
+                },
             )
             .collect(),
-        None => vec![None; terms.len()],
+        None => vec![None; ids.len()],
     };
-    // Words map to lists in order of first appearance, so output is deterministic.
+    // Groups are numbered in term order, so the output is deterministic.
     let mut by_stem: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut members: Vec<Vec<usize>> = Vec::new();
-    let mut entries = Vec::with_capacity(terms.len());
-    for (i, stem) in stems.iter().enumerate() {
-        let list = match stem {
-            Some(s) => *by_stem.entry(s.as_str()).or_insert_with(|| {
-                members.push(Vec::new());
-                members.len() as u32 - 1
-            }),
-            None => {
-                members.push(Vec::new());
-                members.len() as u32 - 1
-            }
+    let mut groups = 0u32;
+    let mut terms = Vec::with_capacity(ids.len());
+    for (t, stem) in ids.iter().zip(&stems) {
+        let mut new = || {
+            groups += 1;
+            groups - 1
         };
-        members[list as usize].push(i);
-        entries.push(list);
+        let group = match stem {
+            Some(s) => *by_stem.entry(s.as_str()).or_insert_with(new),
+            None => new(),
+        };
+        terms.push((&*c.names[*t], group));
     }
-    let mut postings: Vec<Option<Vec<u32>>> = terms
-        .iter_mut()
-        .map(|(_, p)| Some(std::mem::take(p)))
-        .collect();
-    let gathered: Vec<Vec<Vec<u32>>> = members
-        .iter()
-        .map(|m| m.iter().filter_map(|&i| postings[i].take()).collect())
-        .collect();
-    let lists = gathered.into_par_iter().map(merge_postings).collect();
-    let out = terms
-        .into_iter()
-        .zip(entries)
-        .map(|((t, _), l)| (t, l))
-        .collect();
-    (out, lists)
+    (terms, ids, groups as usize)
 }
 
 /// Facet keys (`!`, `@`, `#`) are not words: never stemmed.
@@ -297,49 +320,24 @@ fn is_word(term: &str) -> bool {
     !term.starts_with([collect::PODCAST_KEY, collect::GUEST_KEY, collect::TOPIC_KEY])
 }
 
-/// One sorted postings list from several: tfs of the same doc add up.
-fn merge_postings(mut lists: Vec<Vec<u32>>) -> Vec<u32> {
-    if lists.len() <= 1 {
-        return lists.pop().unwrap_or_default();
-    }
-    let mut all: Vec<u32> = lists.concat();
-    all.sort_unstable();
-    let mut out: Vec<u32> = Vec::with_capacity(all.len());
-    for p in all {
-        match out.last_mut() {
-            Some(last) if encode::doc_of(*last) == encode::doc_of(p) => {
-                let tf = encode::tf_of(*last) + encode::tf_of(p);
-                *last = encode::posting(encode::doc_of(p), tf);
-            }
-            _ => out.push(p),
-        }
-    }
-    out
-}
-
 /// Cuts the sorted terms into shards of about `target` bytes. A cut never falls
-/// between two terms sharing a list when it can be helped (the list would be
-/// written twice).
+/// between two neighbouring terms of one stem group, so a word's other forms are
+/// in its shard (forms that sort apart can still land in different shards).
 fn partition(
-    terms: &[(Box<str>, u32)],
+    terms: &[(&str, u32)],
     lists: &[EncodedList],
     target: usize,
 ) -> Vec<std::ops::Range<usize>> {
     let mut cuts = Vec::new();
     let mut start = 0;
     let mut size = 0;
-    let mut seen: FxHashMap<u32, ()> = FxHashMap::default();
-    for (i, (term, list)) in terms.iter().enumerate() {
-        if size >= target && i > start && terms[i - 1].1 != *list {
+    for (i, (term, group)) in terms.iter().enumerate() {
+        if size >= target && i > start && terms[i - 1].1 != *group {
             cuts.push(start..i);
             start = i;
             size = 0;
-            seen.clear();
         }
-        size += term.len() + 3;
-        if seen.insert(*list, ()).is_none() {
-            size += lists[*list as usize].size();
-        }
+        size += term.len() + 4 + lists[i].size();
     }
     if start < terms.len() || cuts.is_empty() {
         cuts.push(start..terms.len());
@@ -347,12 +345,12 @@ fn partition(
     cuts
 }
 
-fn first_term<'a>(terms: &'a [(Box<str>, u32)], range: &std::ops::Range<usize>) -> &'a str {
+fn first_term<'a>(terms: &[(&'a str, u32)], range: &std::ops::Range<usize>) -> &'a str {
     // The first shard starts at "" so every term falls in some shard.
     if range.start == 0 {
         ""
     } else {
-        terms.get(range.start).map_or("", |(t, _)| t)
+        terms.get(range.start).map_or("", |(t, _)| *t)
     }
 }
 

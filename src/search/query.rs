@@ -2,10 +2,11 @@
 //! tests and benchmarks can check the index (and count the bytes a query fetches)
 //! without a browser.
 //!
-//! A query's words are tokenised like the transcripts. Each word matches the list of
-//! its stem (looked up by the word itself in its shard); the last word, while the
-//! reader is still typing, also matches up to [`MAX_EXPANSIONS`] longer words
-//! starting with it, most frequent first, from at most [`MAX_PREFIX_SHARDS`] shards.
+//! A query's words are tokenised like the transcripts. Each word matches itself and,
+//! at [`OTHER_FORM`] weight, the other forms of its stem in its shard (a word the
+//! index lacks, by its stem); the last word, while the reader is still typing, also
+//! matches up to [`MAX_EXPANSIONS`] longer words starting with it, most frequent
+//! first, from at most [`MAX_PREFIX_SHARDS`] shards.
 //! Records must match every word and every filter; when no record has every word,
 //! records with some of them are returned instead (`partial`). Scores are BM25
 //! without length normalisation (records are turns of very different lengths, and
@@ -15,17 +16,22 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Context as _;
+use rust_stemmers::{Algorithm, Stemmer};
 use serde::Deserialize;
 
-use super::encode::{EncodedList, Shard, decode_postings, doc_of, read_shard, tf_of};
+use super::encode::{ShardTerm, decode_postings, doc_of, read_shard, tf_of};
+
+type Shard = Vec<ShardTerm<String>>;
 use super::tokenize::token_list;
 
 /// Most words the last, unfinished word expands to.
 pub const MAX_EXPANSIONS: usize = 24;
 /// Most shards fetched to expand the last word.
-pub const MAX_PREFIX_SHARDS: usize = 3;
+pub const MAX_PREFIX_SHARDS: usize = 2;
 /// Shortest unfinished word that is expanded (a single letter matches too much).
 pub const MIN_PREFIX_CHARS: usize = 2;
+/// Weight of a word's other forms and completions against the word itself.
+pub const OTHER_FORM: f64 = 0.5;
 const K1: f64 = 1.2;
 
 /// Reads index files by name relative to `search/` (`manifest.json`, `i/3.bin`).
@@ -35,6 +41,8 @@ pub type Fetch = Box<dyn Fn(&str) -> anyhow::Result<Vec<u8>>>;
 pub struct Index {
     fetch: Fetch,
     manifest: Manifest,
+    /// English only: the one stemmer search.js carries.
+    stemmer: Option<Stemmer>,
     chunk_starts: Vec<u32>,
     shards: RefCell<HashMap<usize, Shard>>,
     chunks: RefCell<HashMap<usize, Chunk>>,
@@ -45,6 +53,7 @@ pub struct Index {
 struct Manifest {
     format: u32,
     docs: u32,
+    lang: String,
     shards: Vec<String>,
     chunks: Vec<u32>,
 }
@@ -52,7 +61,7 @@ struct Manifest {
 #[derive(Deserialize)]
 struct Chunk {
     e: Vec<(String, String, String, String)>,
-    c: Vec<(String, String, String)>,
+    c: Vec<(String, String)>,
     d: Vec<(usize, usize, String, u32, String, String)>,
 }
 
@@ -86,7 +95,7 @@ pub struct Hit {
     pub episode: String,
     /// Podcast name.
     pub podcast: String,
-    /// The turn's plain text.
+    /// The turn's text (Markdown source).
     pub text: String,
 }
 
@@ -99,6 +108,8 @@ pub struct Results {
     pub partial: bool,
     /// The best `limit` records, best first.
     pub hits: Vec<Hit>,
+    /// The indexed words the query matched (what the client highlights).
+    pub forms: Vec<String>,
 }
 
 impl Index {
@@ -117,9 +128,12 @@ impl Index {
             })
             .collect();
         let fetched = RefCell::new(BTreeMap::from([("manifest.json".to_owned(), bytes.len())]));
+        let stemmer = (super::stemmer_for(&manifest.lang) == Some(Algorithm::English))
+            .then(|| Stemmer::create(Algorithm::English));
         Ok(Index {
             fetch,
             manifest,
+            stemmer,
             chunk_starts,
             shards: RefCell::default(),
             chunks: RefCell::default(),
@@ -147,7 +161,9 @@ impl Index {
 
     fn get(&self, name: &str) -> anyhow::Result<Vec<u8>> {
         let bytes = (self.fetch)(name)?;
-        self.fetched.borrow_mut().insert(name.to_owned(), bytes.len());
+        self.fetched
+            .borrow_mut()
+            .insert(name.to_owned(), bytes.len());
         Ok(bytes)
     }
 
@@ -169,54 +185,106 @@ impl Index {
         Ok(f(shard))
     }
 
-    /// The postings of `term` (a word or a filter key), merged over its lists.
-    fn lookup(&self, term: &str, prefix: bool) -> anyhow::Result<Vec<u32>> {
+    /// The records of `term` (a word or a filter key) with their weighted tf: the
+    /// word itself counts fully, its other forms (same stem group) and, when
+    /// `prefix`, the most frequent words it begins, count [`OTHER_FORM`]; a word the
+    /// index lacks is found by its stem. Returns `doc → tf` and the forms used.
+    fn lookup(
+        &self,
+        term: &str,
+        prefix: bool,
+    ) -> anyhow::Result<(BTreeMap<u32, f64>, Vec<String>)> {
         let first = self.shard_of(term);
-        // Lists are named by (shard, index in shard): forms of one stem share one.
-        type Named = ((usize, u32), EncodedList);
-        let mut found: Vec<Named> = Vec::new();
-        let mut expansions: Vec<Named> = Vec::new();
-        let last = if prefix {
-            (first + MAX_PREFIX_SHARDS).min(self.manifest.shards.len())
-        } else {
-            first + 1
-        };
-        for n in first..last {
-            if n > first && !self.manifest.shards[n].starts_with(term) {
-                break;
+        // Terms are named by (shard, index in shard).
+        let mut found: Vec<(usize, usize, f64)> = Vec::new();
+        self.with_shard(first, |s| {
+            if let Some(e) = s.iter().position(|t| t.term == term) {
+                found.push((first, e, 1.0));
+                for (i, t) in s.iter().enumerate() {
+                    if i != e && t.group == s[e].group {
+                        found.push((first, i, OTHER_FORM));
+                    }
+                }
             }
+        })?;
+        if found.is_empty()
+            && let Some((n, e)) = self.by_stem(term)?
+        {
             self.with_shard(n, |s| {
-                for (t, list) in &s.terms {
-                    let named = ((n, *list), s.lists[*list as usize].clone());
-                    if t == term {
-                        found.push(named);
-                    } else if prefix && t.starts_with(term) {
-                        expansions.push(named);
+                for (i, t) in s.iter().enumerate() {
+                    if t.group == s[e].group {
+                        found.push((n, i, OTHER_FORM));
                     }
                 }
             })?;
         }
-        // Most frequent completions first (stable: ties stay in term order).
-        expansions.sort_by(|a, b| b.1.df.cmp(&a.1.df));
-        for e in expansions {
-            if found.len() >= MAX_EXPANSIONS {
+        if prefix {
+            let mut expansions: Vec<(usize, usize, u32)> = Vec::new();
+            let last = (first + MAX_PREFIX_SHARDS).min(self.manifest.shards.len());
+            for n in first..last {
+                if n > first && !self.manifest.shards[n].starts_with(term) {
+                    break;
+                }
+                self.with_shard(n, |s| {
+                    for (i, t) in s.iter().enumerate() {
+                        if t.term != term && t.term.starts_with(term) {
+                            expansions.push((n, i, t.list.df));
+                        }
+                    }
+                })?;
+            }
+            // Most frequent completions first (stable: ties stay in term order).
+            expansions.sort_by_key(|e| std::cmp::Reverse(e.2));
+            let mut added = 0;
+            for (n, i, _) in expansions {
+                if added == MAX_EXPANSIONS {
+                    break;
+                }
+                if !found.iter().any(|f| f.0 == n && f.1 == i) {
+                    found.push((n, i, OTHER_FORM));
+                    added += 1;
+                }
+            }
+        }
+        let mut tf: BTreeMap<u32, f64> = BTreeMap::new();
+        let mut forms = Vec::new();
+        for (n, i, weight) in found {
+            self.with_shard(n, |s| -> anyhow::Result<()> {
+                let t = &s[i];
+                forms.push(t.term.clone());
+                for p in decode_postings(t.list.form, &t.list.bytes)? {
+                    *tf.entry(doc_of(p)).or_insert(0.0) += weight * f64::from(tf_of(p));
+                }
+                Ok(())
+            })??;
+        }
+        Ok((tf, forms))
+    }
+
+    /// A word that is not in the index, by its stem: the first indexed word that
+    /// starts with the stem and has the same stem (`promotions` → `promot` →
+    /// `promoted`), as (shard, index). Needs the stemmer; a word's forms usually
+    /// sort right after their stem, so this rarely costs a shard of its own.
+    fn by_stem(&self, term: &str) -> anyhow::Result<Option<(usize, usize)>> {
+        let Some(stemmer) = &self.stemmer else {
+            return Ok(None);
+        };
+        let stem = stem_ascii(stemmer, term);
+        let first = self.shard_of(&stem);
+        let last = (first + MAX_PREFIX_SHARDS).min(self.manifest.shards.len());
+        for n in first..last {
+            if n > first && !self.manifest.shards[n].starts_with(&stem) {
                 break;
             }
-            if !found.iter().any(|f| f.0 == e.0) {
-                found.push(e);
+            let hit = self.with_shard(n, |s| {
+                s.iter()
+                    .position(|t| t.term.starts_with(&stem) && stem_ascii(stemmer, &t.term) == stem)
+            })?;
+            if let Some(i) = hit {
+                return Ok(Some((n, i)));
             }
         }
-        let mut merged: BTreeMap<u32, u32> = BTreeMap::new();
-        for (_, l) in &found {
-            for p in decode_postings(l.form, &l.bytes)? {
-                let tf = merged.entry(doc_of(p)).or_insert(0);
-                *tf = (*tf).max(tf_of(p));
-            }
-        }
-        Ok(merged
-            .into_iter()
-            .map(|(d, tf)| super::encode::posting(d, tf))
-            .collect())
+        Ok(None)
     }
 
     /// Runs `query`; `typing` expands the last word as a prefix.
@@ -236,33 +304,33 @@ impl Index {
         let ends_open = typing && !query.ends_with(char::is_whitespace);
         let mut clauses = Vec::new();
         for (i, w) in words.iter().enumerate() {
-            let prefix =
-                ends_open && i + 1 == words.len() && w.chars().count() >= MIN_PREFIX_CHARS;
+            let prefix = ends_open && i + 1 == words.len() && w.chars().count() >= MIN_PREFIX_CHARS;
             clauses.push(self.lookup(w, prefix)?);
         }
-        let mut required: Vec<Vec<u32>> = Vec::new();
-        for (key, slug) in [('!', &filter.podcast), ('@', &filter.guest), ('#', &filter.topic)] {
+        let mut required: Vec<BTreeMap<u32, f64>> = Vec::new();
+        for (key, slug) in [
+            ('!', &filter.podcast),
+            ('@', &filter.guest),
+            ('#', &filter.topic),
+        ] {
             if !slug.is_empty() {
-                required.push(self.lookup(&format!("{key}{slug}"), false)?);
+                required.push(self.lookup(&format!("{key}{slug}"), false)?.0);
             }
         }
         let n = f64::from(self.manifest.docs);
         let mut scores: BTreeMap<u32, (f64, usize)> = BTreeMap::new();
-        for c in &clauses {
+        let mut forms = Vec::new();
+        for (c, f) in &clauses {
             let df = c.len() as f64;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            for p in c {
-                let tf = f64::from(tf_of(*p));
-                let s = scores.entry(doc_of(*p)).or_insert((0.0, 0));
+            for (doc, tf) in c {
+                let s = scores.entry(*doc).or_insert((0.0, 0));
                 s.0 += idf * tf * (K1 + 1.0) / (tf + K1);
                 s.1 += 1;
             }
+            forms.extend(f.iter().cloned());
         }
-        let allowed = |d: u32| {
-            required
-                .iter()
-                .all(|r| r.binary_search_by_key(&d, |p| doc_of(*p)).is_ok())
-        };
+        let allowed = |d: u32| required.iter().all(|r| r.contains_key(&d));
         let mut all: Vec<(u32, f64)> = scores
             .iter()
             .filter(|(d, s)| s.1 == clauses.len() && allowed(**d))
@@ -287,11 +355,15 @@ impl Index {
             total,
             partial,
             hits,
+            forms,
         })
     }
 
     fn hit(&self, doc: u32, score: f64) -> anyhow::Result<Hit> {
-        let k = self.chunk_starts.partition_point(|s| *s <= doc).saturating_sub(1);
+        let k = self
+            .chunk_starts
+            .partition_point(|s| *s <= doc)
+            .saturating_sub(1);
         let first = self.chunk_starts.get(k).copied().unwrap_or(0);
         if !self.chunks.borrow().contains_key(&k) {
             let bytes = self.get(&format!("d/{first}.json"))?;
@@ -317,5 +389,15 @@ impl Index {
             podcast: ep.2.clone(),
             text: text.clone(),
         })
+    }
+}
+
+/// The stem of a plain `a`–`z` word; any other word as it is (search.js stems only
+/// those, so both sides agree on every word).
+pub fn stem_ascii(stemmer: &Stemmer, word: &str) -> String {
+    if !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()) {
+        stemmer.stem(word).into_owned()
+    } else {
+        word.to_owned()
     }
 }

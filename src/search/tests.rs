@@ -13,9 +13,15 @@ struct MemorySink(Arc<Mutex<BTreeMap<String, Vec<u8>>>>);
 
 impl OutputSink for MemorySink {
     fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        assert!(!rel.starts_with('/') && !rel.contains(".."), "unsafe path {rel}");
+        assert!(
+            !rel.starts_with('/') && !rel.contains(".."),
+            "unsafe path {rel}"
+        );
         let mut files = self.0.lock().unwrap();
-        assert!(files.insert(rel.to_owned(), bytes.to_vec()).is_none(), "{rel} written twice");
+        assert!(
+            files.insert(rel.to_owned(), bytes.to_vec()).is_none(),
+            "{rel} written twice"
+        );
         Ok(())
     }
 }
@@ -112,16 +118,25 @@ fn a_word_finds_its_turn_with_everything_a_result_shows() {
     assert_eq!(report.docs, 5);
     assert_eq!(report.stemmer.as_deref(), Some("English"));
     let index = sink.index();
-    let r = index.search("quota managers", false, &Filter::default(), 10).unwrap();
+    let r = index
+        .search("quota managers", false, &Filter::default(), 10)
+        .unwrap();
     assert_eq!(r.total, 1);
     let hit = &r.hits[0];
     assert_eq!(hit.speaker, "Stefan Mai");
     assert_eq!(hit.seconds, 41 * 60 + 30);
-    assert_eq!(hit.url, "episodes/intern-to-distinguished-engineer/#t-00-41-30");
+    assert_eq!(
+        hit.url,
+        "episodes/intern-to-distinguished-engineer/#t-00-41-30"
+    );
     assert_eq!(hit.chapter, "Low performer quotas");
     assert_eq!(hit.episode, "Intern to Distinguished Engineer");
     assert_eq!(hit.podcast, "The Peterman Pod");
-    assert!(hit.text.starts_with("Yes. Every org had a quota, and"), "{}", hit.text);
+    assert!(
+        hit.text.starts_with("Yes. Every org had a **quota**, and"),
+        "{}",
+        hit.text
+    );
 }
 
 #[test]
@@ -141,6 +156,24 @@ fn words_match_across_stems_case_and_diacritics() {
 }
 
 #[test]
+fn the_form_typed_ranks_above_other_forms_of_its_stem() {
+    let (sink, _) = sample();
+    let index = sink.index();
+    // "promoted" is in Stefan's 00:41:30 turn, "promotion" in his 00:50:00 turn.
+    let r = index
+        .search("promotion", false, &Filter::default(), 10)
+        .unwrap();
+    assert_eq!(r.total, 2);
+    assert!(r.hits[0].url.ends_with("#t-00-50-00"), "{:?}", r.hits);
+    assert!(r.hits[0].score > r.hits[1].score);
+    assert_eq!(r.forms, ["promotion", "promoted"]);
+    let r = index
+        .search("promoted", false, &Filter::default(), 10)
+        .unwrap();
+    assert!(r.hits[0].url.ends_with("#t-00-41-30"), "{:?}", r.hits);
+}
+
+#[test]
 fn the_last_word_is_a_prefix_while_typing() {
     let (sink, _) = sample();
     let index = sink.index();
@@ -149,23 +182,48 @@ fn the_last_word_is_a_prefix_while_typing() {
     assert_eq!(urls(&index, "algeb", true, &none).len(), 1);
     // A trailing space ends the word.
     assert!(urls(&index, "algeb ", true, &none).is_empty());
-    // Only the last word.
-    assert!(urls(&index, "algeb engine", true, &none).is_empty());
+    // Only the last word: "algeb" then is a whole word, found nowhere.
+    assert!(
+        index
+            .search("algeb engine", true, &none, 10)
+            .unwrap()
+            .partial
+    );
+    assert!(
+        !index
+            .search("engine algeb", true, &none, 10)
+            .unwrap()
+            .partial
+    );
 }
 
 #[test]
 fn all_words_must_match_else_some_do() {
     let (sink, _) = sample();
     let index = sink.index();
-    let r = index.search("engine quotas", false, &Filter::default(), 10).unwrap();
+    // Both of the second show's turns: one says "quotas", the other is in a chapter
+    // titled so.
+    let r = index
+        .search("engine quotas", false, &Filter::default(), 10)
+        .unwrap();
     assert!(!r.partial);
-    assert_eq!(r.total, 1);
-    let r = index.search("engine zebra", false, &Filter::default(), 10).unwrap();
+    assert_eq!(r.total, 2);
+    let r = index
+        .search("engine zebra", false, &Filter::default(), 10)
+        .unwrap();
     assert!(r.partial);
     assert_eq!(r.total, 2);
-    let r = index.search("zebra", false, &Filter::default(), 10).unwrap();
+    let r = index
+        .search("zebra", false, &Filter::default(), 10)
+        .unwrap();
     assert_eq!(r.total, 0);
-    assert_eq!(index.search("  ,. ", true, &Filter::default(), 10).unwrap().total, 0);
+    assert_eq!(
+        index
+            .search("  ,. ", true, &Filter::default(), 10)
+            .unwrap()
+            .total,
+        0
+    );
 }
 
 #[test]
@@ -179,9 +237,18 @@ fn filters_narrow_by_podcast_guest_and_topic() {
         guest: guest.into(),
         topic: topic.into(),
     };
-    assert_eq!(urls(&index, "quotas", false, &f("other-show", "", "")).len(), 2);
-    assert_eq!(urls(&index, "quotas", false, &f("", "stefan-mai", "")).len(), 2);
-    assert_eq!(urls(&index, "quotas", false, &f("", "", "low-performer-quotas")).len(), 4);
+    assert_eq!(
+        urls(&index, "quotas", false, &f("other-show", "", "")).len(),
+        2
+    );
+    assert_eq!(
+        urls(&index, "quotas", false, &f("", "stefan-mai", "")).len(),
+        2
+    );
+    assert_eq!(
+        urls(&index, "quotas", false, &f("", "", "low-performer-quotas")).len(),
+        4
+    );
     assert_eq!(urls(&index, "learn", false, &f("", "", "careers")).len(), 1);
     assert!(urls(&index, "quotas", false, &f("other-show", "stefan-mai", "")).is_empty());
     assert!(urls(&index, "quotas", false, &f("no-such-show", "", "")).is_empty());
@@ -223,10 +290,18 @@ fn output_is_deterministic_and_text_is_data() {
     assert_eq!(manifest["shards"][0], "");
     assert_eq!(manifest["docs"], 5);
     let filters: serde_json::Value = serde_json::from_slice(&files["search/filters.json"]).unwrap();
-    assert_eq!(filters["guests"][0], serde_json::json!(["ada-lovelace", "Ada Lovelace"]));
-    assert_eq!(filters["topics"], serde_json::json!([["low-performer-quotas", "Low performer quotas"]]));
-    let chunk = String::from_utf8(files["search/d/0.json"].clone()).unwrap();
-    assert!(chunk.contains("<script>alert(1)</script> is just text"));
+    assert_eq!(
+        filters["guests"][0],
+        serde_json::json!(["ada-lovelace", "Ada Lovelace"])
+    );
+    // Topics on fewer than three episodes are not offered.
+    assert_eq!(filters["topics"], serde_json::json!([]));
+    let chunks: String = files
+        .iter()
+        .filter(|(name, _)| name.starts_with("search/d/"))
+        .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
+        .collect();
+    assert!(chunks.contains("<script>alert(1)</script> is just text"));
 }
 
 #[test]
@@ -241,7 +316,10 @@ fn unknown_languages_are_not_stemmed() {
     let (sink, report) = build(&[EP1], &opts);
     assert_eq!(report.stemmer, None);
     let index = sink.index();
-    assert_eq!(urls(&index, "promotion", false, &Filter::default()).len(), 1);
+    assert_eq!(
+        urls(&index, "promotion", false, &Filter::default()).len(),
+        1
+    );
 }
 
 #[test]
@@ -250,5 +328,11 @@ fn an_empty_archive_writes_an_empty_index() {
     let report = write_index(&Archive::default(), &sink, &SearchOptions::default()).unwrap();
     assert_eq!(report.docs, 0);
     let index = sink.index();
-    assert_eq!(index.search("x", true, &Filter::default(), 10).unwrap().total, 0);
+    assert_eq!(
+        index
+            .search("x", true, &Filter::default(), 10)
+            .unwrap()
+            .total,
+        0
+    );
 }

@@ -93,7 +93,8 @@ fn page_context() -> tera::Context {
             "brand": {"style": null, "logo": null}, "generator": "castbook",
             "live_reload": null,
             "urls": {"home": "/", "episodes": "/episodes/", "guests": "/guests/",
-                     "hosts": "/hosts/", "topics": "/topics/", "feed": "/feed.xml"},
+                     "hosts": "/hosts/", "topics": "/topics/", "search": "/search/",
+                     "feed": "/feed.xml"},
         }),
     );
     ctx.insert(

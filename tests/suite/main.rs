@@ -26,3 +26,7 @@ mod html_valid;
 // Headless Chromium clicking through a served site, layout and no-JS checks
 // (needs node, e2e/node_modules and /usr/bin/chromium).
 mod browser;
+
+// Search: the index of the sample, and headless Chromium finding a sample turn among
+// 1000 generated episodes (needs node, e2e/node_modules and /usr/bin/chromium).
+mod search;

@@ -11,12 +11,13 @@
   if (!app || !T || !window.fetch) return;
 
   var MAX_EXPANSIONS = 24;
-  var MAX_PREFIX_SHARDS = 3;
+  var MAX_PREFIX_SHARDS = 2;
   var MIN_PREFIX_CHARS = 2;
+  var OTHER_FORM = 0.5;
   var K1 = 1.2;
   var PAGE = 10;
   var SNIPPET_WORDS = 32;
-  var DEBOUNCE_MS = 120;
+  var DEBOUNCE_MS = 80;
 
   var indexUrl = app.getAttribute("data-index");
   var siteBase = app.getAttribute("data-base");
@@ -188,18 +189,13 @@
     return v;
   }
 
+  /** A shard: parallel arrays over its terms (text, stem group, postings location). */
   function parseShard(buf) {
     var b = new Uint8Array(buf);
-    if (String.fromCharCode(b[0], b[1], b[2], b[3]) !== "CBI1") throw new Error("not an index shard");
+    if (String.fromCharCode(b[0], b[1], b[2], b[3]) !== "CBI2") throw new Error("not an index shard");
     var at = [4];
-    var lists = [];
-    for (var n = varint(b, at); n > 0; n--) {
-      var df = varint(b, at), form = b[at[0]++], len = varint(b, at);
-      lists.push({ df: df, form: form, start: at[0], end: at[0] + len });
-      at[0] += len;
-    }
     var count = varint(b, at);
-    var terms = new Array(count), listOf = new Array(count);
+    var sh = { b: b, terms: new Array(count), group: [], df: [], form: [], start: [], end: [] };
     var dec = new TextDecoder();
     var prev = new Uint8Array(0);
     for (var i = 0; i < count; i++) {
@@ -208,11 +204,17 @@
       t.set(prev.subarray(0, shared));
       t.set(b.subarray(at[0], at[0] + slen), shared);
       at[0] += slen;
-      terms[i] = dec.decode(t);
-      listOf[i] = varint(b, at);
+      sh.terms[i] = dec.decode(t);
+      sh.group.push(varint(b, at));
+      sh.df.push(varint(b, at));
+      sh.form.push(b[at[0]++]);
+      var len = varint(b, at);
+      sh.start.push(at[0]);
+      sh.end.push(at[0] + len);
+      at[0] += len;
       prev = t;
     }
-    return { b: b, lists: lists, terms: terms, listOf: listOf };
+    return sh;
   }
 
   function shard(n) {
@@ -220,39 +222,58 @@
     return shardCache.get(n);
   }
 
-  /** Decodes list `l` of shard `sh` into `tf` (max tf per doc), pushing new docs to `docs`. */
-  function decodeInto(sh, l, tf, docs) {
-    var b = sh.b, at = [l.start], end = l.end;
-    function add(d, t) {
-      if (!tf[d]) docs.push(d);
-      if (t > tf[d]) tf[d] = t;
-    }
-    if (l.form === 0) {
+  /** Adds `weight` × tf of every posting of term `i` of shard `sh` into `tf`, pushing new docs to `docs`. */
+  function decodeInto(sh, i, weight, tf, docs) {
+    var b = sh.b, at = [sh.start[i]], end = sh.end[i], form = sh.form[i];
+    if (form === 0) {
       var next = 0;
       while (at[0] < end) {
         var v = varint(b, at);
         var t = v % 2 ? varint(b, at) + 2 : 1;
         var doc = next + Math.floor(v / 2);
-        add(doc, t);
+        if (!tf[doc]) docs.push(doc);
+        tf[doc] += weight * t;
         next = doc + 1;
       }
-    } else if (l.form === 1) {
+      return;
+    }
+    // RUNS and BITMAP: the docs (tf 1), then the tf section for those above 1.
+    var mine = [];
+    if (form === 1) {
       var runEnd = 0;
-      while (at[0] < end) {
+      for (var r = varint(b, at); r > 0; r--) {
         var start = runEnd + varint(b, at), len = varint(b, at) + 1;
-        for (var k = 0; k < len; k++) add(start + k, 1);
+        for (var k = 0; k < len; k++) mine.push(start + k);
         runEnd = start + len;
       }
-    } else if (l.form === 2 && at[0] < end) {
-      var first = varint(b, at), base = at[0];
-      for (var i = base; i < end; i++) {
-        var byte = b[i];
-        for (var bit = 0; byte && bit < 8; bit++) if (byte & (1 << bit)) add((first + i - base) * 8 + bit, 1);
+    } else if (form === 2) {
+      var first = varint(b, at), n = varint(b, at), base = at[0];
+      for (var j = 0; j < n; j++) {
+        var byte = b[base + j];
+        for (var bit = 0; byte && bit < 8; bit++) if (byte & (1 << bit)) mine.push((first + j) * 8 + bit);
       }
+      at[0] = base + n;
+    } else {
+      throw new Error("unknown postings form " + form);
+    }
+    var tfs = new Uint8Array(mine.length).fill(1);
+    var idx = -1;
+    for (var e = varint(b, at); e > 0; e--) {
+      idx += varint(b, at) + 1;
+      tfs[idx] = varint(b, at) + 2;
+    }
+    for (var m = 0; m < mine.length; m++) {
+      if (!tf[mine[m]]) docs.push(mine[m]);
+      tf[mine[m]] += weight * tfs[m];
     }
   }
 
-  /** A word's (or filter key's) records: {tf: Uint8Array(docs), docs: [...], terms: Set of matching forms}. */
+  /**
+   * A word's (or filter key's) records, as src/search/query.rs `lookup`: the word
+   * itself at full weight, its other forms (same stem group in its shard) and, when
+   * `prefix`, its most frequent completions at OTHER_FORM; a word the index lacks by
+   * its stem. Resolves to {tf: Float64Array(docs), docs: [...], terms: [forms]}.
+   */
   function lookup(term, prefix) {
     var first = shardOf(term);
     var ns = [first];
@@ -263,33 +284,49 @@
       }
     }
     return Promise.all(ns.map(shard)).then(function (shs) {
-      var found = [], exp = [];
-      shs.forEach(function (sh, k) {
-        for (var i = 0; i < sh.terms.length; i++) {
-          var t = sh.terms[i];
-          var named = { n: ns[k], l: sh.listOf[i], sh: sh };
-          if (t === term) found.push(named);
-          else if (prefix && t.indexOf(term) === 0) exp.push(named);
+      var found = []; // {sh, n, i, w}
+      var s0 = shs[0], e = s0.terms.indexOf(term);
+      if (e >= 0) {
+        found.push({ sh: s0, n: first, i: e, w: 1 });
+        for (var i = 0; i < s0.terms.length; i++) {
+          if (i !== e && s0.group[i] === s0.group[e]) found.push({ sh: s0, n: first, i: i, w: OTHER_FORM });
         }
-      });
-      return (found.length || !stemming ? Promise.resolve(null) : byStem(term)).then(function (s) {
-        if (s) found.push(s);
-        exp.sort(function (a, b) { return b.sh.lists[b.l].df - a.sh.lists[a.l].df; });
-        exp.forEach(function (e) {
-          if (found.length >= MAX_EXPANSIONS) return;
-          if (!found.some(function (f) { return f.n === e.n && f.l === e.l; })) found.push(e);
-        });
-        var tf = new Uint8Array(manifest.docs), docs = [], terms = new Set();
+      }
+      var viaStem = found.length || !stemming ? Promise.resolve(null) : byStem(term);
+      return viaStem.then(function (hit) {
+        if (hit) {
+          for (var i = 0; i < hit.sh.terms.length; i++) {
+            if (hit.sh.group[i] === hit.sh.group[hit.i]) found.push({ sh: hit.sh, n: hit.n, i: i, w: OTHER_FORM });
+          }
+        }
+        if (prefix) {
+          var exp = [];
+          shs.forEach(function (sh, k) {
+            for (var i = 0; i < sh.terms.length; i++) {
+              var t = sh.terms[i];
+              if (t !== term && t.indexOf(term) === 0) exp.push({ sh: sh, n: ns[k], i: i, w: OTHER_FORM });
+            }
+          });
+          exp.sort(function (a, b) { return b.sh.df[b.i] - a.sh.df[a.i]; });
+          var added = 0;
+          exp.forEach(function (x) {
+            if (added === MAX_EXPANSIONS) return;
+            if (found.some(function (f) { return f.n === x.n && f.i === x.i; })) return;
+            found.push(x);
+            added++;
+          });
+        }
+        var tf = new Float64Array(manifest.docs), docs = [], terms = [];
         found.forEach(function (f) {
-          decodeInto(f.sh, f.sh.lists[f.l], tf, docs);
-          for (var i = 0; i < f.sh.terms.length; i++) if (f.sh.listOf[i] === f.l) terms.add(f.sh.terms[i]);
+          decodeInto(f.sh, f.i, f.w, tf, docs);
+          terms.push(f.sh.terms[f.i]);
         });
         return { tf: tf, docs: docs, terms: terms };
       });
     });
   }
 
-  /** A word the index lacks, by its stem: the list of the first indexed form with that stem. */
+  /** A word the index lacks, by its stem: the first indexed word starting with the stem that has the same stem. */
   function byStem(term) {
     var st = stem(term), first = shardOf(st);
     function at(n) {
@@ -298,7 +335,7 @@
       return shard(n).then(function (sh) {
         for (var i = 0; i < sh.terms.length; i++) {
           var t = sh.terms[i];
-          if (t.indexOf(st) === 0 && stem(t) === st) return { n: n, l: sh.listOf[i], sh: sh };
+          if (t.indexOf(st) === 0 && stem(t) === st) return { sh: sh, n: n, i: i };
         }
         return at(n + 1);
       });
@@ -316,7 +353,7 @@
     if (!chunkCache.has(start)) chunkCache.set(start, get("d/" + start + ".json", "json"));
     return chunkCache.get(start).then(function (c) {
       var d = c.d[doc - start], e = c.e[d[0]], ch = c.c[d[1]];
-      return { episode: e[0], url: e[1], podcast: e[2], date: e[3], chapter: ch[0], speaker: d[2], seconds: d[3], anchor: d[4], text: d[5] };
+      return { episode: e[0], url: e[1], podcast: e[2], date: e[3], chapter: ch[0], speaker: d[2], seconds: d[3], anchor: d[4], text: plain(d[5]) };
     });
   }
 
@@ -355,6 +392,18 @@
   }
 
   // ---- Results.
+  /** Markdown source → plain text for a snippet (links to their text, markers dropped). */
+  function plain(md) {
+    var ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'" };
+    return md
+      .replace(/\[([^\]\n]*)\]\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)/g, "$1")
+      .replace(/\\([!-\/:-@\[-`{-~])|[*`\[\]]+/g, function (m, esc) { return esc || ""; })
+      .replace(/(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])/g, "")
+      .replace(/&(?:amp|lt|gt|quot|#39);/g, function (e) { return ENTITIES[e]; })
+      .replace(/\s+/g, " ")
+      .trim();
+  }
+
   function hms(s) {
     function two(n) { return (n < 10 ? "0" : "") + n; }
     return two(Math.floor(s / 3600)) + ":" + two(Math.floor(s / 60) % 60) + ":" + two(s % 60);
@@ -499,7 +548,11 @@
       Object.keys(selects).forEach(function (k) {
         var sel = selects[k], want = sel.value;
         (data[k + "s"] || []).forEach(function (row) {
-          if (row[0] === want) return;
+          if (row[0] === want) {
+            // The option made from the URL: now it can show the name.
+            sel.options[sel.selectedIndex].textContent = row[1];
+            return;
+          }
           var o = document.createElement("option");
           o.value = row[0];
           o.textContent = row[1];
