@@ -190,11 +190,7 @@ struct Emitter<'a> {
 
 impl Emitter<'_> {
     fn page(&self, rel: &str, html: String) -> anyhow::Result<()> {
-        let bytes = if self.minify {
-            minify::html(html.as_bytes())
-        } else {
-            html.into_bytes()
-        };
+        let bytes = minify::page(html, self.minify);
         self.pages.fetch_add(1, Ordering::Relaxed);
         self.file(rel, &bytes)
     }

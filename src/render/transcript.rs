@@ -22,11 +22,13 @@ use super::views::Shared;
 
 /// Appends the HTML of every turn of `chapter` to `out`.
 pub(super) fn push_turns(out: &mut String, chapter: &Chapter, shared: &Shared<'_>) {
+    // Written compact, so the minifier can skip it (see `minify::page`).
+    out.push_str(super::minify::RAW_START);
     for turn in &chapter.turns {
         let start = turn.start.to_string();
         out.push_str("<div class=\"turn\" id=\"");
         escape_into(out, &turn.anchor);
-        out.push_str("\">\n<p class=\"who\">");
+        out.push_str("\"><p class=\"who\">");
         match turn.person.and_then(|p| shared.person(p)) {
             Some(person) => {
                 out.push_str("<a class=\"speaker\" href=\"");
@@ -47,10 +49,11 @@ pub(super) fn push_turns(out: &mut String, chapter: &Chapter, shared: &Shared<'_
         out.push_str(&turn.start.seconds().to_string());
         out.push_str("\">");
         out.push_str(&start);
-        out.push_str("</a></p>\n<div class=\"said prose\">");
+        out.push_str("</a></p><div class=\"said prose\">");
         push_html(out, &turn.body, &turn.anchor);
-        out.push_str("</div>\n</div>\n");
+        out.push_str("</div></div>");
     }
+    out.push_str(super::minify::RAW_END);
 }
 
 /// A generous size guess for a chapter's HTML, to allocate once.
