@@ -195,19 +195,49 @@ pub(super) fn open_staging(parent: &Path, name: &OsStr) -> anyhow::Result<(PathB
 /// Makes a recycled tree safe to overwrite in place: removes symlinks and special
 /// files (a write must never follow a link out of staging) and files with other hard
 /// links (overwriting would change the other copy too, e.g. a `cp -al` backup).
-fn sanitize(dir: &Path) -> io::Result<()> {
-    for entry in WalkDir::new(dir).min_depth(1).follow_links(false) {
-        let entry = entry?;
-        let file_type = entry.file_type();
+fn sanitize(dir: &Path) -> anyhow::Result<()> {
+    par_visit(dir, &|path, file_type| {
         if file_type.is_dir() {
-            continue;
+            return Ok(true);
         }
-        let shared = file_type.is_file() && entry.metadata()?.nlink_count() > 1;
+        let shared = file_type.is_file() && fs::symlink_metadata(path)?.nlink_count() > 1;
         if !file_type.is_file() || shared {
-            fs::remove_file(entry.path())?;
+            fs::remove_file(path)?;
+        }
+        Ok(false)
+    })
+}
+
+/// Runs `visit` on every entry below `dir` (symlinks not followed), spread over
+/// threads by second-level subtree: a site is wide and shallow (`episodes/<slug>/…`),
+/// and one thread doing ~20k `lstat`/`unlink` calls was a visible part of a build.
+/// `visit` returns whether to descend into a folder (false after removing it).
+fn par_visit(
+    dir: &Path,
+    visit: &(dyn Fn(&Path, fs::FileType) -> anyhow::Result<bool> + Sync),
+) -> anyhow::Result<()> {
+    let read = |d: &Path| fs::read_dir(d).with_context(|| format!("cannot read `{}`", d.display()));
+    let mut subtrees = Vec::new();
+    for top in read(dir)? {
+        let top = top?;
+        let (path, file_type) = (top.path(), top.file_type()?);
+        if visit(&path, file_type)? && file_type.is_dir() {
+            for entry in read(&path)? {
+                subtrees.push(entry?.path());
+            }
         }
     }
-    Ok(())
+    subtrees.par_iter().try_for_each(|root| {
+        let mut walk = WalkDir::new(root).follow_links(false).into_iter();
+        while let Some(entry) = walk.next() {
+            let entry = entry.with_context(|| format!("cannot read `{}`", root.display()))?;
+            let file_type = entry.file_type();
+            if !visit(entry.path(), file_type)? && file_type.is_dir() {
+                walk.skip_current_dir();
+            }
+        }
+        Ok(())
+    })
 }
 
 trait LinkCount {
@@ -292,25 +322,31 @@ pub(super) fn remove_unwritten(
         }
         return Ok(());
     }
-    for entry in WalkDir::new(dir).min_depth(1).contents_first(true) {
-        let entry = entry.with_context(|| format!("cannot read folder `{}`", dir.display()))?;
-        let path = entry.path();
-        let rel = path.strip_prefix(dir).unwrap_or(path);
-        if !unwritten(rel) {
-            continue;
-        }
-        let removed = if entry.file_type().is_dir() {
-            // Folders this build wrote into are not empty; those are kept.
-            match fs::remove_dir(path) {
-                Err(err) if err.kind() == io::ErrorKind::DirectoryNotEmpty => Ok(()),
-                other => other,
+    // Folders holding something this build wrote stay; any other folder goes whole.
+    let mut kept: HashSet<&Path> = HashSet::with_capacity(written.len());
+    for path in written {
+        let mut at = Some(path.as_path());
+        while let Some(p) = at.filter(|p| !p.as_os_str().is_empty()) {
+            if !kept.insert(p) {
+                break;
             }
-        } else {
-            fs::remove_file(path)
-        };
-        removed.with_context(|| format!("failed to remove stale `{}`", path.display()))?;
+            at = p.parent();
+        }
     }
-    Ok(())
+    par_visit(dir, &|path, file_type| {
+        let rel = path.strip_prefix(dir).unwrap_or(path);
+        let stale = || format!("failed to remove stale `{}`", path.display());
+        if file_type.is_dir() {
+            if kept.contains(rel) {
+                return Ok(true);
+            }
+            // std's remove_dir_all never follows symlinks inside the tree.
+            fs::remove_dir_all(path).with_context(stale)?;
+        } else if unwritten(rel) {
+            fs::remove_file(path).with_context(stale)?;
+        }
+        Ok(false)
+    })
 }
 
 /// Removes what blocks writing `rel` in a recycled tree: a file where a folder is
