@@ -89,7 +89,9 @@
   /** Moves the player to `seconds`; plays when `play` (only ever after a click). */
   function seek(seconds, play) {
     if (player.readyState >= 1) {
-      player.currentTime = seconds;
+      // A hash change right after a timestamp click asks for where the player already
+      // is: do not jump back the fraction of a second it has played since.
+      if (play || Math.abs(player.currentTime - seconds) >= 1) player.currentTime = seconds;
     } else {
       pending = seconds;
       if (!play && !requested) {
