@@ -1,90 +1,208 @@
-//! Related episodes: episodes that share rare topics or guests.
+//! Related episodes: TF-IDF similarity of what their chapters are about, preferring
+//! episodes from other shows and with other guests.
 //!
-//! Scored through inverted lists (topic → episodes, guest → episodes) weighted by
-//! inverse document frequency, so the cost is the sum of posting-list lengths, not
-//! all pairs of episodes. Topics shared by very many episodes say little about
-//! relatedness and would make the lists long, so they are skipped.
-
-use std::collections::HashMap;
+//! Each episode is a sparse vector over features of its chapter titles (and
+//! `topics`/`tags`): the Snowball-stemmed words of the titles (`promotions` and
+//! `promotion` meet), and the titles' topics themselves (the same whole title is
+//! worth more than one shared word). A feature's weight is `(1 + ln tf) × idf`,
+//! `idf = ln((N + 1) / df)`, and each vector is normalised, so the score of a pair is
+//! the cosine of their vectors.
+//!
+//! Scores are accumulated through inverted lists (feature → episodes with their
+//! weights), never over all pairs: the work for one episode is the length of the
+//! lists of its features. Features on more than [`MAX_POSTING`] episodes are skipped
+//! (their idf says little, and their lists would make the cost quadratic), so an
+//! episode costs at most `features × MAX_POSTING` additions and the whole step is
+//! linear in the archive's size. Scores go into a dense per-thread array rather than
+//! a hash map: the additions are the hot loop.
+//!
+//! Ranking: the cosine, times [`OTHER_SHOW`] for an episode of another show and
+//! times [`SAME_GUEST`] for one sharing a guest (the guest's page already lists
+//! those), so the list leads readers somewhere new.
 
 use rayon::prelude::*;
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 
 use crate::model::{Archive, EpisodeId};
 
-/// Topics or guests on more episodes than this are ignored for relatedness.
+/// Features on more episodes than this are ignored for relatedness.
 const MAX_POSTING: usize = 200;
 
-/// A guest in common counts this much more than a topic of the same rarity.
-const GUEST_WEIGHT: f64 = 2.0;
+/// Score factor for an episode of another show.
+const OTHER_SHOW: f32 = 1.25;
+
+/// Score factor for an episode sharing a guest.
+const SAME_GUEST: f32 = 0.5;
+
+/// A whole topic (a normalised chapter title) counts this many times a word.
+const TOPIC_TF: f32 = 2.0;
+
+/// Words that say nothing about a chapter's subject.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "again", "an", "and", "are", "as", "at", "be", "before", "by", "can",
+    "do", "does", "for", "from", "get", "getting", "he", "her", "his", "how", "i", "in", "is",
+    "it", "its", "me", "my", "of", "on", "or", "out", "part", "she", "so", "than", "that", "the",
+    "their", "them", "they", "this", "to", "vs", "was", "we", "what", "when", "where", "which",
+    "who", "why", "with", "you", "your",
+];
+
+/// A feature of an episode: a stemmed title word or a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Feature {
+    Word(u32),
+    Topic(u32),
+}
 
 /// Fills `Episode::related` for every episode, at most `count` each.
 pub(super) fn compute(archive: &mut Archive, count: usize) {
     let n = archive.episodes.len();
-    if n < 2 {
+    if n < 2 || count == 0 {
         return;
     }
-    let idf = |df: usize| ((n as f64 + 1.0) / (df as f64)).ln().max(0.0);
+    let vectors = vectors(archive);
 
-    // Posting lists, deduplicated and restricted to informative features.
-    let topic_lists: Vec<(Vec<EpisodeId>, f64)> = archive
-        .topics
-        .iter()
-        .map(|t| {
-            let mut eps: Vec<EpisodeId> = t.chapters.iter().map(|c| c.episode).collect();
-            eps.extend(&t.episodes);
-            eps.sort_unstable();
-            eps.dedup();
-            let w = idf(eps.len());
-            (eps, w)
-        })
-        .collect();
-    let guest_lists: Vec<(&[EpisodeId], f64)> = archive
-        .people
-        .iter()
-        .map(|p| (p.guested.as_slice(), GUEST_WEIGHT * idf(p.guested.len())))
-        .collect();
+    // Inverted lists: feature → (episode, weight), in episode order.
+    let mut lists: FxHashMap<Feature, Vec<(u32, f32)>> = FxHashMap::default();
+    for (e, v) in vectors.iter().enumerate() {
+        for &(f, w) in v {
+            lists.entry(f).or_default().push((e as u32, w));
+        }
+    }
 
-    let related: Vec<Vec<EpisodeId>> = archive
-        .episodes
-        .par_iter()
-        .map(|e| {
-            let mut scores: HashMap<EpisodeId, f64> = HashMap::new();
-            let mut add = |list: &[EpisodeId], w: f64| {
-                if list.len() > MAX_POSTING || w <= 0.0 {
-                    return;
-                }
-                for &other in list {
-                    if other != e.id {
-                        *scores.entry(other).or_default() += w;
+    let a = &*archive;
+    let related: Vec<Vec<EpisodeId>> = (0..n)
+        .into_par_iter()
+        .map_init(
+            || (vec![0f32; n], Vec::<u32>::new()),
+            |(scores, touched), e| {
+                for &(f, w) in &vectors[e] {
+                    let Some(list) = lists.get(&f) else { continue };
+                    if list.len() > MAX_POSTING {
+                        continue;
+                    }
+                    for &(other, w2) in list {
+                        let slot = &mut scores[other as usize];
+                        if *slot == 0.0 {
+                            touched.push(other);
+                        }
+                        *slot += w * w2;
                     }
                 }
-            };
-            let mut topics: Vec<usize> = e
-                .chapters
-                .iter()
-                .filter_map(|c| c.topic.map(|t| t.index()))
-                .chain(e.topics.iter().map(|t| t.index()))
-                .collect();
-            topics.sort_unstable();
-            topics.dedup();
-            for t in topics {
-                if let Some((list, w)) = topic_lists.get(t) {
-                    add(list, *w);
+                let me = &a.episodes[e];
+                let mut ranked: Vec<(u32, f32)> = touched
+                    .drain(..)
+                    .filter(|&o| o as usize != e)
+                    .map(|o| {
+                        let other = &a.episodes[o as usize];
+                        let mut s = scores[o as usize];
+                        if other.podcast != me.podcast {
+                            s *= OTHER_SHOW;
+                        }
+                        if other.guests.iter().any(|g| me.guests.contains(g)) {
+                            s *= SAME_GUEST;
+                        }
+                        (o, s)
+                    })
+                    .collect();
+                // Reset only what this episode touched: the array is reused.
+                for &(o, _) in &ranked {
+                    scores[o as usize] = 0.0;
                 }
-            }
-            for g in &e.guests {
-                if let Some((list, w)) = guest_lists.get(g.index()) {
-                    add(list, *w);
-                }
-            }
-            let mut ranked: Vec<(EpisodeId, f64)> = scores.into_iter().collect();
-            // Highest score first; ties go to the newer episode (lower id) for stable output.
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            ranked.into_iter().take(count).map(|(id, _)| id).collect()
-        })
+                scores[e] = 0.0;
+                // Highest score first; ties go to the newer episode (lower id) for stable output.
+                ranked.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                ranked
+                    .into_iter()
+                    .filter(|r| r.1 > 0.0)
+                    .take(count)
+                    .map(|(id, _)| EpisodeId(id))
+                    .collect()
+            },
+        )
         .collect();
 
     for (e, r) in archive.episodes.iter_mut().zip(related) {
         e.related = r;
+    }
+}
+
+/// Each episode's normalised TF-IDF vector, sorted by feature.
+fn vectors(archive: &Archive) -> Vec<Vec<(Feature, f32)>> {
+    let stemmer = Stemmer::create(Algorithm::English);
+    // Term frequencies per episode, words interned to ids (titles are short: this
+    // pass is cheap next to parsing, and serial keeps the ids deterministic).
+    let mut words: FxHashMap<String, u32> = FxHashMap::default();
+    let mut counts: Vec<Vec<(Feature, f32)>> = Vec::with_capacity(archive.episodes.len());
+    for e in &archive.episodes {
+        let mut tf: FxHashMap<Feature, f32> = FxHashMap::default();
+        let titles = e
+            .chapters
+            .iter()
+            .filter(|c| !c.implicit)
+            .map(|c| c.title.as_str())
+            .chain(e.topics.iter().map(|t| archive.topic(*t).name.as_str()));
+        for title in titles {
+            crate::search::tokenize::tokens(title, |tok| {
+                if tok.len() < 2 || tok.bytes().all(|b| b.is_ascii_digit()) {
+                    return;
+                }
+                if STOP_WORDS.binary_search(&tok).is_ok() {
+                    return;
+                }
+                let stem = stemmer.stem(tok);
+                let next = words.len() as u32;
+                let id = *words.entry(stem.into_owned()).or_insert(next);
+                *tf.entry(Feature::Word(id)).or_default() += 1.0;
+            });
+        }
+        for t in e
+            .chapters
+            .iter()
+            .filter_map(|c| c.topic)
+            .chain(e.topics.iter().copied())
+        {
+            *tf.entry(Feature::Topic(t.0)).or_default() += TOPIC_TF;
+        }
+        let mut v: Vec<(Feature, f32)> = tf.into_iter().collect();
+        v.sort_unstable_by_key(|x| x.0);
+        counts.push(v);
+    }
+    let mut df: FxHashMap<Feature, u32> = FxHashMap::default();
+    for v in &counts {
+        for (f, _) in v {
+            *df.entry(*f).or_default() += 1;
+        }
+    }
+    let n = archive.episodes.len() as f32;
+    counts
+        .into_iter()
+        .map(|v| {
+            let mut v: Vec<(Feature, f32)> = v
+                .into_iter()
+                .map(|(f, tf)| {
+                    let d = df.get(&f).copied().unwrap_or(1).max(1) as f32;
+                    (f, (1.0 + tf.ln()) * ((n + 1.0) / d).ln())
+                })
+                .filter(|x| x.1 > 0.0)
+                .collect();
+            let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                for x in &mut v {
+                    x.1 /= norm;
+                }
+            }
+            v
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
     }
 }

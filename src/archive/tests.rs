@@ -227,6 +227,52 @@ fn related_episodes_share_rare_topics_or_guests() {
 }
 
 #[test]
+fn related_episodes_follow_chapter_words_and_prefer_other_shows_and_guests() {
+    let ep = |src: &str, show: &str, title: &str, guest: &str, day: i8, chapters: &[&str]| {
+        episode(
+            src,
+            front(show, title, &["Ann Host"], &[guest], (2025, 1, day)),
+            chapters,
+        )
+    };
+    let (a, _) = link(vec![
+        ep(
+            "content/x.txt",
+            "Show A",
+            "X",
+            "Gus",
+            5,
+            &["Scaling Kafka at Meta", "Burnout"],
+        ),
+        ep(
+            "content/y.txt",
+            "Show A",
+            "Y",
+            "Gus",
+            4,
+            &["Kafka in production"],
+        ),
+        ep(
+            "content/z.txt",
+            "Show B",
+            "Z",
+            "Zoe",
+            3,
+            &["Kafka in production"],
+        ),
+        ep("content/w.txt", "Show B", "W", "Wes", 2, &["Gardening"]),
+    ]);
+    let id = |t: &str| a.episodes.iter().find(|e| e.title == t).unwrap().id;
+    let x = a.episode(id("X"));
+    // Y and Z share one title word with X ("Kafka"); Z is on another show with
+    // another guest, so it comes first. W shares nothing and is not related.
+    assert_eq!(x.related, [id("Z"), id("Y")]);
+    // Y and Z share a whole chapter title: each is the other's first related.
+    assert_eq!(a.episode(id("Y")).related.first(), Some(&id("Z")));
+    assert!(a.episode(id("W")).related.is_empty());
+}
+
+#[test]
 fn normalise_ignores_case_punctuation_and_spacing() {
     assert_eq!(
         normalise("  Are managers   harder to layoff? "),

@@ -6,9 +6,11 @@
 //! held in memory. Markdown is rendered inside the per-episode task.
 
 mod feeds;
+mod jsonld;
 mod lists;
 mod minify;
 mod pages;
+mod stats;
 mod transcript;
 pub mod urls;
 pub mod views;

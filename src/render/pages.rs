@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
+use super::stats::StatView;
 use super::urls::rel;
 use super::views::{EpisodeItems, PodcastLink, Shared};
-use super::{Emitter, Job, feeds, lists, transcript};
+use super::{Emitter, Job, feeds, jsonld, lists, transcript};
 use crate::markdown;
 use crate::model::{EpisodeId, PersonId, TopicId};
 use crate::theme::Theme;
@@ -43,6 +44,12 @@ pub(super) struct PageMeta {
     pub canonical: Option<String>,
     /// Plain-text summary for `<meta name="description">`.
     pub description: Option<String>,
+    /// OpenGraph `og:type`: `article` for episodes, `profile` for people, else `website`.
+    pub og_type: &'static str,
+    /// Absolute audio URL for `og:audio`, on episodes with audio.
+    pub audio: Option<String>,
+    /// schema.org JSON-LD, already escaped for a `<script>` element (see `jsonld.rs`).
+    pub json_ld: Option<String>,
 }
 
 impl PageMeta {
@@ -58,8 +65,17 @@ impl PageMeta {
             section,
             title,
             url: ctx.shared.urls.path(rel_url),
-            canonical: ctx.shared.urls.absolute(rel_url),
+            // Root-relative when the site's address is unknown (the build warns then):
+            // still one URL per page, which is what a canonical link is for.
+            canonical: Some(ctx.shared.urls.absolute_or_path(rel_url)),
             description: None,
+            og_type: match kind {
+                "episode" => "article",
+                "person" => "profile",
+                _ => "website",
+            },
+            audio: None,
+            json_ld: None,
         }
     }
 }
@@ -127,7 +143,10 @@ struct EpisodeView<'a> {
     prev: Option<&'a Value>,
     next: Option<&'a Value>,
     related: Vec<&'a Value>,
-    audio_url: Option<&'a str>,
+    /// The player's source, resolved against the site (see `SiteUrls::resource`).
+    audio_url: Option<String>,
+    /// Talk time, share, words and turns per speaker, longest first.
+    speakers: Vec<StatView<'a>>,
     extra: &'a BTreeMap<String, serde_json::Value>,
 }
 
@@ -223,13 +242,76 @@ fn episode(ctx: &PageCtx<'_>, id: EpisodeId) -> anyhow::Result<()> {
             .take(RELATED_MAX)
             .filter_map(|r| ctx.items.value(*r))
             .collect(),
-        audio_url: e.audio_url.as_deref().filter(|u| markdown::is_safe_url(u)),
+        audio_url: e.audio_url.as_deref().and_then(|u| s.urls.resource(u)),
+        speakers: speaker_views(ctx, id),
         extra: &e.extra,
     };
     let rel_url = rel::episode(&e.slug);
     let mut meta = PageMeta::new(ctx, "episode", "episodes", Some(e.title.clone()), &rel_url);
     meta.description = e.description.as_deref().map(|d| markdown::excerpt(d, 40));
+    meta.audio = e
+        .audio_url
+        .as_deref()
+        .and_then(|u| s.urls.resource_absolute(u));
+    meta.json_ld = Some(jsonld::episode(s.archive, e, s.urls));
     ctx.page("episode.html", &meta, "episode", &view, &rel_url)
+}
+
+/// The speaker statistics of an episode, as shown on its page.
+fn speaker_views<'a>(ctx: &PageCtx<'a>, id: EpisodeId) -> Vec<StatView<'a>> {
+    let s = ctx.shared;
+    let Some(stats) = s.stats.get(id.index()) else {
+        return Vec::new();
+    };
+    stats
+        .speakers
+        .iter()
+        .map(|sp| {
+            let link = sp.person.and_then(|p| s.person(p));
+            let name = link.map_or(sp.label.as_str(), |l| l.name);
+            let mut v = StatView::new(
+                name,
+                link.map(|l| l.url.as_str()),
+                sp.ms,
+                stats.total_ms,
+                sp.words,
+            );
+            v.turn_count = sp.turns;
+            v
+        })
+        .collect()
+}
+
+/// A person's talk across every episode they are in: their time against the total
+/// time of those episodes. `None` when they never speak.
+fn person_totals<'a>(ctx: &PageCtx<'a>, id: PersonId) -> Option<StatView<'a>> {
+    let s = ctx.shared;
+    let p = s.archive.person(id);
+    let link = s.person(id)?;
+    let mut episodes: Vec<EpisodeId> = p.hosted.iter().chain(&p.guested).copied().collect();
+    episodes.sort_unstable();
+    episodes.dedup();
+    let (mut ms, mut total, mut words, mut turns, mut count) = (0u64, 0u64, 0u64, 0u32, 0usize);
+    for e in &episodes {
+        let Some(stats) = s.stats.get(e.index()) else {
+            continue;
+        };
+        let mine = stats.speakers.iter().find(|sp| sp.person == Some(id));
+        if let Some(sp) = mine {
+            ms += sp.ms;
+            words += sp.words;
+            turns += sp.turns;
+            count += 1;
+        }
+        total += stats.total_ms;
+    }
+    if count == 0 {
+        return None;
+    }
+    let mut v = StatView::new(link.name, Some(&link.url), ms, total, words);
+    v.turn_count = turns;
+    v.episodes = count;
+    Some(v)
 }
 
 fn turn_views<'a>(ctx: &PageCtx<'a>, c: &'a crate::model::Chapter) -> Vec<TurnView<'a>> {
@@ -257,6 +339,8 @@ struct PersonView<'a> {
     podcasts: Vec<&'a PodcastLink<'a>>,
     hosted: Vec<&'a Value>,
     guested: Vec<Appearance<'a>>,
+    /// Talk time, words and turns summed over their episodes.
+    totals: Option<StatView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -341,11 +425,13 @@ fn person(ctx: &PageCtx<'_>, id: PersonId) -> anyhow::Result<()> {
             .filter_map(|e| ctx.items.value(*e))
             .collect(),
         guested,
+        totals: person_totals(ctx, id),
     };
     let rel_url = rel::person(&p.slug);
     let section = if p.is_guest() { "guests" } else { "hosts" };
     let mut meta = PageMeta::new(ctx, "person", section, Some(p.name.clone()), &rel_url);
     meta.description = Some(person_summary(p));
+    meta.json_ld = Some(jsonld::person(p, s.urls));
     ctx.page("person.html", &meta, "person", &view, &rel_url)
 }
 

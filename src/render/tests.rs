@@ -95,7 +95,7 @@ fn episode_page_has_its_parts() {
         "<a class=\"ts\" href=\"#t-00-01-33\" data-t=\"93\">00:01:33</a>",
         "<a class=\"speaker\" href=\"/people/ryan-peterman/\">Ryan</a>",
         "<span class=\"speaker\">Unknown Voice</span>",
-        "<a href=\"#early-career\"><span class=\"ts\">00:00:59</span>",
+        "<a href=\"#early-career\" data-t=\"59\"><span class=\"ts\">00:00:59</span>",
         "href=\"/episodes/older/\"",
         "rel=\"prev\"",
         "href=\"/topics/early-career/\"",
@@ -166,7 +166,14 @@ fn hostile_content_is_inert_everywhere() {
                         "{name}: {attr}={value}"
                     );
                 }
-                if tag == "script" {
+                if tag == "script"
+                    && attrs
+                        .iter()
+                        .any(|(a, v)| a == "type" && v == "application/ld+json")
+                {
+                    // Structured data is inert, and escaped so it cannot end its element
+                    // (checked in detail by `structured_data_cannot_close_its_script`).
+                } else if tag == "script" {
                     scripts += 1;
                     assert!(
                         attrs.iter().any(|(a, v)| a == "src"
@@ -373,4 +380,45 @@ fn minified_pages_are_smaller_and_keep_structure() {
     assert!(s.contains("<head>") && s.contains("</p>"));
     assert!(s.contains("id=t-00-00-59") || s.contains("id=\"t-00-00-59\""));
     assert_eq!(big.text("feed.xml"), small.text("feed.xml"));
+}
+
+/// The text of every `<script type="application/ld+json">` element of `html`.
+fn json_ld(html: &str) -> Vec<&str> {
+    let open = "<script type=\"application/ld+json\">";
+    html.split(open)
+        .skip(1)
+        .map(|rest| rest.split("</script>").next().unwrap_or(""))
+        .collect()
+}
+
+#[test]
+fn structured_data_cannot_close_its_script() {
+    // The episode title holds `</script>` (see `XSS`): it must not end the element.
+    let a = archive();
+    let (sink, _) = build(&a, &config("https://h.example/"), &plain());
+    let html = sink.text("episodes/career-story/index.html");
+    let blocks = json_ld(&html);
+    assert_eq!(blocks.len(), 1, "{html}");
+    assert!(!blocks[0].contains(['<', '>', '&']), "{}", blocks[0]);
+    let v: serde_json::Value = serde_json::from_str(blocks[0]).unwrap();
+    assert_eq!(v["@type"], "PodcastEpisode");
+    assert_eq!(v["name"].as_str().unwrap(), format!("Career story {XSS}"));
+    assert_eq!(v["partOfSeries"]["@type"], "PodcastSeries");
+    assert_eq!(v["hasPart"][0]["@type"], "Clip");
+    assert_eq!(v["hasPart"][0]["startOffset"], 59);
+    let person = sink.text("people/stefan-mai/index.html");
+    let blocks = json_ld(&person);
+    let v: serde_json::Value = serde_json::from_str(blocks[0]).unwrap();
+    assert_eq!(v["@type"], "Person");
+    assert_eq!(v["url"], "https://h.example/people/stefan-mai/");
+    // OpenGraph and the canonical URL, with the title escaped in attributes.
+    for needle in [
+        "<link rel=\"canonical\" href=\"https://h.example/episodes/career-story/\">",
+        "<meta property=\"og:url\" content=\"https://h.example/episodes/career-story/\">",
+        "<meta property=\"og:type\" content=\"article\">",
+        "<meta name=\"twitter:card\" content=\"summary\">",
+        "<meta property=\"og:title\" content=\"Career story &lt;script&gt;",
+    ] {
+        assert!(html.contains(needle), "{needle} not in the episode page");
+    }
 }

@@ -72,6 +72,41 @@ impl SiteUrls {
     pub fn absolute_or_path(&self, rel: &str) -> String {
         self.absolute(rel).unwrap_or_else(|| self.path(rel))
     }
+
+    /// The URL of a resource named in front matter (`audio_url`), as a page links it:
+    /// a full URL (`https://…`) or a root-relative path (`/media/x.mp3`) is kept; any
+    /// other path is site-relative, like `brand.logo` (`static/` is copied to the
+    /// output root, so `static/a.mp3` and `a.mp3` are both `<base>a.mp3`). `None`
+    /// when the URL is unusable (an unsafe scheme, blank).
+    pub fn resource(&self, url: &str) -> Option<String> {
+        let url = url.trim();
+        if url.is_empty() || !crate::markdown::is_safe_url(url) {
+            return None;
+        }
+        if has_scheme(url) || url.starts_with('/') {
+            // A protocol-relative `//host/x` stays as written too.
+            return Some(url.to_owned());
+        }
+        Some(self.path(url.strip_prefix("static/").unwrap_or(url)))
+    }
+
+    /// [`Self::resource`] made absolute when the site's address is known (feeds,
+    /// OpenGraph); a root-relative path stays one otherwise.
+    pub fn resource_absolute(&self, url: &str) -> Option<String> {
+        let r = self.resource(url)?;
+        if has_scheme(&r) {
+            return Some(r);
+        }
+        if let Some(rest) = r.strip_prefix("//") {
+            // Feeds need a scheme; the site's own is the best guess.
+            let scheme = self.origin.as_deref().and_then(|o| o.split_once("://"));
+            return Some(format!("{}://{rest}", scheme.map_or("https", |s| s.0)));
+        }
+        Some(match &self.origin {
+            Some(o) => format!("{o}{r}"),
+            None => r,
+        })
+    }
 }
 
 /// Site-relative paths of each page, so the URL scheme lives in one place.
@@ -102,6 +137,16 @@ pub mod rel {
             rel_dir.to_owned()
         }
     }
+}
+
+/// True when `url` starts with a URL scheme (`https:`, `mailto:`).
+fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    })
 }
 
 /// `archive` → `/archive/`, `//a//b` → `/a/b/`; characters that cannot appear in a
@@ -183,6 +228,31 @@ mod tests {
         let u = SiteUrls::new("/a b/\"><script>/", None);
         assert_eq!(u.base(), "/a%20b/%22%3E%3Cscript%3E/");
         assert!(!SiteUrls::new("/x'&y/", None).base().contains(['\'', '&']));
+    }
+
+    #[test]
+    fn resources_from_front_matter() {
+        let u = SiteUrls::new("https://h.example/archive/", None);
+        let r = |x: &str| u.resource(x);
+        assert_eq!(
+            r("https://cdn.example/a.mp3").as_deref(),
+            Some("https://cdn.example/a.mp3")
+        );
+        assert_eq!(r("/media/a.mp3").as_deref(), Some("/media/a.mp3"));
+        assert_eq!(r("audio/a.mp3").as_deref(), Some("/archive/audio/a.mp3"));
+        assert_eq!(r("static/a.mp3").as_deref(), Some("/archive/a.mp3"));
+        assert_eq!(r("javascript:alert(1)"), None);
+        assert_eq!(r("  "), None);
+        assert_eq!(
+            u.resource_absolute("a.mp3").as_deref(),
+            Some("https://h.example/archive/a.mp3")
+        );
+        assert_eq!(
+            u.resource_absolute("//cdn.example/a.mp3").as_deref(),
+            Some("https://cdn.example/a.mp3")
+        );
+        let local = SiteUrls::new("/", None);
+        assert_eq!(local.resource_absolute("a.mp3").as_deref(), Some("/a.mp3"));
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct PodcastLink<'a> {
     pub url: Option<String>,
     /// How many episodes it has.
     pub episode_count: usize,
+    /// Its own feed (`podcasts/<slug>/feed.xml`); only when it has a page.
+    pub feed: Option<String>,
 }
 
 /// An episode as listed anywhere: no bodies, only what a list row shows.
@@ -112,6 +114,8 @@ pub struct Shared<'a> {
     pub people_values: Vec<Value>,
     /// `topics` as Tera values, by id.
     pub topic_values: Vec<Value>,
+    /// Speaker statistics, by episode id (episode pages show them, person pages sum them).
+    pub(crate) stats: Vec<super::stats::EpisodeStats>,
 }
 
 impl<'a> Shared<'a> {
@@ -125,6 +129,7 @@ impl<'a> Shared<'a> {
                 name: &p.name,
                 url: multi_show.then(|| urls.path(&rel::podcast(&p.slug))),
                 episode_count: p.episodes.len(),
+                feed: multi_show.then(|| urls.path(&super::feeds::podcast_feed(&p.slug))),
             })
             .collect();
         let people: Vec<Link<'a>> = archive
@@ -149,6 +154,7 @@ impl<'a> Shared<'a> {
             urls,
             people_values: values(&people),
             topic_values: values(&topics),
+            stats: super::stats::all(archive),
             podcasts,
             people,
             topics,

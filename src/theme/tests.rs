@@ -100,7 +100,8 @@ fn page_context() -> tera::Context {
     ctx.insert(
         "page",
         &serde_json::json!({"kind": "404", "section": "", "title": "x", "url": "/404.html",
-                            "canonical": null, "description": null}),
+                            "canonical": null, "description": null, "og_type": "website",
+                            "audio": null, "json_ld": null}),
     );
     ctx
 }

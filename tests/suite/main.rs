@@ -30,3 +30,7 @@ mod browser;
 // Search: the index of the sample, and headless Chromium finding a sample turn among
 // 1000 generated episodes (needs node, e2e/node_modules and /usr/bin/chromium).
 mod search;
+
+// Podcast-native outputs: exports, podcast RSS, JSON-LD, speaker statistics, and
+// audio deep links in headless Chromium (needs node, e2e/node_modules, /usr/bin/chromium).
+mod podcast;

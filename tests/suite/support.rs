@@ -338,11 +338,38 @@ fn serve_one(mut stream: std::net::TcpStream, root: &Path, prefix: &str) {
     let mut words = head.lines().next().unwrap_or("").split(' ');
     let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
     let path = target.split(['?', '#']).next().unwrap_or("");
-    let (status, kind, body, location) = respond(root, prefix, path);
+    let (mut status, kind, mut body, location) = respond(root, prefix, path);
+    // Byte ranges, as any real static host answers them: a media element cannot seek
+    // in audio whose server ignores `Range`.
+    let mut content_range = None;
+    if status == "200 OK"
+        && let Some(range) = head.lines().find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("range")
+                .then(|| value.trim())
+        })
+    {
+        match byte_range(range, body.len()) {
+            Some((start, end)) => {
+                content_range = Some(format!("bytes {start}-{end}/{}", body.len()));
+                body = body[start..=end].to_vec();
+                status = "206 Partial Content";
+            }
+            None => {
+                content_range = Some(format!("bytes */{}", body.len()));
+                body = Vec::new();
+                status = "416 Range Not Satisfiable";
+            }
+        }
+    }
     let mut reply = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nAccept-Ranges: bytes\r\nCache-Control: no-store\r\nConnection: close\r\n",
         body.len()
     );
+    if let Some(r) = content_range {
+        reply.push_str(&format!("Content-Range: {r}\r\n"));
+    }
     if let Some(l) = location {
         reply.push_str(&format!("Location: {l}\r\n"));
     }
@@ -352,6 +379,27 @@ fn serve_one(mut stream: std::net::TcpStream, root: &Path, prefix: &str) {
         let _ = stream.write_all(&body);
     }
     let _ = stream.flush();
+}
+
+/// The inclusive byte range a single-range `Range` header asks of a `len`-byte body
+/// (`bytes=0-`, `bytes=100-199`, `bytes=-500`); `None` when it cannot be satisfied.
+fn byte_range(header: &str, len: usize) -> Option<(usize, usize)> {
+    let spec = header.strip_prefix("bytes=")?.split(',').next()?.trim();
+    let (a, b) = spec.split_once('-')?;
+    let last = len.checked_sub(1)?;
+    let (start, end) = if a.is_empty() {
+        let n: usize = b.parse().ok()?;
+        (len.checked_sub(n.min(len))?, last)
+    } else {
+        let start: usize = a.parse().ok()?;
+        let end = if b.is_empty() {
+            last
+        } else {
+            b.parse::<usize>().ok()?.min(last)
+        };
+        (start, end)
+    };
+    (start <= end && start < len).then_some((start, end))
 }
 
 /// Status line, content type, body and redirect target for a request path.
@@ -417,6 +465,8 @@ fn content_type(file: &Path) -> &'static str {
         "woff" => "font/woff",
         "wasm" => "application/wasm",
         "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "srt" => "application/x-subrip",
         _ => "application/octet-stream",
     }
 }
