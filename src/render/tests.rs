@@ -374,3 +374,23 @@ fn minified_pages_are_smaller_and_keep_structure() {
     assert!(s.contains("id=t-00-00-59") || s.contains("id=\"t-00-00-59\""));
     assert_eq!(big.text("feed.xml"), small.text("feed.xml"));
 }
+
+#[test]
+fn job_output_paths_are_the_files_the_jobs_write() {
+    let a = archive();
+    let cfg = config("/");
+    let theme = theme::default_theme().unwrap();
+    let all = jobs(&a, true);
+    let sink = MemorySink::default();
+    render_jobs(&a, &cfg, &theme, &plain(), &sink, &|_| {}, &all, false).unwrap();
+    let mut expected: Vec<String> = all.iter().map(|j| j.output_path(&a)).collect();
+    expected.sort();
+    let mut written = sink.names();
+    written.sort();
+    assert_eq!(written, expected);
+    // A subset writes exactly its own files.
+    let one = [Job::Episode(a.episodes[0].id)];
+    let sink = MemorySink::default();
+    render_jobs(&a, &cfg, &theme, &plain(), &sink, &|_| {}, &one, false).unwrap();
+    assert_eq!(sink.names(), [one[0].output_path(&a)]);
+}
