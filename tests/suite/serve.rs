@@ -442,3 +442,165 @@ fn serve_survives_an_edit_storm() {
         failures.join("\n")
     );
 }
+
+/// A small transcript: one show, one host, `guest`, and one chapter per title.
+fn small_transcript(title: &str, date: &str, guest: &str, chapters: &[&str], text: &str) -> String {
+    let mut out = format!(
+        "---\npodcast_name: Test Show\nguest_name: {guest}\nhost_name: Hana Host\n\
+         episode_date: {date}\nepisode_title: {title}\n---\n"
+    );
+    for (i, chapter) in chapters.iter().enumerate() {
+        let first = guest.split_whitespace().next().unwrap_or(guest);
+        out.push_str(&format!(
+            "### {chapter}\nHana 00:0{i}:00:\n\nAsking about {chapter}.\n\n{first} 00:0{i}:30:\n\n{text}\n\n"
+        ));
+    }
+    out
+}
+
+/// Identity and modification time of a file: a rewrite (even identical bytes) changes them.
+fn stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((inode, meta.modified().ok()?))
+}
+
+/// How many rebuilds serve has reported as finished (written or not).
+fn builds_done(server: &Server) -> usize {
+    server
+        .log()
+        .lines()
+        .filter(|l| l.starts_with("built ") || l.starts_with("not rebuilt"))
+        .count()
+}
+
+#[test]
+fn serve_rebuilds_only_the_pages_an_edit_feeds() {
+    let site = Site::empty();
+    site.write("book.toml", "[book]\ntitle = \"Inc\"\n")
+        .write(
+            "content/a.txt",
+            small_transcript(
+                "Alpha Episode",
+                "03/03/2025",
+                "Ada Lovelace",
+                &["Compilers", "Hiring"],
+                "ALPHA-ORIGINAL words.",
+            ),
+        )
+        .write(
+            "content/b.txt",
+            small_transcript(
+                "Beta Episode",
+                "02/02/2025",
+                "Bob Builder",
+                &["Compilers", "Databases"],
+                "Beta words.",
+            ),
+        )
+        .write(
+            "content/c.txt",
+            small_transcript(
+                "Gamma Episode",
+                "01/01/2025",
+                "Cy Young",
+                &["Testing"],
+                "Gamma words.",
+            ),
+        );
+    let mut server = Server::start(&site);
+    let public = site.path().join("public");
+    let file = |rel: &str| public.join(rel);
+    let alpha = format!("{}episodes/alpha-episode/", server.base);
+    assert_eq!(server.get(&alpha).status, 200, "{}", server.log());
+    for rel in [
+        "people/cy-young/index.html",
+        "topics/testing/index.html",
+        "topics/compilers/index.html",
+        "episodes/gamma-episode/transcript.vtt",
+    ] {
+        assert!(file(rel).is_file(), "{rel} missing\n{}", server.log());
+    }
+    let watched = [
+        "people/cy-young/index.html",
+        "topics/testing/index.html",
+        "episodes/gamma-episode/transcript.vtt",
+        "episodes/alpha-episode/index.html",
+        "episodes/alpha-episode/transcript.vtt",
+        "topics/compilers/index.html",
+        "people/ada-lovelace/index.html",
+        "episodes/index.html",
+        "index.html",
+        "feed.xml",
+    ];
+    let before: Vec<_> = watched.iter().map(|rel| stamp(&file(rel))).collect();
+
+    // Edit the text of one episode.
+    let built = builds_done(&server);
+    let a = site.path().join("content/a.txt");
+    let text = std::fs::read_to_string(&a).unwrap();
+    save_by_rename(&a, &text.replace("ALPHA-ORIGINAL", "ALPHA-EDITED"));
+    server.wait_for(&alpha, "the edited episode", |r| {
+        r.body.contains("ALPHA-EDITED")
+    });
+    server.poll("the rebuild to finish", |s| {
+        (builds_done(s) > built).then_some(())
+    });
+    let after: Vec<_> = watched.iter().map(|rel| stamp(&file(rel))).collect();
+    for (i, rel) in watched.iter().enumerate() {
+        let unrelated = i < 3;
+        assert_eq!(
+            before[i] == after[i],
+            unrelated,
+            "{rel} should {}have been rewritten\n{}",
+            if unrelated { "not " } else { "" },
+            server.log()
+        );
+    }
+    let vtt = std::fs::read_to_string(file("episodes/alpha-episode/transcript.vtt")).unwrap();
+    assert!(vtt.contains("ALPHA-EDITED"), "exports follow the edit");
+
+    // Renaming a chapter moves it from one topic page to another.
+    let compilers = format!("{}topics/compilers/", server.base);
+    let testing = format!("{}topics/testing/", server.base);
+    assert!(server.get(&compilers).body.contains("Alpha Episode"));
+    assert!(!server.get(&testing).body.contains("Alpha Episode"));
+    let built = builds_done(&server);
+    let text = std::fs::read_to_string(&a).unwrap();
+    save_by_rename(&a, &text.replace("### Compilers", "### Testing"));
+    server.poll("the rename rebuild", |s| {
+        (builds_done(s) > built).then_some(())
+    });
+    let moved = server.get(&testing);
+    assert!(moved.body.contains("Alpha Episode"), "{}", server.log());
+    let left = server.get(&compilers);
+    assert_eq!(left.status, 200, "Beta still has a Compilers chapter");
+    assert!(!left.body.contains("Alpha Episode"));
+    assert!(left.body.contains("Beta Episode"));
+
+    // Deleting a transcript removes its pages and exports.
+    let gamma = format!("{}episodes/gamma-episode/", server.base);
+    let built = builds_done(&server);
+    std::fs::remove_file(site.path().join("content/c.txt")).unwrap();
+    server.poll("the deletion rebuild", |s| {
+        (builds_done(s) > built).then_some(())
+    });
+    assert_eq!(server.get(&gamma).status, 404, "{}", server.log());
+    assert_eq!(
+        server
+            .get(&format!("{}people/cy-young/", server.base))
+            .status,
+        404
+    );
+    assert!(!file("episodes/gamma-episode").exists());
+    assert!(
+        !server
+            .get(&format!("{}episodes/", server.base))
+            .body
+            .contains("Gamma Episode")
+    );
+    assert_eq!(server.get(&alpha).status, 200);
+}
