@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::Site;
+use crate::support::{Site, have_browser, run_e2e};
 
 /// Generous: a debug build on a busy CI machine; only a hang ever reaches it.
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -603,4 +603,31 @@ fn serve_rebuilds_only_the_pages_an_edit_feeds() {
             .contains("Gamma Episode")
     );
     assert_eq!(server.get(&alpha).status, 200);
+}
+
+#[test]
+fn an_open_page_reloads_by_itself_in_chromium_after_an_edit() {
+    if !have_browser() {
+        return;
+    }
+    let site = Site::sample();
+    let server = Server::start(&site);
+    let page = first_episode(&server);
+    let url = format!("http://127.0.0.1:{}{page}", server.port);
+    let file = transcript(&site);
+    let file = file.to_string_lossy();
+    let run = run_e2e(
+        "livereload.mjs",
+        &[
+            &url,
+            &file,
+            "senior manager in big tech",
+            "CASTBOOK-LIVE-RELOADED",
+        ],
+        DEADLINE * 4,
+    );
+    if run.code != Some(0) {
+        eprintln!("--- server output\n{}", server.log());
+    }
+    run.expect_success("node e2e/livereload.mjs");
 }
