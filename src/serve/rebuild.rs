@@ -41,7 +41,6 @@ impl Builder {
     /// The build before serving starts. `Err` when it could not run at all.
     pub(super) fn first_build(&mut self) -> anyhow::Result<()> {
         let report = self.session.rebuild(Redo {
-            content: true,
             theme: true,
             everything: true,
         })?;
@@ -68,7 +67,6 @@ impl Builder {
             }
         }
         let redo = Redo {
-            content: changes.has(ChangeKind::Content),
             theme: changes.has(ChangeKind::Theme),
             everything: changes.has(ChangeKind::Config) || changes.has(ChangeKind::Static),
         };

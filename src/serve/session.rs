@@ -46,11 +46,11 @@ use crate::theme::Theme;
 use crate::transcript::{ParseOptions, ParsedEpisode};
 use crate::{ArchiveStats, BuildOptions, BuildReport, Timings, content, exports, output};
 
-/// What a rebuild must redo, from the kinds of change seen.
+/// What a rebuild must redo beyond the content, from the kinds of change seen. The
+/// content folder is always rescanned: stating every transcript costs a few
+/// milliseconds and catches changes the watcher missed; unchanged ones are not read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Redo {
-    /// Transcripts may have changed: rescan the content folder.
-    pub(super) content: bool,
     /// Templates or theme assets changed: reload the theme, re-render every page.
     pub(super) theme: bool,
     /// book.toml or `static/` changed: reload everything, write a whole new site.
@@ -173,7 +173,9 @@ impl Session {
                 .published
                 .as_ref()
                 .is_none_or(|p| p.dest != dest || !dest.is_dir());
-        if redo.theme || self.theme.is_none() {
+        // A theme loaded now (changed, or broken until now) may change every page.
+        let theme_changed = redo.theme || self.theme.is_none();
+        if theme_changed {
             // Dropped first: if the new theme is broken, the next rebuild tries again.
             self.theme = None;
             self.theme = Some(crate::theme::load(&self.config.root, &self.config.config)?);
@@ -219,7 +221,7 @@ impl Session {
             self.search_stale = false;
             site.files
         } else {
-            let written = self.update_in_place(&archive, &dest, redo.theme, &mut timings)?;
+            let written = self.update_in_place(&archive, &dest, theme_changed, &mut timings)?;
             self.search_stale |= search && written > 0;
             written
         };

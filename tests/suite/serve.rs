@@ -631,3 +631,51 @@ fn an_open_page_reloads_by_itself_in_chromium_after_an_edit() {
     }
     run.expect_success("node e2e/livereload.mjs");
 }
+
+#[test]
+fn serve_rerenders_every_page_after_a_theme_edit() {
+    let site = Site::sample();
+    site.run(&["init", "--theme"]).expect_code(0);
+    let base_html = site.path().join("themes/default/templates/base.html");
+    let template = std::fs::read_to_string(&base_html).unwrap();
+    assert!(
+        template.contains("</footer>"),
+        "the theme's base.html changed; update this test"
+    );
+    let mut server = Server::start(&site);
+    let page = first_episode(&server);
+    let home = server.base.clone();
+    assert!(!server.get(&home).body.contains("THEME-EDIT-MARK"));
+    let built = builds_done(&server);
+    save_by_rename(
+        &base_html,
+        &template.replace("</footer>", "THEME-EDIT-MARK</footer>"),
+    );
+    server.poll("the theme rebuild", |s| {
+        (builds_done(s) > built).then_some(())
+    });
+    for target in [&home, &page, &format!("{home}topics/")] {
+        let r = server.get(target);
+        assert!(
+            r.body.contains("THEME-EDIT-MARK"),
+            "{target}\n{}",
+            server.log()
+        );
+    }
+    // A broken template keeps the site and shows the error.
+    save_by_rename(
+        &base_html,
+        &template.replace("</footer>", "{% if %}</footer>"),
+    );
+    let shown = server.wait_for(&page, "the theme error overlay", |r| {
+        r.body.contains(OVERLAY)
+    });
+    assert!(
+        shown.body.contains("THEME-EDIT-MARK"),
+        "old pages still served"
+    );
+    save_by_rename(&base_html, &template);
+    server.wait_for(&page, "the fixed theme", |r| {
+        !r.body.contains(OVERLAY) && !r.body.contains("THEME-EDIT-MARK")
+    });
+}
