@@ -43,7 +43,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Archive, Episode, PersonId, TopicId};
 use crate::render::{self, Job, OutputSink};
 use crate::theme::Theme;
-use crate::transcript::{ParseOptions, ParsedEpisode};
+use crate::transcript::{ParseOptions, ParsedChapter, ParsedEpisode, ParsedTurn};
 use crate::{ArchiveStats, BuildOptions, BuildReport, Timings, content, exports, output};
 
 /// What a rebuild must redo beyond the content, from the kinds of change seen. The
@@ -62,7 +62,10 @@ struct Cached {
     stamp: Stamp,
     /// Hash of the file's bytes: what episode fingerprints take of the transcript.
     hash: u64,
+    /// The parsed transcript. While `lent`, its turns' speakers and bodies are empty:
+    /// they were moved into the last linked archive, see [`lend`].
     parsed: Option<ParsedEpisode>,
+    lent: bool,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -166,6 +169,8 @@ impl Session {
         let start = Instant::now();
         let mut timings = Timings::new();
         let mut t = Instant::now();
+        // Loading takes the texts back from the archive the index would be built from.
+        let index_pending = std::mem::replace(&mut self.search_stale, false);
         let dest = self.config.build_dir();
         output::check_dest(&self.config.root, &self.config.content_dir(), &dest)?;
         let whole = redo.everything
@@ -193,6 +198,9 @@ impl Session {
             timings,
         };
         if diagnostics.has_errors() {
+            // The archive holds the lent texts, so it is kept. The search index now
+            // waits for the next good build: the archive is no longer the one served.
+            self.archive = archive;
             return Ok(not_written(diagnostics, timings));
         }
         let Some(theme) = &self.theme else {
@@ -222,7 +230,7 @@ impl Session {
             site.files
         } else {
             let written = self.update_in_place(&archive, &dest, theme_changed, &mut timings)?;
-            self.search_stale |= search && written > 0;
+            self.search_stale = search && (index_pending || written > 0);
             written
         };
         self.archive = archive;
@@ -245,6 +253,7 @@ impl Session {
         let mut diagnostics = Diagnostics::new();
         diagnostics.extend(self.config.diagnostics.iter().cloned());
         diagnostics.extend(listing.diagnostics);
+        self.take_back_texts();
         let mut old = std::mem::take(&mut self.files);
         let mut kept = HashMap::with_capacity(listing.files.len());
         let mut to_read = Vec::new();
@@ -273,6 +282,7 @@ impl Session {
                         stamp: Stamp::of(&meta),
                         hash: hash_bytes(&src.bytes),
                         parsed,
+                        lent: false,
                         diagnostics,
                     }
                 });
@@ -290,25 +300,50 @@ impl Session {
         }
         self.files = kept;
         lap(timings, "parse", &mut t);
-        // `link` consumes its input, and the cache must outlive it: cloning the parsed
-        // transcripts (on every core) is the price of keeping them.
+        // `link` consumes its input, and the cache must outlive it. Copying 90 MB of
+        // turns would cost more than linking, so the texts are lent instead: moved
+        // into the archive, and moved back before the next link.
         let drafts = self.drafts;
         let episodes: Vec<ParsedEpisode> = self
             .files
-            .par_iter()
-            .filter_map(|(_, c)| c.parsed.as_ref())
-            .filter(|p| drafts || !p.front.draft)
-            .cloned()
+            .par_iter_mut()
+            .filter_map(|(_, c)| {
+                let p = c.parsed.as_mut().filter(|p| drafts || !p.front.draft)?;
+                c.lent = true;
+                Some(lend(p))
+            })
             .collect();
         for cached in self.files.values() {
             diagnostics.extend(cached.diagnostics.iter().cloned());
         }
-        lap(timings, "clone", &mut t);
+        lap(timings, "lend", &mut t);
         let (archive, link_diags) = crate::archive::link(episodes);
         diagnostics.extend(link_diags);
         diagnostics.sort();
         lap(timings, "link", &mut t);
         Ok((archive, diagnostics))
+    }
+
+    /// Moves the turns' texts from the last archive back into the parsed transcripts
+    /// they were lent from. An entry that cannot take them back (which only a bug
+    /// could cause) is dropped, so its file is read again.
+    fn take_back_texts(&mut self) {
+        let archive = std::mem::take(&mut self.archive);
+        let mut linked: HashMap<String, Episode> = archive
+            .episodes
+            .into_iter()
+            .map(|e| (e.source.clone(), e))
+            .collect();
+        self.files.retain(|display, cached| {
+            if !cached.lent {
+                return true;
+            }
+            cached.lent = false;
+            match (cached.parsed.as_mut(), linked.remove(display)) {
+                (Some(p), Some(mut e)) => take_back(p, &mut e),
+                _ => false,
+            }
+        });
     }
 
     /// Renders into DEST the pages whose fingerprint changed (all of them after a theme
@@ -402,6 +437,54 @@ impl Session {
         crate::search::write_index(&self.archive, &sink, &crate::search_options(&self.config))?;
         Ok(start.elapsed())
     }
+}
+
+/// A copy of `p` for linking that takes its turns' speakers and bodies (the bulk of a
+/// transcript) instead of copying them, leaving them empty in `p`.
+fn lend(p: &mut ParsedEpisode) -> ParsedEpisode {
+    ParsedEpisode {
+        source: p.source.clone(),
+        front: p.front.clone(),
+        chapters: p
+            .chapters
+            .iter_mut()
+            .map(|c| ParsedChapter {
+                title: c.title.clone(),
+                line: c.line,
+                turns: c
+                    .turns
+                    .iter_mut()
+                    .map(|t| ParsedTurn {
+                        speaker: std::mem::take(&mut t.speaker),
+                        resolved: t.resolved,
+                        start: t.start,
+                        body: std::mem::take(&mut t.body),
+                        line: t.line,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Moves the texts [`lend`] took back from the linked episode; linking keeps every
+/// chapter and turn in order, so they pair up one to one. False if they do not.
+fn take_back(p: &mut ParsedEpisode, e: &mut Episode) -> bool {
+    let same_shape = p.chapters.len() == e.chapters.len()
+        && p.chapters
+            .iter()
+            .zip(&e.chapters)
+            .all(|(pc, ec)| pc.turns.len() == ec.turns.len());
+    if !same_shape {
+        return false;
+    }
+    for (pc, ec) in p.chapters.iter_mut().zip(&mut e.chapters) {
+        for (pt, et) in pc.turns.iter_mut().zip(&mut ec.turns) {
+            pt.speaker = std::mem::take(&mut et.speaker_label);
+            pt.body = std::mem::take(&mut et.body);
+        }
+    }
+    true
 }
 
 fn lap(timings: &mut Timings, name: &'static str, since: &mut Instant) {
@@ -717,6 +800,32 @@ mod tests {
         assert_eq!(names, ["index.html"]);
         assert!(sink.write("../x", b"").is_err());
         assert!(sink.write("/x", b"").is_err());
+    }
+
+    #[test]
+    fn lent_texts_come_back_whole() {
+        let text = "---\npodcast_name: P\nhost_name: Hana Host\nguest_name: Gus Guest\n\
+                    episode_date: 01/02/2025\nepisode_title: T\n---\nHana 00:00:01:\n\nHello.\n\n\
+                    ### One\nGus 00:01:00:\n\nFirst *body*.\n\nHana 00:02:00:\n\nSecond.\n";
+        let src = crate::transcript::SourceFile {
+            display: "content/t.txt".to_owned(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let (parsed, diags) = crate::transcript::parse(&src, &ParseOptions::default());
+        let mut parsed = parsed.unwrap_or_else(|| panic!("{diags:?}"));
+        let original = parsed.clone();
+        let lent = lend(&mut parsed);
+        assert_eq!(lent, original);
+        assert!(
+            parsed
+                .chapters
+                .iter()
+                .flat_map(|c| &c.turns)
+                .all(|t| t.body.is_empty())
+        );
+        let (mut archive, _) = crate::archive::link(vec![lent]);
+        assert!(take_back(&mut parsed, &mut archive.episodes[0]));
+        assert_eq!(parsed, original);
     }
 
     #[test]
