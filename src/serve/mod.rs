@@ -165,10 +165,16 @@ pub fn run(opts: &ServeOptions, events: EventSink) -> anyhow::Result<()> {
         app: Arc::clone(&app),
         reloader: live_reload.reloader(),
         events: Arc::clone(&events),
+        pending: Arc::default(),
     };
     // Watching starts before the first build, so an edit made during it is not lost.
     let (tx, rx) = std::sync::mpsc::channel();
-    let watch = match Watch::start(WatchPaths::new(&builder.session.config), tx.clone()) {
+    let pending = Arc::clone(&builder.pending);
+    let watch = match Watch::start(
+        WatchPaths::new(&builder.session.config),
+        tx.clone(),
+        pending,
+    ) {
         Ok(watch) => Some(watch),
         Err(err) => {
             // Still worth serving: the site is there, it just will not follow edits.

@@ -9,6 +9,7 @@
 //! [`SEARCH_IDLE`], so it never delays an edit showing up.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
@@ -35,6 +36,8 @@ pub(super) struct Builder {
     pub(super) reloader: Reloader,
     /// Where to report.
     pub(super) events: EventSink,
+    /// Set by the watcher when it sends changes; cleared here when they are taken.
+    pub(super) pending: Arc<AtomicBool>,
 }
 
 impl Builder {
@@ -78,8 +81,10 @@ impl Builder {
 
     /// Brings the search index up to the pages served, reporting how it went.
     fn reindex(&mut self) {
-        match self.session.reindex() {
-            Ok(took) => (self.events)(ServeEvent::SearchIndexed(took)),
+        match self.session.reindex(&self.pending) {
+            Ok(Some(took)) => (self.events)(ServeEvent::SearchIndexed(took)),
+            // An edit arrived: it goes first, the index is built after it.
+            Ok(None) => {}
             Err(err) => (self.events)(ServeEvent::Warning(&format!(
                 "the search index could not be updated: {err:#}"
             ))),
@@ -149,6 +154,8 @@ fn rebuild_loop(mut builder: Builder, mut watch: Watch, rx: &Receiver<WatchMsg>)
                 Err(_) => return,
             }
         };
+        // Cleared before draining: a batch sent from now on sets it again.
+        builder.pending.store(false, Ordering::SeqCst);
         let mut changes = ChangeSet::default();
         let mut stop = false;
         for msg in std::iter::once(first).chain(rx.try_iter()) {

@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
@@ -102,6 +102,9 @@ struct Published {
     dest: PathBuf,
     /// Output path of every page, feed and sitemap → fingerprint of what it shows.
     pages: HashMap<String, u64>,
+    /// Episode slug → fingerprint of its exports (its list row: its transcript's bytes
+    /// and the names it links).
+    exports: HashMap<String, u64>,
 }
 
 /// Everything kept between rebuilds; see the module docs.
@@ -219,12 +222,11 @@ impl Session {
                 &mut timings,
             )?;
             diagnostics.extend(site.diagnostics);
+            let (pages, exports) = fingerprints(&archive, &self.files, search);
             self.published = Some(Published {
                 dest: dest.clone(),
-                pages: fingerprints(&archive, &self.files, search)
-                    .into_iter()
-                    .map(|(_, path, fp)| (path, fp))
-                    .collect(),
+                pages: pages.into_iter().map(|(_, path, fp)| (path, fp)).collect(),
+                exports,
             });
             self.search_stale = false;
             site.files
@@ -360,7 +362,7 @@ impl Session {
         let (Some(theme), Some(published)) = (&self.theme, &mut self.published) else {
             anyhow::bail!("internal error: nothing published to update");
         };
-        let now = fingerprints(archive, &self.files, search);
+        let (now, exports_now) = fingerprints(archive, &self.files, search);
         let mut jobs = Vec::new();
         let mut pages = HashMap::with_capacity(now.len());
         for (job, path, fp) in now {
@@ -385,7 +387,9 @@ impl Session {
         };
         // Until every page is written, DEST is a mix of old and new pages: forget the
         // fingerprints now, so a failure part-way makes the next rebuild a whole one.
-        self.published = None;
+        let Some(published) = self.published.take() else {
+            anyhow::bail!("internal error: nothing published to update");
+        };
         render::render_jobs(
             archive,
             &self.config,
@@ -398,12 +402,12 @@ impl Session {
         )?;
         lap(timings, "render", &mut t);
         let urls = render::site_urls(&self.config, opts.site_url.as_deref());
-        let episodes: Vec<&Episode> = jobs
+        // Exports show the episode alone: neighbours and related episodes re-render
+        // their pages, not their exports.
+        let episodes: Vec<&Episode> = archive
+            .episodes
             .iter()
-            .filter_map(|j| match j {
-                Job::Episode(id) => Some(archive.episode(*id)),
-                _ => None,
-            })
+            .filter(|e| published.exports.get(&e.slug) != exports_now.get(&e.slug))
             .collect();
         episodes.par_iter().try_for_each(|e| {
             for (file, bytes) in exports::render_episode(archive, e, &urls) {
@@ -421,21 +425,64 @@ impl Session {
         self.published = Some(Published {
             dest: dest.to_path_buf(),
             pages,
+            exports: exports_now,
         });
         Ok(sink.files.load(Ordering::Relaxed))
     }
 
-    /// Rebuilds the search index of the archive last written, in place. Returns how long
-    /// it took.
-    pub(super) fn reindex(&mut self) -> anyhow::Result<Duration> {
+    /// Rebuilds the search index of the archive last written. It is built in memory
+    /// and written only when complete, so a search never meets an index half old, half
+    /// new (beyond the moments of writing its files); if `cancel` is set meanwhile (an
+    /// edit is waiting) it stops, writes nothing and returns `None`, staying due.
+    pub(super) fn reindex(&mut self, cancel: &AtomicBool) -> anyhow::Result<Option<Duration>> {
         let start = Instant::now();
-        self.search_stale = false;
         let Some(published) = &self.published else {
-            return Ok(start.elapsed());
+            self.search_stale = false;
+            return Ok(Some(start.elapsed()));
         };
+        let memory = InMemory {
+            files: std::sync::Mutex::new(Vec::new()),
+            cancel,
+        };
+        let built = crate::search::write_index(
+            &self.archive,
+            &memory,
+            &crate::search_options(&self.config),
+        );
+        if cancel.load(Ordering::SeqCst) {
+            return Ok(None);
+        }
+        built?;
         let sink = InPlace::new(&published.dest);
-        crate::search::write_index(&self.archive, &sink, &crate::search_options(&self.config))?;
-        Ok(start.elapsed())
+        let files = memory
+            .files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (rel, bytes) in &files {
+            sink.write(rel, bytes)?;
+        }
+        self.search_stale = false;
+        Ok(Some(start.elapsed()))
+    }
+}
+
+/// Collects files in memory; every write fails once `cancel` is set, which ends the
+/// writer early.
+struct InMemory<'a> {
+    files: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
+    cancel: &'a AtomicBool,
+}
+
+impl OutputSink for InMemory<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        if self.cancel.load(Ordering::SeqCst) {
+            anyhow::bail!("cancelled: sources changed");
+        }
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((rel.to_owned(), bytes.to_vec()));
+        Ok(())
     }
 }
 
@@ -499,20 +546,28 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
-/// Every job of the site with its output path and the fingerprint of what it shows.
+/// Every job of the site with its output path and the fingerprint of what it shows;
+/// and the fingerprint of each episode's exports, by slug.
+#[allow(clippy::type_complexity)]
 fn fingerprints(
     archive: &Archive,
     files: &HashMap<String, Cached>,
     search: bool,
-) -> Vec<(Job, String, u64)> {
+) -> (Vec<(Job, String, u64)>, HashMap<String, u64>) {
     let fp = Fingerprints::new(archive, files);
-    render::jobs(archive, search)
+    let pages = render::jobs(archive, search)
         .into_iter()
         .map(|job| {
             let value = fp.of(job);
             (job, job.output_path(archive), value)
         })
-        .collect()
+        .collect();
+    let exports = archive
+        .episodes
+        .iter()
+        .map(|e| (e.slug.clone(), fp.row(e.id)))
+        .collect();
+    (pages, exports)
 }
 
 /// The hashes page fingerprints are made of, computed once per rebuild.
@@ -525,6 +580,8 @@ struct Fingerprints<'a> {
     global: u64,
     /// All rows, people and topics: what index pages, feed and sitemap show.
     all: u64,
+    /// Distinct episodes per topic, by topic index (counted once, not per link).
+    topic_counts: Vec<usize>,
 }
 
 impl<'a> Fingerprints<'a> {
@@ -545,10 +602,10 @@ impl<'a> Fingerprints<'a> {
                 e.hosts.len().hash(&mut h);
                 // Names only: a topic's count shows on the episode's own page, not in rows.
                 for c in &e.chapters {
-                    c.topic.map(|t| topic_link(archive, t).0).hash(&mut h);
+                    c.topic.map(|t| topic_name(archive, t)).hash(&mut h);
                 }
                 for t in &e.topics {
-                    topic_link(archive, *t).0.hash(&mut h);
+                    topic_name(archive, *t).hash(&mut h);
                 }
                 h.finish()
             })
@@ -586,15 +643,24 @@ impl<'a> Fingerprints<'a> {
                 .hash(&mut a);
             (p.hosted.len(), p.guested.len()).hash(&mut a);
         }
+        let topic_counts: Vec<usize> = archive.topics.iter().map(|t| t.episode_count()).collect();
         for t in &archive.topics {
-            topic_link(archive, t.id).hash(&mut a);
+            topic_name(archive, t.id).hash(&mut a);
         }
+        topic_counts.hash(&mut a);
         Fingerprints {
             archive,
             rows,
             global,
             all: a.finish(),
+            topic_counts,
         }
+    }
+
+    /// A topic as linked: (name, slug) and how many episodes it has.
+    fn topic(&self, id: TopicId) -> ((&str, &str), usize) {
+        let count = self.topic_counts.get(id.index()).copied().unwrap_or(0);
+        (topic_name(self.archive, id), count)
     }
 
     fn row(&self, id: crate::model::EpisodeId) -> u64 {
@@ -619,7 +685,7 @@ impl<'a> Fingerprints<'a> {
                     .filter_map(|c| c.topic)
                     .chain(e.topics.iter().copied())
                 {
-                    topic_link(a, t).hash(&mut h);
+                    self.topic(t).hash(&mut h);
                 }
                 for id in e.prev.iter().chain(&e.next).chain(&e.related) {
                     self.row(*id).hash(&mut h);
@@ -637,7 +703,7 @@ impl<'a> Fingerprints<'a> {
             }
             Job::Topic(id) => {
                 let t = a.topic(id);
-                topic_link(a, id).hash(&mut h);
+                self.topic(id).hash(&mut h);
                 for c in &t.chapters {
                     (self.row(c.episode), c.chapter).hash(&mut h);
                 }
@@ -691,10 +757,10 @@ fn person_facts(archive: &Archive, id: PersonId, h: &mut FxHasher) {
     (p.hosted.len(), p.guested.len()).hash(h);
 }
 
-/// A topic as linked: (name, slug) and how many episodes it has.
-fn topic_link(archive: &Archive, id: TopicId) -> ((&str, &str), usize) {
+/// A topic's name and slug.
+fn topic_name(archive: &Archive, id: TopicId) -> (&str, &str) {
     let t = archive.topic(id);
-    ((&t.name, &t.slug), t.episode_count())
+    (&t.name, &t.slug)
 }
 
 /// Deletes a page that no longer exists (with an episode's exports), then its folder
