@@ -9,13 +9,16 @@
 //! again (linking is cross-file: people, topics, neighbours, related episodes), then
 //! each page's fingerprint is recomputed from the new archive. A fingerprint hashes
 //! what the page shows, by stable names rather than ids (ids shift when an episode is
-//! added): for an episode page its own transcript's bytes, its show, people (with their
-//! facts) and topics (with their counts), and the list rows of its neighbours and
-//! related episodes; for a person, topic or show page the rows it lists; index pages,
-//! feed and sitemap take all rows. Every page also takes the site-wide values every
-//! template sees (`site.counts`, the show list). Only pages whose fingerprint changed
-//! are rendered, through [`render::render_jobs`]; pages that no longer exist are
-//! deleted. Data flows one way: the archive is never patched, only rebuilt and compared.
+//! added). An episode's *card* is what its list rows show (title, date, duration,
+//! description, show, hosts, guests). An episode page takes its transcript's bytes, its
+//! card, people (with their facts) and topics (with their counts), and the cards of its
+//! neighbours and related episodes; a person page the cards it lists and, for a guest,
+//! the chapters they speak in; a topic page its chapters (with the first turn it
+//! quotes) and cards; index pages, feed and sitemap all cards, people and topics.
+//! Every page also takes the site-wide values every template sees (`site.counts`, the
+//! show list). Only pages whose fingerprint changed are rendered, through
+//! [`render::render_jobs`]; pages that no longer exist are deleted. Data flows one way:
+//! the archive is never patched, only rebuilt and compared.
 //!
 //! Pages are written into the live DEST one file at a time, each to a hidden temporary
 //! name beside it and renamed over the old one, so a request sees the old page or the
@@ -102,8 +105,8 @@ struct Published {
     dest: PathBuf,
     /// Output path of every page, feed and sitemap → fingerprint of what it shows.
     pages: HashMap<String, u64>,
-    /// Episode slug → fingerprint of its exports (its list row: its transcript's bytes
-    /// and the names it links).
+    /// Episode slug → fingerprint of its exports (its transcript's bytes and the names
+    /// it links).
     exports: HashMap<String, u64>,
 }
 
@@ -565,7 +568,7 @@ fn fingerprints(
     let exports = archive
         .episodes
         .iter()
-        .map(|e| (e.slug.clone(), fp.row(e.id)))
+        .map(|e| (e.slug.clone(), fp.own(e.id)))
         .collect();
     (pages, exports)
 }
@@ -573,12 +576,15 @@ fn fingerprints(
 /// The hashes page fingerprints are made of, computed once per rebuild.
 struct Fingerprints<'a> {
     archive: &'a Archive,
-    /// Per episode: its transcript's bytes and every name and slug its list row and
-    /// page show (show, people, topics).
-    rows: Vec<u64>,
+    /// Per episode, what its list row shows anywhere (title, date, duration,
+    /// description, show, hosts, guests): not the transcript's text.
+    cards: Vec<u64>,
+    /// Per episode, its card plus its transcript's bytes and its chapters' topics: what
+    /// its own page and exports show of it.
+    own: Vec<u64>,
     /// What every page sees: `site.counts`, the show list.
     global: u64,
-    /// All rows, people and topics: what index pages, feed and sitemap show.
+    /// All cards, people and topics: what index pages, feed and sitemap show.
     all: u64,
     /// Distinct episodes per topic, by topic index (counted once, not per link).
     topic_counts: Vec<usize>,
@@ -586,21 +592,30 @@ struct Fingerprints<'a> {
 
 impl<'a> Fingerprints<'a> {
     fn new(archive: &'a Archive, files: &HashMap<String, Cached>) -> Self {
-        let rows: Vec<u64> = archive
+        let cards: Vec<u64> = archive
             .episodes
             .iter()
             .map(|e| {
                 let mut h = FxHasher::default();
-                files.get(&e.source).map(|c| c.hash).hash(&mut h);
-                e.source.hash(&mut h);
-                e.slug.hash(&mut h);
+                (&e.source, &e.slug, &e.title, e.date, e.duration_minutes).hash(&mut h);
+                (&e.description, &e.audio_url, e.draft).hash(&mut h);
                 let show = archive.podcast(e.podcast);
                 (&show.name, &show.slug).hash(&mut h);
                 for p in e.hosts.iter().chain(&e.guests) {
                     person_link(archive, *p, &mut h);
                 }
                 e.hosts.len().hash(&mut h);
-                // Names only: a topic's count shows on the episode's own page, not in rows.
+                h.finish()
+            })
+            .collect();
+        let own: Vec<u64> = archive
+            .episodes
+            .iter()
+            .zip(&cards)
+            .map(|(e, card)| {
+                let mut h = FxHasher::default();
+                card.hash(&mut h);
+                files.get(&e.source).map(|c| c.hash).hash(&mut h);
                 for c in &e.chapters {
                     c.topic.map(|t| topic_name(archive, t)).hash(&mut h);
                 }
@@ -632,16 +647,9 @@ impl<'a> Fingerprints<'a> {
         let global = g.finish();
         let mut a = FxHasher::default();
         global.hash(&mut a);
-        rows.hash(&mut a);
+        cards.hash(&mut a);
         for p in &archive.people {
-            (
-                &p.name,
-                &p.slug,
-                &p.facts.biggest_role,
-                &p.facts.current_company,
-            )
-                .hash(&mut a);
-            (p.hosted.len(), p.guested.len()).hash(&mut a);
+            person_facts(archive, p.id, &mut a);
         }
         let topic_counts: Vec<usize> = archive.topics.iter().map(|t| t.episode_count()).collect();
         for t in &archive.topics {
@@ -650,7 +658,8 @@ impl<'a> Fingerprints<'a> {
         topic_counts.hash(&mut a);
         Fingerprints {
             archive,
-            rows,
+            cards,
+            own,
             global,
             all: a.finish(),
             topic_counts,
@@ -663,8 +672,12 @@ impl<'a> Fingerprints<'a> {
         (topic_name(self.archive, id), count)
     }
 
-    fn row(&self, id: crate::model::EpisodeId) -> u64 {
-        self.rows.get(id.index()).copied().unwrap_or(0)
+    fn card(&self, id: crate::model::EpisodeId) -> u64 {
+        self.cards.get(id.index()).copied().unwrap_or(0)
+    }
+
+    fn own(&self, id: crate::model::EpisodeId) -> u64 {
+        self.own.get(id.index()).copied().unwrap_or(0)
     }
 
     fn of(&self, job: Job) -> u64 {
@@ -675,7 +688,7 @@ impl<'a> Fingerprints<'a> {
         match job {
             Job::Episode(id) => {
                 let e = a.episode(id);
-                self.row(id).hash(&mut h);
+                self.own(id).hash(&mut h);
                 for p in e.hosts.iter().chain(&e.guests) {
                     person_facts(a, *p, &mut h);
                 }
@@ -688,34 +701,47 @@ impl<'a> Fingerprints<'a> {
                     self.topic(t).hash(&mut h);
                 }
                 for id in e.prev.iter().chain(&e.next).chain(&e.related) {
-                    self.row(*id).hash(&mut h);
+                    self.card(*id).hash(&mut h);
                 }
-                // prev and next cannot be told apart by their rows alone.
+                // prev and next cannot be told apart by their cards alone.
                 (e.prev.is_some(), e.next.is_some()).hash(&mut h);
             }
             Job::Person(id) => {
                 let p = a.person(id);
                 person_facts(a, id, &mut h);
-                for e in p.hosted.iter().chain(&p.guested) {
-                    self.row(*e).hash(&mut h);
+                for e in &p.hosted {
+                    self.card(*e).hash(&mut h);
                 }
-                p.hosted.len().hash(&mut h);
+                // A guest's page links the chapters where they speak.
+                for e in &p.guested {
+                    self.card(*e).hash(&mut h);
+                    for c in &a.episode(*e).chapters {
+                        if c.turns.iter().any(|t| t.person == Some(id)) {
+                            (&c.title, &c.slug, c.start.seconds()).hash(&mut h);
+                        }
+                    }
+                }
             }
             Job::Topic(id) => {
                 let t = a.topic(id);
                 self.topic(id).hash(&mut h);
-                for c in &t.chapters {
-                    (self.row(c.episode), c.chapter).hash(&mut h);
+                // Each chapter with its episode's card and an excerpt of its first turn.
+                for r in &t.chapters {
+                    self.card(r.episode).hash(&mut h);
+                    if let Some(c) = a.episode(r.episode).chapters.get(r.chapter as usize) {
+                        (&c.title, &c.slug, c.start.seconds()).hash(&mut h);
+                        c.turns.first().map(|t| &t.body).hash(&mut h);
+                    }
                 }
                 for e in &t.episodes {
-                    self.row(*e).hash(&mut h);
+                    self.card(*e).hash(&mut h);
                 }
             }
             Job::Podcast(id) => {
                 let p = a.podcast(id);
                 (&p.name, &p.slug).hash(&mut h);
                 for e in &p.episodes {
-                    self.row(*e).hash(&mut h);
+                    self.card(*e).hash(&mut h);
                 }
                 for host in &p.hosts {
                     person_facts(a, *host, &mut h);

@@ -524,21 +524,41 @@ fn serve_rebuilds_only_the_pages_an_edit_feeds() {
     ] {
         assert!(file(rel).is_file(), "{rel} missing\n{}", server.log());
     }
-    let watched = [
+    // Never fed by episode A: Gamma's guest, topic and exports.
+    let unrelated = [
         "people/cy-young/index.html",
         "topics/testing/index.html",
         "episodes/gamma-episode/transcript.vtt",
-        "episodes/alpha-episode/index.html",
-        "episodes/alpha-episode/transcript.vtt",
+    ];
+    // Show A's list row (its card): title, date, guests.
+    let listing_a = [
         "topics/compilers/index.html",
         "people/ada-lovelace/index.html",
+        "people/hana-host/index.html",
         "episodes/index.html",
         "index.html",
         "feed.xml",
     ];
-    let before: Vec<_> = watched.iter().map(|rel| stamp(&file(rel))).collect();
+    let own_a = [
+        "episodes/alpha-episode/index.html",
+        "episodes/alpha-episode/transcript.vtt",
+    ];
+    let stamps = |list: &[&str]| -> Vec<_> { list.iter().map(|rel| stamp(&file(rel))).collect() };
+    let check = |server: &Server, list: &[&str], before: &[_], rewritten: bool| {
+        for (rel, was) in list.iter().zip(before) {
+            assert_eq!(
+                stamp(&file(rel)) != *was,
+                rewritten,
+                "{rel} should {}have been rewritten\n{}",
+                if rewritten { "" } else { "not " },
+                server.log()
+            );
+        }
+    };
 
-    // Edit the text of one episode.
+    // Editing words inside a transcript (not a chapter's first turn, which topic pages
+    // quote) rewrites that episode's page and exports, and nothing that lists it.
+    let (unrelated_0, listing_0, own_0) = (stamps(&unrelated), stamps(&listing_a), stamps(&own_a));
     let built = builds_done(&server);
     let a = site.path().join("content/a.txt");
     let text = std::fs::read_to_string(&a).unwrap();
@@ -549,19 +569,28 @@ fn serve_rebuilds_only_the_pages_an_edit_feeds() {
     server.poll("the rebuild to finish", |s| {
         (builds_done(s) > built).then_some(())
     });
-    let after: Vec<_> = watched.iter().map(|rel| stamp(&file(rel))).collect();
-    for (i, rel) in watched.iter().enumerate() {
-        let unrelated = i < 3;
-        assert_eq!(
-            before[i] == after[i],
-            unrelated,
-            "{rel} should {}have been rewritten\n{}",
-            if unrelated { "not " } else { "" },
-            server.log()
-        );
-    }
+    check(&server, &own_a, &own_0, true);
+    check(&server, &listing_a, &listing_0, false);
+    check(&server, &unrelated, &unrelated_0, false);
     let vtt = std::fs::read_to_string(file("episodes/alpha-episode/transcript.vtt")).unwrap();
     assert!(vtt.contains("ALPHA-EDITED"), "exports follow the edit");
+
+    // Changing what A's list row shows (its date) rewrites every page listing it.
+    let (listing_1, unrelated_1) = (stamps(&listing_a), stamps(&unrelated));
+    let built = builds_done(&server);
+    let text = std::fs::read_to_string(&a).unwrap();
+    save_by_rename(&a, &text.replace("03/03/2025", "04/03/2025"));
+    server.poll("the date rebuild", |s| {
+        (builds_done(s) > built).then_some(())
+    });
+    check(&server, &listing_a, &listing_1, true);
+    check(&server, &unrelated, &unrelated_1, false);
+    assert!(
+        server
+            .get(&format!("{}episodes/", server.base))
+            .body
+            .contains("4 March 2025")
+    );
 
     // Renaming a chapter moves it from one topic page to another.
     let compilers = format!("{}topics/compilers/", server.base);
