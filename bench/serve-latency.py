@@ -4,7 +4,9 @@
 Starts `castbook serve -p 0` on a copy of a corpus, then repeatedly edits one
 transcript (written to a temp file and renamed over the original, as editors do)
 and polls the episode page over loopback HTTP until the edit is served. Reports
-each latency, the median and the spread, plus the full-build time serve printed.
+each latency, the median and the spread, plus the full-build time serve printed
+and the median of each stage of serve's incremental rebuilds (its `stages:` lines),
+which says what dominates. The first edit is a warm-up and is not counted.
 
     bench/serve-latency.py [--episodes 1000] [--edits 7] [--binary target/release/castbook]
 
@@ -46,6 +48,8 @@ def main():
     ap.add_argument("--edits", type=int, default=7)
     ap.add_argument("--binary", default=os.path.join(REPO, "target", "release", "castbook"))
     ap.add_argument("--corpus", help="reuse this generated content folder (copied)")
+    ap.add_argument("--pause", type=float, default=2.0,
+                    help="seconds between edits (serve updates the search index meanwhile)")
     args = ap.parse_args()
     if not os.path.exists(args.binary):
         sys.exit(f"{args.binary} not found: run `cargo build --release` first")
@@ -101,7 +105,7 @@ def main():
             sys.exit(f"could not find the page of {name}")
 
         latencies = []
-        for i in range(args.edits):
+        for i in range(args.edits + 1):
             marker = f"CastbookEdit{i}x{int(time.time() * 1000) % 100000}"
             new = text[:start] + marker + text[end:]
             tmp = path + ".tmp"
@@ -116,17 +120,34 @@ def main():
                 if time.monotonic() - t > 120:
                     sys.exit("edit never served:\n" + "\n".join(lines[-20:]))
                 time.sleep(POLL)
-            latencies.append(time.monotonic() - t)
-            time.sleep(0.5)  # let the watcher go quiet between edits
+            if i > 0:  # the first edit warms the page cache and the allocator
+                latencies.append(time.monotonic() - t)
+            # Let the watcher go quiet and the deferred search index finish between edits.
+            time.sleep(args.pause)
 
         builds = [l for l in lines if l.startswith("built ")]
         rebuilds = sum(1 for l in lines if l.startswith("changed: "))
+        # `  stages: scan 1.2 ms, parse 3.4 ms, …` after each build; the first is the full build.
+        stages = {}
+        for l in [l for l in lines if l.startswith("  stages: ")][2:]:
+            for part in l[len("  stages: "):].split(", "):
+                name, value, _unit = part.rsplit(" ", 2)
+                stages.setdefault(name, []).append(float(value))
+        indexed = [float(m.group(1)) * (1000 if m.group(2) == "s" else 1)
+                   for m in (re.search(r"search index updated in ([\d.]+)(m?s)", l) for l in lines)
+                   if m]
         ms = sorted(x * 1000 for x in latencies)
         print(f"corpus: {args.episodes} episodes; first build + start: {first:.2f} s")
         print("save → served (ms): " + ", ".join(f"{x * 1000:.0f}" for x in latencies))
         print(f"median {statistics.median(ms):.0f} ms, min {ms[0]:.0f} ms, max {ms[-1]:.0f} ms")
         print(f"rebuilds: {rebuilds} for {args.edits} edits; load average: "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+        if stages:
+            print("incremental rebuild stages, median ms: " +
+                  ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in stages.items()))
+        if indexed:
+            print(f"deferred search index update, median: {statistics.median(indexed):.0f} ms "
+                  f"({len(indexed)} runs)")
         print("serve's own build lines (last 3):")
         for l in builds[-3:]:
             print("  " + l)

@@ -11,6 +11,8 @@ mod tests;
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::diag::Diagnostic;
 use crate::model::{
     Archive, Chapter, ChapterRef, Episode, EpisodeId, Person, PersonFacts, PersonId, Podcast,
@@ -113,13 +115,23 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
 
     // `order` is newest first, so pushing in that order keeps every list newest first.
     let mut parsed: Vec<Option<ParsedEpisode>> = parsed.into_iter().map(Some).collect();
-    for (pos, &i) in order.iter().enumerate() {
-        let Some(p) = parsed.get_mut(i).and_then(Option::take) else {
-            continue;
-        };
-        let id = EpisodeId(crate::diag::to_u32(pos));
-        let slug = slugs.get(i).cloned().unwrap_or_default();
-        let (episode, facts) = link_episode(p, id, slug, &podcast_ids, &person_ids, &topic_ids);
+    let ordered: Vec<(usize, ParsedEpisode)> = order
+        .iter()
+        .filter_map(|&i| parsed.get_mut(i).and_then(Option::take).map(|p| (i, p)))
+        .collect();
+    // Each episode links on its own (chapter slugs, turn anchors, ids looked up in the
+    // registries), so that part, most of the work, runs on every core; collecting keeps
+    // the order, and the back-links below are made in it.
+    let linked: Vec<(Episode, PersonFacts)> = ordered
+        .into_par_iter()
+        .enumerate()
+        .map(|(pos, (i, p))| {
+            let id = EpisodeId(crate::diag::to_u32(pos));
+            let slug = slugs.get(i).cloned().unwrap_or_default();
+            link_episode(p, id, slug, &podcast_ids, &person_ids, &topic_ids)
+        })
+        .collect();
+    for (episode, facts) in linked {
         // The front matter's guest facts describe the (first) guest; newest episodes come
         // first, so each fact is taken from the newest episode that states it.
         if let Some(g) = episode.guests.first()

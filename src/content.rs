@@ -32,6 +32,52 @@ pub struct Discovery {
 /// `root.join(src)`). Problems with single files become diagnostics; only a missing or
 /// unusable content folder is an `Err`.
 pub fn discover(root: &Path, content_dir: &Path) -> anyhow::Result<Discovery> {
+    let listing = list(root, content_dir)?;
+    let mut diagnostics = listing.diagnostics;
+    let mut files = read_all(listing.files, &mut diagnostics);
+    // Walk order is per-folder; the contract is a global sort on the shown path.
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    Ok(Discovery { files, diagnostics })
+}
+
+/// Transcript files found under the content folder, not yet read.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// `(display path, path to open)` of each transcript, in walk order.
+    pub files: Vec<(String, PathBuf)>,
+    /// Warnings (symlinks not followed, loops) and errors (unreadable folders).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads one listed transcript, with the metadata of the file actually read (so a
+/// cache keyed on it can never pair old bytes with a new stamp). A failed read is an
+/// error diagnostic, as in [`discover`].
+pub fn read_listed(display: &str, path: &Path) -> Result<(SourceFile, fs::Metadata), Diagnostic> {
+    let read = || -> io::Result<(Vec<u8>, fs::Metadata)> {
+        let (mut file, meta) = open_regular(path)?;
+        let mut bytes =
+            Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+        file.read_to_end(&mut bytes)?;
+        Ok((bytes, meta))
+    };
+    match read() {
+        Ok((bytes, meta)) => Ok((
+            SourceFile {
+                display: display.to_owned(),
+                bytes,
+            },
+            meta,
+        )),
+        Err(err) => Err(Diagnostic::error(
+            display,
+            format!("cannot read file: {err}"),
+        )),
+    }
+}
+
+/// Walks the content folder like [`discover`] but reads nothing: `serve` stats the
+/// files and re-reads only those that changed.
+pub fn list(root: &Path, content_dir: &Path) -> anyhow::Result<Listing> {
     let root_canon = fs::canonicalize(root)
         .with_context(|| format!("cannot open the site root `{}`", root.display()))?;
     let meta = match fs::metadata(content_dir) {
@@ -73,18 +119,16 @@ pub fn discover(root: &Path, content_dir: &Path) -> anyhow::Result<Discovery> {
         want_file: &is_transcript_name,
     };
     let walked = walk(&content_canon, &prefix, &opts)?;
-    let mut diagnostics = walked.diagnostics;
-
-    let to_read: Vec<(String, PathBuf)> = walked
+    let files: Vec<(String, PathBuf)> = walked
         .entries
         .into_iter()
         .filter(|e| e.kind == EntryKind::File)
         .map(|e| (e.display, e.path))
         .collect();
-    let mut files = read_all(to_read, &mut diagnostics);
-    // Walk order is per-folder; the contract is a global sort on the shown path.
-    files.sort_by(|a, b| a.display.cmp(&b.display));
-    Ok(Discovery { files, diagnostics })
+    Ok(Listing {
+        files,
+        diagnostics: walked.diagnostics,
+    })
 }
 
 /// Reads `(display, path)` pairs in parallel; a failed read becomes an error diagnostic.

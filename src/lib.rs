@@ -265,54 +265,88 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
             timings,
         });
     }
-    let staging = output::Staging::begin(&dest)?;
-    lap(&mut timings, "stage", &mut t);
-    let render_opts = render::RenderOptions {
-        minify: opts.minify,
-        site_url_override: opts.site_url.clone(),
-        live_reload: opts.live_reload.clone(),
-    };
-    let rendered = render::render_site(
+    let written = write_site(
         &loaded.archive,
         &loaded.config,
         &theme,
-        &render_opts,
-        &staging,
+        opts,
+        &dest,
         progress,
+        &mut timings,
     )?;
-    lap(&mut timings, "render", &mut t);
-    let urls = render::site_urls(&loaded.config, opts.site_url.as_deref());
-    let exported = exports::write_exports(&loaded.archive, &urls, &staging)?;
-    lap(&mut timings, "exports", &mut t);
-    let search_opts = search::SearchOptions {
-        language: loaded.config.config.book.language.clone(),
-        ..search::SearchOptions::default()
-    };
-    let searched = if loaded.config.config.output.html.search.enable {
-        let report = search::write_index(&loaded.archive, &staging, &search_opts)?;
-        lap(&mut timings, "search", &mut t);
-        report.files
-    } else {
-        0
-    };
     let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(rendered.diagnostics);
-    let static_dir = loaded.config.root.join("static");
-    diagnostics.extend(staging.copy_dir(&static_dir, &loaded.config.root)?);
+    diagnostics.extend(written.diagnostics);
     diagnostics.sort();
-    lap(&mut timings, "static", &mut t);
-    let files = rendered.files + exported + searched;
-    staging.commit()?;
-    lap(&mut timings, "commit", &mut t);
     Ok(BuildReport {
         diagnostics,
         stats,
-        files,
+        files: written.files,
         elapsed: start.elapsed(),
         dest,
         written: true,
         timings,
     })
+}
+
+/// What [`write_site`] wrote.
+#[derive(Debug)]
+pub struct SiteWritten {
+    /// Files written (pages, assets, exports, search index, static files).
+    pub files: usize,
+    /// Warnings met on the way (settings, `static/` symlinks), unsorted.
+    pub diagnostics: Vec<diag::Diagnostic>,
+}
+
+/// Writes every file of the site for a linked, error-free `archive` into a staging
+/// folder beside `dest` and swaps it in: the back half of [`build`], shared with
+/// `serve`, which keeps its archive and theme between builds. Laps go into `timings`.
+pub fn write_site(
+    archive: &Archive,
+    config: &LoadedConfig,
+    theme: &theme::Theme,
+    opts: &BuildOptions,
+    dest: &std::path::Path,
+    progress: &(dyn Fn(u64) + Sync),
+    timings: &mut Timings,
+) -> anyhow::Result<SiteWritten> {
+    let mut t = Instant::now();
+    let staging = output::Staging::begin(dest)?;
+    lap(timings, "stage", &mut t);
+    let render_opts = render::RenderOptions {
+        minify: opts.minify,
+        site_url_override: opts.site_url.clone(),
+        live_reload: opts.live_reload.clone(),
+    };
+    let rendered = render::render_site(archive, config, theme, &render_opts, &staging, progress)?;
+    lap(timings, "render", &mut t);
+    let urls = render::site_urls(config, opts.site_url.as_deref());
+    let exported = exports::write_exports(archive, &urls, &staging)?;
+    lap(timings, "exports", &mut t);
+    let searched = if config.config.output.html.search.enable {
+        let report = search::write_index(archive, &staging, &search_options(config))?;
+        lap(timings, "search", &mut t);
+        report.files
+    } else {
+        0
+    };
+    let mut diagnostics = rendered.diagnostics;
+    let static_dir = config.root.join("static");
+    diagnostics.extend(staging.copy_dir(&static_dir, &config.root)?);
+    lap(timings, "static", &mut t);
+    staging.commit()?;
+    lap(timings, "commit", &mut t);
+    Ok(SiteWritten {
+        files: rendered.files + exported + searched,
+        diagnostics,
+    })
+}
+
+/// How the search index is built for a configuration.
+pub fn search_options(config: &LoadedConfig) -> search::SearchOptions {
+    search::SearchOptions {
+        language: config.config.book.language.clone(),
+        ..search::SearchOptions::default()
+    }
 }
 
 /// Pages are written straight into the staging folder as they are rendered.

@@ -238,6 +238,13 @@ fn print_serve_event(root: &std::path::Path, event: castbook::serve::ServeEvent<
                     report.stats,
                     summary_counts(&report.diagnostics)
                 );
+                // Where the time went, so a slow save can be traced to its stage.
+                let stages: Vec<String> = report
+                    .timings
+                    .iter()
+                    .map(|(name, took)| format!("{name} {:.1} ms", took.as_secs_f64() * 1e3))
+                    .collect();
+                println!("  stages: {}", stages.join(", "));
             } else {
                 println!(
                     "not rebuilt ({}): still serving the last good site, with the errors shown \
@@ -257,6 +264,7 @@ fn print_serve_event(root: &std::path::Path, event: castbook::serve::ServeEvent<
             }
             println!("serving {url} (Ctrl-C to stop)");
         }
+        ServeEvent::SearchIndexed(took) => println!("search index updated in {took:.2?}"),
         ServeEvent::Warning(w) => eprintln!("warning: {w}"),
     }
 }

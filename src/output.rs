@@ -460,8 +460,8 @@ impl Drop for Staging {
     }
 }
 
-/// Rejects anything that could escape the staging folder or clobber the marker.
-fn check_rel(rel: &str) -> anyhow::Result<()> {
+/// Rejects anything that could escape the output folder or clobber the marker.
+pub fn check_rel(rel: &str) -> anyhow::Result<()> {
     let bad = |why: &str| anyhow!("invalid output path `{}`: {why}", rel.escape_debug());
     if rel.is_empty() {
         return Err(bad("it is empty"));

@@ -17,7 +17,7 @@ use super::urls::{SiteUrls, rel};
 use super::views::date_rfc2822;
 use crate::exports::{self, CHAPTERS_JSON, TRANSCRIPTS};
 use crate::markdown;
-use crate::model::{Archive, Episode, PersonId};
+use crate::model::{Archive, Episode, PersonId, PodcastId};
 
 /// The Podcasting 2.0 namespace URI.
 const PODCAST_NS: &str = "https://podcastindex.org/namespace/1.0";
@@ -82,8 +82,7 @@ struct FeedPerson {
     href: String,
 }
 
-/// Writes `feed.xml` for the whole archive and, when it holds several shows, one
-/// feed per show (`podcasts/<slug>/feed.xml`, linked from the show's page).
+/// Writes `feed.xml` for the whole archive.
 pub(super) fn feed(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
     let s = ctx.shared;
     let urls = s.urls;
@@ -105,26 +104,31 @@ pub(super) fn feed(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
         podcast_ns: PODCAST_NS,
         people: people(a, urls, &hosts, "host"),
     };
-    write_feed(ctx, "feed.xml", &channel, a.episodes.iter())?;
-    if a.podcasts.len() > 1 {
-        for p in &a.podcasts {
-            let page = rel::podcast(&p.slug);
-            let file = podcast_feed(&p.slug);
-            let channel = Channel {
-                title: p.name.clone(),
-                link: urls.absolute_or_path(&page),
-                self_url: urls.absolute(&file),
-                description: format!("Transcripts of {} ({})", p.name, site.title),
-                language: site.language.to_owned(),
-                last_build_date: p.episodes.first().map(|e| date_rfc2822(a.episode(*e).date)),
-                podcast_ns: PODCAST_NS,
-                people: people(a, urls, &p.hosts, "host"),
-            };
-            let episodes = p.episodes.iter().map(|e| a.episode(*e));
-            write_feed(ctx, &file, &channel, episodes)?;
-        }
-    }
-    Ok(())
+    write_feed(ctx, "feed.xml", &channel, a.episodes.iter())
+}
+
+/// Writes one show's own feed, `podcasts/<slug>/feed.xml` (linked from the show's
+/// page), when the archive holds several shows.
+pub(super) fn podcast_feed_file(ctx: &PageCtx<'_>, id: PodcastId) -> anyhow::Result<()> {
+    let s = ctx.shared;
+    let urls = s.urls;
+    let a = s.archive;
+    let site = ctx.site;
+    let p = a.podcast(id);
+    let page = rel::podcast(&p.slug);
+    let file = podcast_feed(&p.slug);
+    let channel = Channel {
+        title: p.name.clone(),
+        link: urls.absolute_or_path(&page),
+        self_url: urls.absolute(&file),
+        description: format!("Transcripts of {} ({})", p.name, site.title),
+        language: site.language.to_owned(),
+        last_build_date: p.episodes.first().map(|e| date_rfc2822(a.episode(*e).date)),
+        podcast_ns: PODCAST_NS,
+        people: people(a, urls, &p.hosts, "host"),
+    };
+    let episodes = p.episodes.iter().map(|e| a.episode(*e));
+    write_feed(ctx, &file, &channel, episodes)
 }
 
 /// The site-relative path of a show's own feed: `podcasts/<slug>/feed.xml`.

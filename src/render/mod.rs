@@ -62,8 +62,9 @@ pub struct RenderReport {
 /// How many files [`render_site`] writes for `archive` (for a progress bar's length),
 /// not counting theme assets and the small fixed files.
 pub fn page_count(archive: &Archive) -> u64 {
+    // A page and a feed per show.
     let podcasts = if archive.podcasts.len() > 1 {
-        archive.podcasts.len()
+        2 * archive.podcasts.len()
     } else {
         0
     };
@@ -86,6 +87,24 @@ pub fn render_site(
     opts: &RenderOptions,
     sink: &dyn OutputSink,
     progress: &(dyn Fn(u64) + Sync),
+) -> anyhow::Result<RenderReport> {
+    let all = jobs(archive, cfg.config.output.html.search.enable);
+    render_jobs(archive, cfg, theme, opts, sink, progress, &all, true)
+}
+
+/// Renders only `jobs` (a subset of [`jobs`]) through `sink`, plus the theme assets and
+/// the small fixed files when `fixed_files` is set. `serve` uses this to re-render just
+/// the pages an edit feeds; [`render_site`] is this with every job.
+#[allow(clippy::too_many_arguments)]
+pub fn render_jobs(
+    archive: &Archive,
+    cfg: &LoadedConfig,
+    theme: &Theme,
+    opts: &RenderOptions,
+    sink: &dyn OutputSink,
+    progress: &(dyn Fn(u64) + Sync),
+    jobs: &[Job],
+    fixed_files: bool,
 ) -> anyhow::Result<RenderReport> {
     let html_cfg = &cfg.config.output.html;
     let urls = site_urls(cfg, opts.site_url_override.as_deref());
@@ -124,17 +143,18 @@ pub fn render_site(
         theme,
         out: &out,
     };
-    jobs(archive, html_cfg.search.enable)
-        .par_iter()
+    jobs.par_iter()
         .try_for_each(|job| pages::render(&ctx, *job))?;
 
-    for asset in &theme.assets {
-        out.file(&asset.path, &asset.bytes)?;
-    }
-    out.file(".nojekyll", b"")?;
-    out.file("robots.txt", feeds::robots(&urls).as_bytes())?;
-    if let Some(cname) = &html_cfg.cname {
-        out.file("CNAME", format!("{cname}\n").as_bytes())?;
+    if fixed_files {
+        for asset in &theme.assets {
+            out.file(&asset.path, &asset.bytes)?;
+        }
+        out.file(".nojekyll", b"")?;
+        out.file("robots.txt", feeds::robots(&urls).as_bytes())?;
+        if let Some(cname) = &html_cfg.cname {
+            out.file("CNAME", format!("{cname}\n").as_bytes())?;
+        }
     }
     Ok(RenderReport {
         files: out.files.load(Ordering::Relaxed),
@@ -145,26 +165,65 @@ pub fn render_site(
     })
 }
 
-/// One output file to render.
-#[derive(Debug, Clone, Copy)]
-enum Job {
+/// One output file to render: a page, the feed or the sitemap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
+    /// `episodes/<slug>/index.html`.
     Episode(EpisodeId),
+    /// `people/<slug>/index.html`.
     Person(PersonId),
+    /// `topics/<slug>/index.html`.
     Topic(TopicId),
+    /// `podcasts/<slug>/index.html` (only with several shows).
     Podcast(PodcastId),
+    /// `podcasts/<slug>/feed.xml`, a show's own feed (only with several shows).
+    PodcastFeed(PodcastId),
+    /// `index.html`.
     Home,
+    /// `episodes/index.html`.
     Episodes,
+    /// `guests/index.html`.
     Guests,
+    /// `hosts/index.html`.
     Hosts,
+    /// `topics/index.html`.
     Topics,
+    /// `404.html`.
     NotFound,
+    /// `search/index.html`.
     Search,
+    /// `feed.xml`.
     Feed,
+    /// `sitemap.xml`.
     Sitemap,
 }
 
-/// Heaviest first, so the parallel loop does not end waiting on one big page.
-fn jobs(archive: &Archive, search: bool) -> Vec<Job> {
+impl Job {
+    /// The file this job writes, relative to the output root (what the page code passes
+    /// to the sink; a test in `render/tests.rs` keeps the two in step).
+    pub fn output_path(self, archive: &Archive) -> String {
+        match self {
+            Job::Episode(id) => urls::rel::file_of(&urls::rel::episode(&archive.episode(id).slug)),
+            Job::Person(id) => urls::rel::file_of(&urls::rel::person(&archive.person(id).slug)),
+            Job::Topic(id) => urls::rel::file_of(&urls::rel::topic(&archive.topic(id).slug)),
+            Job::Podcast(id) => urls::rel::file_of(&urls::rel::podcast(&archive.podcast(id).slug)),
+            Job::PodcastFeed(id) => feeds::podcast_feed(&archive.podcast(id).slug),
+            Job::Home => "index.html".to_owned(),
+            Job::Episodes => "episodes/index.html".to_owned(),
+            Job::Guests => "guests/index.html".to_owned(),
+            Job::Hosts => "hosts/index.html".to_owned(),
+            Job::Topics => "topics/index.html".to_owned(),
+            Job::NotFound => "404.html".to_owned(),
+            Job::Search => "search/index.html".to_owned(),
+            Job::Feed => "feed.xml".to_owned(),
+            Job::Sitemap => "sitemap.xml".to_owned(),
+        }
+    }
+}
+
+/// Every job of a site, heaviest first, so the parallel loop does not end waiting on
+/// one big page. `search` adds the search page.
+pub fn jobs(archive: &Archive, search: bool) -> Vec<Job> {
     let mut jobs: Vec<Job> = Vec::with_capacity(page_count(archive) as usize);
     jobs.extend([Job::Sitemap, Job::Feed, Job::Topics, Job::Episodes]);
     jobs.extend(archive.episodes.iter().map(|e| Job::Episode(e.id)));
@@ -172,6 +231,7 @@ fn jobs(archive: &Archive, search: bool) -> Vec<Job> {
     jobs.extend(archive.topics.iter().map(|t| Job::Topic(t.id)));
     if archive.podcasts.len() > 1 {
         jobs.extend(archive.podcasts.iter().map(|p| Job::Podcast(p.id)));
+        jobs.extend(archive.podcasts.iter().map(|p| Job::PodcastFeed(p.id)));
     }
     jobs.extend([Job::Home, Job::Guests, Job::Hosts, Job::NotFound]);
     if search {

@@ -95,6 +95,7 @@ pub(super) fn render(ctx: &PageCtx<'_>, job: Job) -> anyhow::Result<()> {
         Job::NotFound => not_found(ctx),
         Job::Search => search(ctx),
         Job::Feed => feeds::feed(ctx),
+        Job::PodcastFeed(id) => feeds::podcast_feed_file(ctx, id),
         Job::Sitemap => feeds::sitemap(ctx),
     }
 }

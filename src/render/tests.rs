@@ -74,7 +74,11 @@ fn writes_every_page_and_file() {
         assert!(names.contains(&f.to_owned()), "{f} missing from {names:?}");
     }
     assert!(!names.contains(&"CNAME".to_owned()));
-    assert_eq!(report.pages as u64, page_count(&a) - 2);
+    // Feeds are not pages: the site's feed and sitemap, and each show's feed.
+    assert_eq!(
+        report.pages as u64,
+        page_count(&a) - 2 - a.podcasts.len() as u64
+    );
     // No absolute address: one warning, root-relative feed, no Sitemap line.
     assert_eq!(report.diagnostics.len(), 1);
     assert!(!sink.text("robots.txt").contains("Sitemap"));
@@ -421,4 +425,24 @@ fn structured_data_cannot_close_its_script() {
     ] {
         assert!(html.contains(needle), "{needle} not in the episode page");
     }
+}
+
+#[test]
+fn job_output_paths_are_the_files_the_jobs_write() {
+    let a = archive();
+    let cfg = config("/");
+    let theme = theme::default_theme().unwrap();
+    let all = jobs(&a, true);
+    let sink = MemorySink::default();
+    render_jobs(&a, &cfg, &theme, &plain(), &sink, &|_| {}, &all, false).unwrap();
+    let mut expected: Vec<String> = all.iter().map(|j| j.output_path(&a)).collect();
+    expected.sort();
+    let mut written = sink.names();
+    written.sort();
+    assert_eq!(written, expected);
+    // A subset writes exactly its own files.
+    let one = [Job::Episode(a.episodes[0].id)];
+    let sink = MemorySink::default();
+    render_jobs(&a, &cfg, &theme, &plain(), &sink, &|_| {}, &one, false).unwrap();
+    assert_eq!(sink.names(), [one[0].output_path(&a)]);
 }

@@ -6,16 +6,20 @@
 //!   (tower-livereload, which injects its script only into served pages: `build` output
 //!   never carries it, so `BuildOptions::live_reload` stays `None`);
 //! - the watcher ([`watch`]): debounced file events → [`ChangeSet`]s on a channel;
-//! - the rebuild thread (`rebuild`): takes every change queued so far, runs one full
-//!   build, then looks again, so builds never overlap and edits made during a build
-//!   coalesce into exactly one more. A build swaps DEST in atomically (`output`), so no
-//!   request sees a half-written site, and a build stopped by content errors leaves the
-//!   last good site in place while the overlay shows why.
+//! - the rebuild thread (`rebuild`): takes every change queued so far, runs one
+//!   rebuild, then looks again, so builds never overlap and edits made during a build
+//!   coalesce into exactly one more. Rebuilds are incremental (`session`): an edited
+//!   transcript is parsed again and only the pages it feeds are rendered, each written
+//!   to a temporary file and renamed into DEST, so no request sees a half-written page;
+//!   book.toml and `static/` changes swap a whole new site in atomically (`output`). A
+//!   build stopped by content errors leaves the last good site in place while the
+//!   overlay shows why.
 
 mod files;
 mod overlay;
 mod rebuild;
 mod server;
+mod session;
 pub mod watch;
 
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
@@ -61,6 +65,9 @@ pub enum ServeEvent<'a> {
         /// True when bound to a non-loopback interface.
         exposed: bool,
     },
+    /// The search index caught up with the pages, taking this long (it is rebuilt
+    /// after an edit is served, not before).
+    SearchIndexed(std::time::Duration),
     /// Trouble that does not stop serving (watcher errors, no browser to open).
     Warning(&'a str),
 }
@@ -153,16 +160,21 @@ pub fn run(opts: &ServeOptions, events: EventSink) -> anyhow::Result<()> {
     let app = Arc::new(AppState::new(SiteSnapshot::of(&config), !exposed));
     let live_reload = tower_livereload::LiveReloadLayer::new();
     let mut builder = rebuild::Builder {
-        config,
-        drafts: opts.drafts,
+        session: session::Session::new(config, opts.drafts, origin.clone()),
         origin: origin.clone(),
         app: Arc::clone(&app),
         reloader: live_reload.reloader(),
         events: Arc::clone(&events),
+        pending: Arc::default(),
     };
     // Watching starts before the first build, so an edit made during it is not lost.
     let (tx, rx) = std::sync::mpsc::channel();
-    let watch = match Watch::start(WatchPaths::new(&builder.config), tx.clone()) {
+    let pending = Arc::clone(&builder.pending);
+    let watch = match Watch::start(
+        WatchPaths::new(&builder.session.config),
+        tx.clone(),
+        pending,
+    ) {
         Ok(watch) => Some(watch),
         Err(err) => {
             // Still worth serving: the site is there, it just will not follow edits.

@@ -3,28 +3,32 @@
 //! Builds run on a plain thread, not the tokio runtime: `build` may start a runtime of
 //! its own (search indexing), which tokio forbids inside another.
 //!
-//! Every kind of change runs a full build for now. Incremental rebuilds (re-parse one
-//! transcript, re-render only the pages it feeds) need the render pipeline to keep its
-//! parsed archive between builds; [`ChangeSet`] already says what changed and where.
+//! Rebuilds are incremental ([`Session`]): a changed transcript re-renders the pages it
+//! feeds, a theme change every page, book.toml or `static/` the whole site. The search
+//! index is rebuilt after the pages are served, once no change has arrived for
+//! [`SEARCH_IDLE`], so it never delays an edit showing up.
 
 use std::sync::Arc;
-use std::sync::mpsc::Receiver;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
 
 use tower_livereload::Reloader;
 
+use super::session::{Redo, Session};
 use super::watch::{ChangeKind, ChangeSet, Watch, WatchMsg, WatchPaths};
 use super::{AppState, EventSink, ServeEvent, SiteSnapshot, overlay};
-use crate::config::LoadedConfig;
-use crate::{BuildOptions, BuildReport};
+use crate::BuildReport;
+
+/// Quiet time after a rebuild before the search index is brought up to date: a burst
+/// of saves re-renders pages several times but indexes once.
+const SEARCH_IDLE: Duration = Duration::from_millis(250);
 
 /// Everything a build needs, owned by the rebuild thread.
 pub(super) struct Builder {
-    /// The configuration of the last build that could run.
-    pub(super) config: LoadedConfig,
-    /// Include drafts.
-    pub(super) drafts: bool,
-    /// `http://127.0.0.1:3000`: where this server is, so feeds and canonical links in the
-    /// preview point at it (and no "site-url has no host" warning repeats on every save).
+    /// What the last builds read and wrote, and the configuration in force.
+    pub(super) session: Session,
+    /// `http://127.0.0.1:3000`: where this server is.
     pub(super) origin: String,
     /// What the server serves and overlays.
     pub(super) app: Arc<AppState>,
@@ -32,51 +36,59 @@ pub(super) struct Builder {
     pub(super) reloader: Reloader,
     /// Where to report.
     pub(super) events: EventSink,
+    /// Set by the watcher when it sends changes; cleared here when they are taken.
+    pub(super) pending: Arc<AtomicBool>,
 }
 
 impl Builder {
     /// The build before serving starts. `Err` when it could not run at all.
     pub(super) fn first_build(&mut self) -> anyhow::Result<()> {
-        let report = self.run_build()?;
+        let report = self.session.rebuild(Redo {
+            theme: true,
+            everything: true,
+        })?;
         self.publish(&report);
         Ok(())
     }
 
-    /// A build after `changes`: reloads book.toml when it changed, builds, and publishes
-    /// the outcome. Nothing here ends serving; failures go to the overlay.
+    /// A build after `changes`: reloads book.toml when it changed, rebuilds what the
+    /// changes feed, and publishes the outcome. Nothing here ends serving; failures go
+    /// to the overlay.
     fn rebuild(&mut self, changes: &ChangeSet, watch: &mut Watch) {
         (self.events)(ServeEvent::Rebuilding(changes));
         if changes.has(ChangeKind::Config) {
-            match crate::config::load(&self.config.root) {
+            match crate::config::load(&self.session.config.root) {
                 Ok(config) => {
                     // Watch the sources where book.toml now says they are, even if the
                     // build below fails: the fix will be made there.
                     if let Some(err) = watch.retarget(WatchPaths::new(&config)) {
                         (self.events)(ServeEvent::Warning(&err));
                     }
-                    self.config = config;
+                    self.session.set_config(config);
                 }
                 Err(err) => return self.fail(&err),
             }
         }
-        match self.run_build() {
+        let redo = Redo {
+            theme: changes.has(ChangeKind::Theme),
+            everything: changes.has(ChangeKind::Config) || changes.has(ChangeKind::Static),
+        };
+        match self.session.rebuild(redo) {
             Ok(report) => self.publish(&report),
             Err(err) => self.fail(&err),
         }
     }
 
-    fn run_build(&self) -> anyhow::Result<BuildReport> {
-        let opts = BuildOptions {
-            root: self.config.root.clone(),
-            dest: None,
-            site_url: Some(format!("{}{}", self.origin, super::base_path(&self.config))),
-            drafts: self.drafts,
-            // Readable source in the browser's inspector, and faster rebuilds.
-            minify: false,
-            // tower-livereload injects its own script into served pages.
-            live_reload: None,
-        };
-        crate::build(&opts, &|_| {})
+    /// Brings the search index up to the pages served, reporting how it went.
+    fn reindex(&mut self) {
+        match self.session.reindex(&self.pending) {
+            Ok(Some(took)) => (self.events)(ServeEvent::SearchIndexed(took)),
+            // An edit arrived: it goes first, the index is built after it.
+            Ok(None) => {}
+            Err(err) => (self.events)(ServeEvent::Warning(&format!(
+                "the search index could not be updated: {err:#}"
+            ))),
+        }
     }
 
     /// Serves a written site without overlay, or keeps the last good one with the
@@ -84,7 +96,7 @@ impl Builder {
     fn publish(&self, report: &BuildReport) {
         let mut moved_to = None;
         if report.written {
-            let mut site = SiteSnapshot::of(&self.config);
+            let mut site = SiteSnapshot::of(&self.session.config);
             site.dest.clone_from(&report.dest);
             if site.base != self.app.site().base {
                 // book.toml changed site-url: the site now lives at another path.
@@ -124,8 +136,26 @@ pub(super) fn spawn(builder: Builder, watch: Watch, rx: Receiver<WatchMsg>) -> a
 
 fn rebuild_loop(mut builder: Builder, mut watch: Watch, rx: &Receiver<WatchMsg>) {
     // Blocks until something happens; then takes everything queued meanwhile, including
-    // what arrived during the previous build, so that becomes one build.
-    while let Ok(first) = rx.recv() {
+    // what arrived during the previous build, so that becomes one build. While the search
+    // index lags behind, waits only so long before updating it.
+    loop {
+        let first = if builder.session.search_stale() {
+            match rx.recv_timeout(SEARCH_IDLE) {
+                Ok(msg) => msg,
+                Err(RecvTimeoutError::Timeout) => {
+                    builder.reindex();
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match rx.recv() {
+                Ok(msg) => msg,
+                Err(_) => return,
+            }
+        };
+        // Cleared before draining: a batch sent from now on sets it again.
+        builder.pending.store(false, Ordering::SeqCst);
         let mut changes = ChangeSet::default();
         let mut stop = false;
         for msg in std::iter::once(first).chain(rx.try_iter()) {

@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -225,7 +226,13 @@ pub struct Watch {
 
 impl Watch {
     /// Starts watching the sources of `paths`, sending every relevant batch to `tx`.
-    pub fn start(paths: WatchPaths, tx: Sender<WatchMsg>) -> anyhow::Result<Watch> {
+    /// `pending` is set before each batch is sent, so long work on the receiving side
+    /// (the deferred search index) can notice an edit waiting and give way to it.
+    pub fn start(
+        paths: WatchPaths,
+        tx: Sender<WatchMsg>,
+        pending: Arc<AtomicBool>,
+    ) -> anyhow::Result<Watch> {
         let root = paths.root.clone();
         let paths = Arc::new(RwLock::new(paths));
         let reader = Arc::clone(&paths);
@@ -240,6 +247,7 @@ impl Watch {
                     if set.is_empty() {
                         return;
                     }
+                    pending.store(true, Ordering::SeqCst);
                     WatchMsg::Changed(set)
                 }
             };

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::Site;
+use crate::support::{Site, have_browser, run_e2e};
 
 /// Generous: a debug build on a busy CI machine; only a hang ever reaches it.
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -441,4 +441,270 @@ fn serve_survives_an_edit_storm() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// A small transcript: one show, one host, `guest`, and one chapter per title.
+fn small_transcript(title: &str, date: &str, guest: &str, chapters: &[&str], text: &str) -> String {
+    let mut out = format!(
+        "---\npodcast_name: Test Show\nguest_name: {guest}\nhost_name: Hana Host\n\
+         episode_date: {date}\nepisode_title: {title}\n---\n"
+    );
+    for (i, chapter) in chapters.iter().enumerate() {
+        let first = guest.split_whitespace().next().unwrap_or(guest);
+        out.push_str(&format!(
+            "### {chapter}\nHana 00:0{i}:00:\n\nAsking about {chapter}.\n\n{first} 00:0{i}:30:\n\n{text}\n\n"
+        ));
+    }
+    out
+}
+
+/// Identity and modification time of a file: a rewrite (even identical bytes) changes them.
+fn stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((inode, meta.modified().ok()?))
+}
+
+/// How many rebuilds serve has reported as finished (written or not).
+fn builds_done(server: &Server) -> usize {
+    server
+        .log()
+        .lines()
+        .filter(|l| l.starts_with("built ") || l.starts_with("not rebuilt"))
+        .count()
+}
+
+#[test]
+fn serve_rebuilds_only_the_pages_an_edit_feeds() {
+    let site = Site::empty();
+    site.write("book.toml", "[book]\ntitle = \"Inc\"\n")
+        .write(
+            "content/a.txt",
+            small_transcript(
+                "Alpha Episode",
+                "03/03/2025",
+                "Ada Lovelace",
+                &["Compilers", "Hiring"],
+                "ALPHA-ORIGINAL words.",
+            ),
+        )
+        .write(
+            "content/b.txt",
+            small_transcript(
+                "Beta Episode",
+                "02/02/2025",
+                "Bob Builder",
+                &["Compilers", "Databases"],
+                "Beta words.",
+            ),
+        )
+        .write(
+            "content/c.txt",
+            small_transcript(
+                "Gamma Episode",
+                "01/01/2025",
+                "Cy Young",
+                &["Testing"],
+                "Gamma words.",
+            ),
+        );
+    let mut server = Server::start(&site);
+    let public = site.path().join("public");
+    let file = |rel: &str| public.join(rel);
+    let alpha = format!("{}episodes/alpha-episode/", server.base);
+    assert_eq!(server.get(&alpha).status, 200, "{}", server.log());
+    for rel in [
+        "people/cy-young/index.html",
+        "topics/testing/index.html",
+        "topics/compilers/index.html",
+        "episodes/gamma-episode/transcript.vtt",
+    ] {
+        assert!(file(rel).is_file(), "{rel} missing\n{}", server.log());
+    }
+    // Never fed by episode A: Gamma's guest, topic and exports.
+    let unrelated = [
+        "people/cy-young/index.html",
+        "topics/testing/index.html",
+        "episodes/gamma-episode/transcript.vtt",
+    ];
+    // Show A's list row (its card): title, date, guests.
+    let listing_a = [
+        "topics/compilers/index.html",
+        "people/ada-lovelace/index.html",
+        "people/hana-host/index.html",
+        "episodes/index.html",
+        "index.html",
+        "feed.xml",
+    ];
+    let own_a = [
+        "episodes/alpha-episode/index.html",
+        "episodes/alpha-episode/transcript.vtt",
+    ];
+    let stamps = |list: &[&str]| -> Vec<_> { list.iter().map(|rel| stamp(&file(rel))).collect() };
+    let check = |server: &Server, list: &[&str], before: &[_], rewritten: bool| {
+        for (rel, was) in list.iter().zip(before) {
+            assert_eq!(
+                stamp(&file(rel)) != *was,
+                rewritten,
+                "{rel} should {}have been rewritten\n{}",
+                if rewritten { "" } else { "not " },
+                server.log()
+            );
+        }
+    };
+
+    // Editing words inside a transcript (not a chapter's first turn, which topic pages
+    // quote) rewrites that episode's page and exports, and nothing that lists it.
+    let (unrelated_0, listing_0, own_0) = (stamps(&unrelated), stamps(&listing_a), stamps(&own_a));
+    let built = builds_done(&server);
+    let a = site.path().join("content/a.txt");
+    let text = std::fs::read_to_string(&a).unwrap();
+    save_by_rename(&a, &text.replace("ALPHA-ORIGINAL", "ALPHA-EDITED"));
+    server.wait_for(&alpha, "the edited episode", |r| {
+        r.body.contains("ALPHA-EDITED")
+    });
+    server.poll("the rebuild to finish", |s| {
+        (builds_done(s) > built).then_some(())
+    });
+    check(&server, &own_a, &own_0, true);
+    check(&server, &listing_a, &listing_0, false);
+    check(&server, &unrelated, &unrelated_0, false);
+    let vtt = std::fs::read_to_string(file("episodes/alpha-episode/transcript.vtt")).unwrap();
+    assert!(vtt.contains("ALPHA-EDITED"), "exports follow the edit");
+
+    // Changing what A's list row shows (its date) rewrites every page listing it.
+    let (listing_1, unrelated_1) = (stamps(&listing_a), stamps(&unrelated));
+    let built = builds_done(&server);
+    let text = std::fs::read_to_string(&a).unwrap();
+    save_by_rename(&a, &text.replace("03/03/2025", "04/03/2025"));
+    server.poll("the date rebuild", |s| {
+        (builds_done(s) > built).then_some(())
+    });
+    check(&server, &listing_a, &listing_1, true);
+    check(&server, &unrelated, &unrelated_1, false);
+    assert!(
+        server
+            .get(&format!("{}episodes/", server.base))
+            .body
+            .contains("4 March 2025")
+    );
+
+    // Renaming a chapter moves it from one topic page to another.
+    let compilers = format!("{}topics/compilers/", server.base);
+    let testing = format!("{}topics/testing/", server.base);
+    assert!(server.get(&compilers).body.contains("Alpha Episode"));
+    assert!(!server.get(&testing).body.contains("Alpha Episode"));
+    let built = builds_done(&server);
+    let text = std::fs::read_to_string(&a).unwrap();
+    save_by_rename(&a, &text.replace("### Compilers", "### Testing"));
+    server.poll("the rename rebuild", |s| {
+        (builds_done(s) > built).then_some(())
+    });
+    let moved = server.get(&testing);
+    assert!(moved.body.contains("Alpha Episode"), "{}", server.log());
+    let left = server.get(&compilers);
+    assert_eq!(left.status, 200, "Beta still has a Compilers chapter");
+    assert!(!left.body.contains("Alpha Episode"));
+    assert!(left.body.contains("Beta Episode"));
+
+    // Deleting a transcript removes its pages and exports.
+    let gamma = format!("{}episodes/gamma-episode/", server.base);
+    let built = builds_done(&server);
+    std::fs::remove_file(site.path().join("content/c.txt")).unwrap();
+    server.poll("the deletion rebuild", |s| {
+        (builds_done(s) > built).then_some(())
+    });
+    assert_eq!(server.get(&gamma).status, 404, "{}", server.log());
+    assert_eq!(
+        server
+            .get(&format!("{}people/cy-young/", server.base))
+            .status,
+        404
+    );
+    assert!(!file("episodes/gamma-episode").exists());
+    assert!(
+        !server
+            .get(&format!("{}episodes/", server.base))
+            .body
+            .contains("Gamma Episode")
+    );
+    assert_eq!(server.get(&alpha).status, 200);
+}
+
+#[test]
+fn an_open_page_reloads_by_itself_in_chromium_after_an_edit() {
+    if !have_browser() {
+        return;
+    }
+    let site = Site::sample();
+    let server = Server::start(&site);
+    let page = first_episode(&server);
+    let url = format!("http://127.0.0.1:{}{page}", server.port);
+    let file = transcript(&site);
+    let file = file.to_string_lossy();
+    let run = run_e2e(
+        "livereload.mjs",
+        &[
+            &url,
+            &file,
+            "senior manager in big tech",
+            "CASTBOOK-LIVE-RELOADED",
+        ],
+        DEADLINE * 4,
+    );
+    if run.code != Some(0) {
+        eprintln!("--- server output\n{}", server.log());
+    }
+    run.expect_success("node e2e/livereload.mjs");
+}
+
+#[test]
+fn serve_rerenders_every_page_after_a_theme_edit() {
+    let site = Site::sample();
+    site.run(&["init", "--theme"]).expect_code(0);
+    let base_html = site.path().join("themes/default/templates/base.html");
+    let template = std::fs::read_to_string(&base_html).unwrap();
+    assert!(
+        template.contains("</footer>"),
+        "the theme's base.html changed; update this test"
+    );
+    let mut server = Server::start(&site);
+    let page = first_episode(&server);
+    let home = server.base.clone();
+    assert!(!server.get(&home).body.contains("THEME-EDIT-MARK"));
+    let built = builds_done(&server);
+    save_by_rename(
+        &base_html,
+        &template.replace("</footer>", "THEME-EDIT-MARK</footer>"),
+    );
+    server.poll("the theme rebuild", |s| {
+        (builds_done(s) > built).then_some(())
+    });
+    for target in [&home, &page, &format!("{home}topics/")] {
+        let r = server.get(target);
+        assert!(
+            r.body.contains("THEME-EDIT-MARK"),
+            "{target}\n{}",
+            server.log()
+        );
+    }
+    // A broken template keeps the site and shows the error.
+    save_by_rename(
+        &base_html,
+        &template.replace("</footer>", "{% if %}</footer>"),
+    );
+    let shown = server.wait_for(&page, "the theme error overlay", |r| {
+        r.body.contains(OVERLAY)
+    });
+    assert!(
+        shown.body.contains("THEME-EDIT-MARK"),
+        "old pages still served"
+    );
+    save_by_rename(&base_html, &template);
+    server.wait_for(&page, "the fixed theme", |r| {
+        !r.body.contains(OVERLAY) && !r.body.contains("THEME-EDIT-MARK")
+    });
 }
