@@ -73,6 +73,12 @@ try {
     checks.ok(t >= 93, "clicking turn 00:01:33's timestamp moves currentTime there", String(t));
     checks.eq(new URL(page.url()).hash, '#t-00-01-33', 'the click also goes to the turn anchor');
     checks.eq((await currentTurn(page))?.id, 't-00-01-33', 'the clicked turn is marked current');
+    await page.waitForFunction(() => document.querySelector('audio.player').classList.contains('docked'), null, WAIT);
+    const docked = await page.evaluate(() => {
+      const r = document.querySelector('audio.player').getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= innerHeight + 1 && r.height > 0;
+    });
+    checks.ok(docked, 'while playing, the player docks to the bottom of the window');
 
     const chapter = page.locator('.chapter').nth(1);
     const seconds = Number(await chapter.locator('.chapter-meta a.ts').getAttribute('data-t'));
@@ -85,6 +91,9 @@ try {
     const d = await timeBetween(page, tocSeconds, tocSeconds + 60);
     checks.ok(d >= tocSeconds, `clicking the third chapter in the chapter list seeks to ${tocSeconds} s`, String(d));
     await page.evaluate(() => document.querySelector('audio.player').pause());
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction(() => !document.querySelector('audio.player').classList.contains('docked'), null, WAIT);
+    checks.ok(true, 'back at the top, the player returns to its place');
   });
   clean(checks, watcher, 'with audio, clicks');
 

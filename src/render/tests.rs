@@ -446,3 +446,26 @@ fn job_output_paths_are_the_files_the_jobs_write() {
     render_jobs(&a, &cfg, &theme, &plain(), &sink, &|_| {}, &one, false).unwrap();
     assert_eq!(sink.names(), [one[0].output_path(&a)]);
 }
+
+#[test]
+fn speaker_statistics_group_turns_by_person_or_label() {
+    let a = archive();
+    let e = &a.episodes[0];
+    let st = stats::episode(e);
+    let turns: u32 = st.speakers.iter().map(|s| s.turns).sum();
+    assert_eq!(turns as usize, e.turns().count());
+    assert_eq!(st.total_ms, st.speakers.iter().map(|s| s.ms).sum::<u64>());
+    assert!(st.speakers.windows(2).all(|w| w[0].ms >= w[1].ms));
+    let unknown = st
+        .speakers
+        .iter()
+        .find(|s| s.label == "Unknown Voice")
+        .unwrap();
+    assert_eq!(unknown.person, None);
+    // One entry per person, whatever label they spoke under.
+    let mut people: Vec<_> = st.speakers.iter().filter_map(|s| s.person).collect();
+    let n = people.len();
+    people.sort_unstable();
+    people.dedup();
+    assert_eq!(people.len(), n);
+}

@@ -86,6 +86,31 @@
     });
   }
 
+  // Once playing, the player stays at hand: when its place in the header scrolls out
+  // of view it docks to the bottom of the window, and goes back when its place shows
+  // again. The slot keeps the player's height so nothing above the reader moves.
+  if (player && "IntersectionObserver" in window) {
+    var slot = document.createElement("div");
+    slot.className = "player-slot";
+    player.parentNode.insertBefore(slot, player);
+    slot.appendChild(player);
+    var slotVisible = true;
+    var dock = function (on) {
+      if (on === player.classList.contains("docked")) return;
+      slot.style.minHeight = on ? slot.offsetHeight + "px" : "";
+      player.classList.toggle("docked", on);
+      document.body.classList.toggle("player-docked", on);
+    };
+    new IntersectionObserver(function (entries) {
+      slotVisible = entries[entries.length - 1].isIntersecting;
+      if (slotVisible) dock(false);
+      else if (!player.paused) dock(true);
+    }).observe(slot);
+    player.addEventListener("play", function () {
+      if (!slotVisible) dock(true);
+    });
+  }
+
   /** Moves the player to `seconds`; plays when `play` (only ever after a click). */
   function seek(seconds, play) {
     if (player.readyState >= 1) {
