@@ -712,3 +712,47 @@ fn a_file_with_10000_chapters_builds() {
             .is_file()
     );
 }
+
+// ---------------------------------------------------------------------------
+// Nothing from content executes in a browser
+
+/// The theme's scripts build search results (and everything else they show) from text
+/// nodes: no API that parses a string as HTML or code appears in them. The rendering
+/// side is covered by build.rs `hostile_content_comes_out_inert` and the markdown and
+/// render unit tests.
+#[test]
+fn theme_scripts_insert_content_as_text() {
+    let dir = repo().join("themes/default/static");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "js") {
+            continue;
+        }
+        let js = std::fs::read_to_string(&path).unwrap();
+        for (n, line) in js.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for sink in [
+                "innerHTML",
+                "outerHTML",
+                "insertAdjacentHTML",
+                "document.write",
+                "eval(",
+                "new Function",
+                "setTimeout(\"",
+                "createContextualFragment",
+                "DOMParser",
+            ] {
+                assert!(
+                    !code.contains(sink),
+                    "{}:{}: {sink} in `{}`",
+                    path.display(),
+                    n + 1,
+                    line.trim()
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 2, "no theme scripts found in {}", dir.display());
+}
