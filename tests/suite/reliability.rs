@@ -756,3 +756,70 @@ fn theme_scripts_insert_content_as_text() {
     }
     assert!(checked >= 2, "no theme scripts found in {}", dir.display());
 }
+
+// ---------------------------------------------------------------------------
+// Paths are derived, never trusted
+
+/// Hostile `slug:` overrides and titles never name a path: every folder the build
+/// writes is `[a-z0-9-]+` (or a fixed name), collisions get a suffix, and nothing
+/// appears outside DEST.
+#[test]
+fn hostile_slugs_and_titles_stay_inside_dest() {
+    let site = Site::empty();
+    let hostile = [
+        "../../../escaped",
+        "/etc/passwd",
+        "..",
+        "",
+        "CON",
+        "a/b\\c",
+        "%2e%2e%2fx",
+        "\u{202e}evil",
+        "東京",
+        "-",
+    ];
+    for (i, slug) in hostile.iter().enumerate() {
+        site.write(
+            &format!("content/ep{i}.txt"),
+            format!(
+                "---\npodcast_name: '../{slug}'\nepisode_title: 'T {slug}'\nslug: '{slug}'\nhost_name: '../{slug}'\nguest_name: '{slug}/..'\nepisode_date: 2025-08-{:02}\ntopics: ['../{slug}']\n---\n### ../{slug}\nHost 00:00:01: Hi.\n",
+                i + 1
+            ),
+        );
+    }
+    let outside = |s: &Site| {
+        snapshot(s.path(), false, &|rel: &str| {
+            rel == "public" || rel.starts_with(".public")
+        })
+    };
+    let before = outside(&site);
+    let run = site.run(&["build"]);
+    assert_no_panic(&run, "hostile slugs");
+    run.expect_code(0);
+    assert_eq!(outside(&site), before, "something was written outside DEST");
+    let parent = site.path().parent().unwrap();
+    assert!(!parent.join("escaped").exists());
+    let out = site.path().join("public");
+    let pages = snapshot(&out, false, &no_skip);
+    for rel in pages.keys() {
+        for part in rel.split('/') {
+            assert!(
+                part.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-._".contains(c))
+                    && !part.is_empty()
+                    && part != ".."
+                    && part != ".",
+                "output path {rel:?}"
+            );
+        }
+    }
+    let episodes = std::fs::read_dir(out.join("episodes"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count();
+    assert_eq!(
+        episodes,
+        hostile.len(),
+        "an episode was lost to a collision"
+    );
+}
