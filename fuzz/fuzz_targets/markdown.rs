@@ -35,7 +35,7 @@ const TAGS: &[&str] = &[
     "span",
 ];
 const ATTRS: &[&str] = &[
-    "href", "src", "alt", "title", "id", "class", "start", "style",
+    "href", "src", "alt", "title", "id", "class", "start", "style", "aria-label",
 ];
 
 fuzz_target!(|text: &str| {
