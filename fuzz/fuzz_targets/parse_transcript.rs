@@ -1,5 +1,5 @@
-//! Fuzzes the transcript parser: it must never panic, and it returns an episode
-//! exactly when it reports no error.
+//! Fuzzes the transcript parser: it must never panic, it returns an episode exactly
+//! when it reports no error, and every diagnostic names a line the file has.
 
 #![no_main]
 
@@ -13,6 +13,8 @@ fuzz_target!(|data: &[u8]| {
         Some(b) if b & 1 == 1 => Some("%d/%m/%Y".to_owned()),
         _ => None,
     };
+    // Diagnostics must name a line the file has (lines end at `\n`).
+    let lines = data.iter().filter(|&&b| b == b'\n').count() + 1;
     let src = SourceFile {
         display: "content/fuzz.txt".to_owned(),
         bytes: data.to_vec(),
@@ -26,5 +28,11 @@ fuzz_target!(|data: &[u8]| {
     for d in &diagnostics {
         assert!(!d.message.is_empty());
         assert!(d.span_len >= 1);
+        if let Some(line) = d.line {
+            assert!(
+                line >= 1 && line as usize <= lines,
+                "line {line} of {lines}"
+            );
+        }
     }
 });

@@ -231,6 +231,29 @@ fn yaml_syntax_errors_point_into_the_transcript_file() {
 }
 
 #[test]
+fn lone_carriage_returns_never_shift_diagnostics_past_the_file() {
+    // YAML breaks lines at a lone `\r`, the file only at `\n` (a fuzzer find: an error
+    // was reported at line 69 of a 13-line file). Positions follow the file.
+    let text = with_front(
+        "podcast_name: Pod\nepisode_title: T\r\r\r\r\r\r\r\rhost_name: Ryan\n\
+         episode_date: 31/02/2025\n",
+    );
+    assert_eq!(
+        headlines(&text),
+        ["error: content/ep.txt:4:15: episode_date \"31/02/2025\" is not a real date"]
+    );
+    let text = with_front("podcast_name: Pod\r\r\r\r\r\r\r\r\r\r\repisode_title: [x\n");
+    for h in headlines(&text) {
+        let line: u32 = h
+            .split(':')
+            .nth(2)
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(0);
+        assert!(line <= 4, "{h}");
+    }
+}
+
+#[test]
 fn duplicate_keys_are_a_yaml_error_without_library_jargon() {
     let text = FM.replace(
         "episode_title: Title\n",

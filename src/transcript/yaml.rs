@@ -171,6 +171,13 @@ impl<'a> Yaml<'a> {
         let (Ok(line), Ok(col)) = (u32::try_from(loc.line()), u32::try_from(loc.column())) else {
             return Pos::default();
         };
+        // YAML also breaks lines at a lone `\r`, the transcript file only at `\n`: where
+        // the byte offset is known, count lines and columns the file's way, so a stray
+        // carriage return cannot make a diagnostic name a line the file does not have.
+        let (line, col) = self
+            .line_col_at(loc)
+            .or_else(|| self.file_line_col(line, col))
+            .unwrap_or((line, col));
         if line == 0 {
             return Pos::default();
         }
@@ -186,6 +193,45 @@ impl<'a> Yaml<'a> {
             len: to_u32(len.min(rest).min(80)),
             source: source.to_owned(),
         }
+    }
+
+    /// 1-based line (counting `\n` only) and column (in characters) of a location's
+    /// byte offset in the YAML text; `None` when the offset is unknown or out of range.
+    fn line_col_at(&self, loc: &Location) -> Option<(u32, u32)> {
+        let offset = usize::try_from(loc.span().byte_offset()?).ok()?;
+        self.line_col_of_offset(offset)
+    }
+
+    /// The file's line and column for YAML's own (`line`, `col`), where YAML counted
+    /// `\n`, `\r\n` and a lone `\r` each as one line break. For errors without a byte offset.
+    fn file_line_col(&self, line: u32, col: u32) -> Option<(u32, u32)> {
+        let bytes = self.text.as_bytes();
+        let mut start = 0;
+        for _ in 1..line {
+            let brk = bytes[start..]
+                .iter()
+                .position(|&b| b == b'\n' || b == b'\r')?
+                + start;
+            start = if bytes[brk] == b'\r' && bytes.get(brk + 1) == Some(&b'\n') {
+                brk + 2
+            } else {
+                brk + 1
+            };
+        }
+        let skip = usize::try_from(col.saturating_sub(1)).ok()?;
+        let offset = self.text[start..]
+            .char_indices()
+            .nth(skip)
+            .map_or(self.text.len(), |(i, _)| start + i);
+        self.line_col_of_offset(offset)
+    }
+
+    fn line_col_of_offset(&self, offset: usize) -> Option<(u32, u32)> {
+        let before = self.text.get(..offset)?;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let col = before[line_start..].chars().count() + 1;
+        Some((to_u32(line), to_u32(col)))
     }
 
     pub(super) fn error_at(&self, loc: &Location, msg: impl Into<String>) -> Diagnostic {

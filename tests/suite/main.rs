@@ -10,12 +10,20 @@ mod build;
 // Link checker used by the build tests.
 mod crawl;
 
+// Issue #8: builds killed or out of disk, sources untouched, hostile inputs and sizes.
+mod reliability;
+
 // `castbook check`: diagnostics, summary line and exit codes.
 mod check;
 
 // `castbook serve`: rebuilds, error overlay, base path, refused traversal, edit storms.
 #[cfg(feature = "serve")]
 mod serve;
+
+// `castbook serve` against hostile clients: traversal encodings, malformed requests,
+// idle and half-open connections, an edit storm with readers on several pages.
+#[cfg(feature = "serve")]
+mod serve_hostile;
 
 // `castbook init`: a scaffold that builds, never overwriting.
 mod init;

@@ -1,0 +1,580 @@
+//! `castbook serve` against hostile clients (issue #8): every encoding of `..` we know
+//! of, malformed and oversized requests, hundreds of idle, slow and half-open
+//! connections, and an edit storm with readers on several pages. After each attack the
+//! server must still answer a plain request with a whole page.
+//!
+//! Kept apart from serve.rs (which covers the everyday behaviour) so work on serve's
+//! rebuilds does not collide with these. Raw `TcpStream` requests, so paths go out
+//! exactly as written. Nothing is timed: waits poll until a generous deadline.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::support::Site;
+
+/// Only a hang reaches it.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+/// A running `castbook serve -p 0`, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(site: &Site) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_castbook"))
+            .args(["serve", ".", "-p", "0"])
+            .current_dir(site.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn castbook serve");
+        let log = Arc::new(Mutex::new(String::new()));
+        let port = Arc::new(Mutex::new(None::<u16>));
+        let streams: [Box<dyn Read + Send>; 2] = [
+            Box::new(child.stdout.take().unwrap()),
+            Box::new(child.stderr.take().unwrap()),
+        ];
+        for stream in streams {
+            let (log, port) = (Arc::clone(&log), Arc::clone(&port));
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if let Some(at) = line.find("http://127.0.0.1:") {
+                        let rest = &line[at + "http://127.0.0.1:".len()..];
+                        let digits: String =
+                            rest.chars().take_while(char::is_ascii_digit).collect();
+                        if let Ok(p) = digits.parse() {
+                            port.lock().unwrap().get_or_insert(p);
+                        }
+                    }
+                    let mut log = log.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            });
+        }
+        let mut server = Server {
+            child,
+            port: 0,
+            log,
+        };
+        server.port = server.poll("the URL printed by serve", |_| *port.lock().unwrap());
+        server
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn poll<T>(&mut self, what: &str, mut f: impl FnMut(&Server) -> Option<T>) -> T {
+        let start = Instant::now();
+        loop {
+            if let Some(v) = f(self) {
+                return v;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("serve exited ({status}) waiting for {what}\n{}", self.log());
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {what}\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Fails the test unless the server still answers `page` with a whole page.
+    fn assert_alive(&mut self, page: &str, after: &str) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!("serve died ({status}) after {after}\n{}", self.log());
+        }
+        let r = get(self.port, page);
+        assert!(
+            r.is_whole_page(),
+            "after {after}: {} {}\n{}",
+            r.status,
+            r.head,
+            self.log()
+        );
+    }
+}
+
+struct Response {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn parse(bytes: &[u8]) -> Response {
+        let split = bytes.windows(4).position(|w| w == b"\r\n\r\n");
+        let (head, body) = match split {
+            Some(at) => (&bytes[..at], bytes[at + 4..].to_vec()),
+            None => (bytes, Vec::new()),
+        };
+        let head = String::from_utf8_lossy(head).into_owned();
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        Response { status, head, body }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+
+    /// 200, exactly Content-Length bytes, and an HTML page that ends.
+    fn is_whole_page(&self) -> bool {
+        let length: Option<usize> = self.header("content-length").and_then(|v| v.parse().ok());
+        self.status == 200
+            && length == Some(self.body.len())
+            && String::from_utf8_lossy(&self.body).contains("</html>")
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Sends `request` verbatim and reads until the server closes (or resets). Write
+/// errors are expected: a server may close before a huge request is sent.
+fn raw(port: u16, request: &[u8]) -> Response {
+    try_raw(port, request).expect("connection refused")
+}
+
+/// [`raw`], with a refused connection as an error instead of a panic.
+fn try_raw(port: u16, request: &[u8]) -> std::io::Result<Response> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(DEADLINE))?;
+    let _ = stream.write_all(request);
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    Ok(Response::parse(&bytes))
+}
+
+fn request(port: u16, target: &str) -> Vec<u8> {
+    format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
+        .into_bytes()
+}
+
+fn get(port: u16, target: &str) -> Response {
+    raw(port, &request(port, target))
+}
+
+/// A page linked from `/episodes/` (an episode page).
+fn episode_pages(port: u16) -> Vec<String> {
+    let list = get(port, "/episodes/").text();
+    let mut pages: Vec<String> = list
+        .match_indices("href=\"/episodes/")
+        .map(|(at, _)| {
+            let start = at + "href=\"".len();
+            let end = start + list[start..].find('"').unwrap();
+            list[start..end].to_owned()
+        })
+        .filter(|h| h.len() > "/episodes/".len())
+        .collect();
+    pages.sort();
+    pages.dedup();
+    assert!(!pages.is_empty(), "no episode links in\n{list}");
+    pages
+}
+
+/// A site with a secret beside it and outside it, for traversal probes.
+fn site_with_secrets() -> (Site, PathBuf) {
+    let site = Site::sample();
+    site.write("secret.txt", "TOP-SECRET-SITE-FILE");
+    let outside = site.path().parent().unwrap().join(format!(
+        "castbook-outside-secret-{}.txt",
+        std::process::id()
+    ));
+    std::fs::write(&outside, "TOP-SECRET-OUTSIDE-FILE").unwrap();
+    (site, outside)
+}
+
+#[test]
+fn no_encoding_of_dot_dot_leaves_the_output() {
+    let (site, outside) = site_with_secrets();
+    let outside_name = outside.file_name().unwrap().to_string_lossy().into_owned();
+    let mut server = Server::start(&site);
+    let port = server.port;
+    let page = episode_pages(port).remove(0);
+    // `..` spelt every way we know of; each reaches secret.txt (in the site root, one
+    // level above public/) or the file beside the site root (two levels up).
+    let dots = [
+        "..",
+        "%2e%2e",
+        "%2E%2E",
+        ".%2e",
+        "%2e.",
+        "%252e%252e",
+        "%25252e%25252e",
+        "%c0%ae%c0%ae",
+        "%C0%AE%C0%AE",
+        "%e0%80%ae%e0%80%ae",
+        "%f0%80%80%ae%f0%80%80%ae",
+        "%c0%2e%c0%2e",
+        "%u002e%u002e",
+        "..%00",
+        "..;",
+        "...",
+        "%2e%2e%00",
+    ];
+    let slashes = [
+        "/",
+        "%2f",
+        "%2F",
+        "%252f",
+        "\\",
+        "%5c",
+        "%5C",
+        "%c0%af",
+        "%c1%9c",
+        "%e0%80%af",
+        "//",
+    ];
+    let mut targets = Vec::new();
+    for dot in dots {
+        for slash in slashes {
+            targets.push(format!("/{dot}{slash}secret.txt"));
+            targets.push(format!("/{dot}{slash}{dot}{slash}{outside_name}"));
+            targets.push(format!("/episodes/{dot}{slash}{dot}{slash}secret.txt"));
+        }
+    }
+    for deep in [
+        "/../../../../../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    ] {
+        targets.push(deep.to_owned());
+    }
+    // Absolute-form requests, for this host and for others.
+    for host in [
+        format!("127.0.0.1:{port}"),
+        "localhost".to_owned(),
+        "evil.example".to_owned(),
+    ] {
+        targets.push(format!("http://{host}/../secret.txt"));
+        targets.push(format!("http://{host}/%2e%2e/secret.txt"));
+        targets.push(format!("http://{host}/%c0%ae%c0%ae/secret.txt"));
+        targets.push(format!("http://{host}/%252e%252e/secret.txt"));
+    }
+    // Absolute file paths in every spelling.
+    for abs in [
+        "//etc/passwd",
+        "/%2fetc/passwd",
+        "file:///etc/passwd",
+        "/C:/Windows/win.ini",
+        "/C:%5cWindows%5cwin.ini",
+    ] {
+        targets.push(abs.to_owned());
+    }
+    for target in &targets {
+        let r = get(port, target);
+        assert!(
+            r.status != 200 && r.status != 0,
+            "{target} answered {}\n{}",
+            r.status,
+            r.head
+        );
+        let text = r.text();
+        for leaked in ["TOP-SECRET", "root:x:0", "[book]", "[fonts]"] {
+            assert!(!text.contains(leaked), "{target} leaked {leaked}");
+        }
+    }
+    eprintln!("{} traversal targets refused", targets.len());
+    server.assert_alive(&page, "the traversal probes");
+    let _ = std::fs::remove_file(&outside);
+}
+
+#[test]
+fn malformed_requests_are_answered_or_dropped_and_serving_goes_on() {
+    let site = Site::sample();
+    let mut server = Server::start(&site);
+    let port = server.port;
+    let page = episode_pages(port).remove(0);
+    let host = format!("Host: 127.0.0.1:{port}\r\n");
+    let mut requests: Vec<(&str, Vec<u8>, bool)> = vec![
+        // (what, bytes, must not be answered 200)
+        ("a 1 MB URL", format!("GET /{} HTTP/1.1\r\n{host}\r\n", "a".repeat(1 << 20)).into_bytes(), true),
+        ("10,000 headers", format!("GET / HTTP/1.1\r\n{host}{}\r\n", "X-A: b\r\n".repeat(10_000)).into_bytes(), true),
+        ("a 1 MB header", format!("GET / HTTP/1.1\r\n{host}X-Big: {}\r\n\r\n", "b".repeat(1 << 20)).into_bytes(), true),
+        ("NUL in the path", format!("GET /\0/ HTTP/1.1\r\n{host}\r\n").into_bytes(), true),
+        ("NUL in a header", format!("GET / HTTP/1.1\r\n{host}X-A: a\0b\r\n\r\n").into_bytes(), true),
+        ("encoded NUL", format!("GET /%00 HTTP/1.1\r\n{host}Connection: close\r\n\r\n").into_bytes(), true),
+        ("bad percent escapes", format!("GET /%zz%%%4 HTTP/1.1\r\n{host}Connection: close\r\n\r\n").into_bytes(), true),
+        ("invalid UTF-8 path", format!("GET /%ff%fe%fd/ HTTP/1.1\r\n{host}Connection: close\r\n\r\n").into_bytes(), true),
+        ("raw bytes in the path", b"GET /\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".to_vec(), true),
+        ("garbage", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 TLS hello".to_vec(), true),
+        ("HTTP/2 preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec(), true),
+        ("HTTP/0.9", b"GET /\r\n\r\n".to_vec(), true),
+        ("unknown version", format!("GET / HTTP/9.9\r\n{host}\r\n").into_bytes(), true),
+        ("asterisk target", format!("OPTIONS * HTTP/1.1\r\n{host}Connection: close\r\n\r\n").into_bytes(), true),
+        ("CONNECT", format!("CONNECT 127.0.0.1:22 HTTP/1.1\r\n{host}\r\n").into_bytes(), true),
+        ("no Host", b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n".to_vec(), false),
+        ("two Hosts", format!("GET / HTTP/1.1\r\n{host}Host: evil.example\r\nConnection: close\r\n\r\n").into_bytes(), false),
+        ("bad Content-Length", format!("POST / HTTP/1.1\r\n{host}Content-Length: -5\r\n\r\n").into_bytes(), true),
+        ("CL and TE", format!("POST / HTTP/1.1\r\n{host}Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\nzzzz\r\n0\r\n\r\nGET /secret HTTP/1.1\r\n\r\n").into_bytes(), true),
+        ("bad chunk", format!("POST / HTTP/1.1\r\n{host}Transfer-Encoding: chunked\r\n\r\nzz\r\n").into_bytes(), true),
+        ("huge Content-Length", format!("PUT / HTTP/1.1\r\n{host}Content-Length: 99999999999999\r\n\r\nabc").into_bytes(), true),
+        ("CR only", format!("GET / HTTP/1.1\r{host}\r\r").into_bytes(), true),
+        ("control chars in method", format!("G\x01T / HTTP/1.1\r\n{host}\r\n").into_bytes(), true),
+        ("1,000 pipelined requests", format!("GET / HTTP/1.1\r\n{host}\r\n").repeat(1000).into_bytes(), false),
+    ];
+    // Each malformed request on its own connection, then a whole page for a plain one.
+    for (what, bytes, not_ok) in requests.drain(..) {
+        // Half-sent requests are closed by the server's header timeout at the latest.
+        let r = raw(port, &bytes);
+        if not_ok {
+            assert_ne!(r.status, 200, "{what} answered 200\n{}", r.head);
+        }
+        server.assert_alive(&page, what);
+    }
+}
+
+#[test]
+fn idle_slow_and_half_open_connections_do_not_starve_it() {
+    let site = Site::sample();
+    let mut server = Server::start(&site);
+    let port = server.port;
+    let pages = episode_pages(port);
+    let connect = || TcpStream::connect(("127.0.0.1", port)).expect("connection refused");
+    let mut held = Vec::new();
+    // Idle: connected, nothing sent.
+    for _ in 0..300 {
+        held.push(connect());
+    }
+    // Slow: half a request head, never finished.
+    for _ in 0..100 {
+        let mut s = connect();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            .unwrap();
+        held.push(s);
+    }
+    // Half-open: half a head, then the client's side shut for writing.
+    for _ in 0..100 {
+        let mut s = connect();
+        s.write_all(b"GET / HTTP/1.1\r\nHo").unwrap();
+        s.shutdown(Shutdown::Write).unwrap();
+        held.push(s);
+    }
+    // Keep-alive requests whose answers nobody reads.
+    for _ in 0..50 {
+        let mut s = connect();
+        s.write_all(
+            format!(
+                "GET {} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n",
+                pages[0]
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+        held.push(s);
+    }
+    // With all of those held open, four clients fetch pages: every answer whole.
+    let failures = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for t in 0..4 {
+            let (pages, failures) = (&pages, &failures);
+            scope.spawn(move || {
+                for i in 0..50 {
+                    let target = if i % 5 == 0 {
+                        "/"
+                    } else {
+                        &pages[(t + i) % pages.len()]
+                    };
+                    let r = get(port, target);
+                    if !r.is_whole_page() {
+                        failures
+                            .lock()
+                            .unwrap()
+                            .push(format!("{target}: {} {}", r.status, r.head));
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} failures with {} connections held:\n{}",
+        failures.len(),
+        held.len(),
+        failures.join("\n")
+    );
+    server.assert_alive(&pages[0], "holding idle connections");
+    drop(held);
+    server.assert_alive(&pages[0], "dropping the held connections");
+}
+
+/// Rewrites `path` the way many editors save: a temp file renamed over the original.
+fn save_by_rename(path: &Path, text: &str) {
+    let tmp = path.with_extension("txt.swp-castbook");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+/// Dozens of saves within a few seconds (some invalid, some truncating the file first,
+/// some renaming a new file over it), while readers fetch four pages and an asset: no
+/// answer is a 404, a truncated page or a refused connection, and the last edit shows.
+#[test]
+fn edit_storm_with_readers_on_several_pages() {
+    edit_storm(false);
+}
+
+/// The same storm where some saves delete the file and write it again (as editors do
+/// that move the original aside first, e.g. vim with `backupcopy=no`).
+///
+/// Fails with today's serve: a rebuild that starts in the gap sees the episode gone and
+/// publishes a site without it, so its pages answer 404 until the next rebuild.
+#[test]
+#[ignore = "known: a rebuild in the gap of a delete-and-recreate save drops the episode (404s)"]
+fn edit_storm_with_delete_and_recreate_saves() {
+    edit_storm(true);
+}
+
+fn edit_storm(with_delete: bool) {
+    let site = Site::sample();
+    let seed_rel = "content/000_dbc843f6a71aa44d.txt";
+    let seed = std::fs::read_to_string(site.path().join(seed_rel)).unwrap();
+    // A second episode, so list pages change too while the first one is edited.
+    site.write(
+        "content/second.txt",
+        "---\npodcast_name: The Peterman Pod\nepisode_title: Storm second\nhost_name: Ryan Peterman\nepisode_date: 2025-09-01\n---\n### Hi\nRyan 00:00:01: Hello there.\n",
+    );
+    let mut server = Server::start(&site);
+    let port = server.port;
+    let pages = episode_pages(port);
+    let seed_page = pages
+        .iter()
+        .find(|p| p.contains("intern-to-microsoft"))
+        .unwrap()
+        .clone();
+    let mut targets: Vec<String> = vec![
+        "/".into(),
+        "/episodes/".into(),
+        "/people/stefan-mai/".into(),
+    ];
+    targets.extend(pages.iter().cloned());
+    let file = site.path().join(seed_rel);
+    let stop = AtomicBool::new(false);
+    let (count, failures) = std::thread::scope(|scope| {
+        let readers: Vec<_> = (0..3)
+            .map(|r| {
+                let (targets, stop) = (&targets, &stop);
+                scope.spawn(move || {
+                    let (mut n, mut failures) = (0usize, Vec::new());
+                    while !stop.load(Ordering::Relaxed) {
+                        let target = &targets[(n + r) % targets.len()];
+                        let resp = match try_raw(port, &request(port, target)) {
+                            Ok(resp) => resp,
+                            Err(e) => {
+                                failures.push(format!("{target}: connect: {e}"));
+                                continue;
+                            }
+                        };
+                        n += 1;
+                        if !resp.is_whole_page() {
+                            failures.push(format!(
+                                "{target}: {} with {} bytes\n{}",
+                                resp.status,
+                                resp.body.len(),
+                                resp.head
+                            ));
+                        }
+                        // The stylesheet too: assets must never be half-written.
+                        if n % 7 == 0 {
+                            let css = get(port, "/style.css");
+                            let len: Option<usize> =
+                                css.header("content-length").and_then(|v| v.parse().ok());
+                            if css.status != 200 || len != Some(css.body.len()) {
+                                failures.push(format!("/style.css: {}\n{}", css.status, css.head));
+                            }
+                        }
+                    }
+                    (n, failures)
+                })
+            })
+            .collect();
+        for i in 0..40 {
+            let edited = seed.replace("senior manager in big tech", &format!("STORM-{i}-EDIT"));
+            match i % 5 {
+                // An invalid save: a date that does not exist.
+                0 => std::fs::write(
+                    &file,
+                    seed.replace("episode_date: 15/08/2025", "episode_date: 31/02/2025"),
+                )
+                .unwrap(),
+                // An editor that truncates, then writes in two parts.
+                1 => {
+                    let mut f = std::fs::File::create(&file).unwrap();
+                    let (a, b) = edited.split_at(edited.len() / 2);
+                    f.write_all(a.as_bytes()).unwrap();
+                    f.flush().unwrap();
+                    std::thread::sleep(Duration::from_millis(20));
+                    f.write_all(b.as_bytes()).unwrap();
+                }
+                // Deleted, then written again.
+                2 if with_delete => {
+                    std::fs::remove_file(&file).unwrap();
+                    std::thread::sleep(Duration::from_millis(20));
+                    std::fs::write(&file, &edited).unwrap();
+                }
+                3 => save_by_rename(&file, &edited),
+                _ => std::fs::write(&file, &edited).unwrap(),
+            }
+            std::thread::sleep(Duration::from_millis(60));
+        }
+        save_by_rename(
+            &file,
+            &seed.replace("senior manager in big tech", "STORM-LAST"),
+        );
+        server.poll("the last edit", |_| {
+            let r = get(port, &seed_page);
+            (r.is_whole_page()
+                && r.text().contains("STORM-LAST")
+                && !r.text().contains("castbook-error-overlay"))
+            .then_some(())
+        });
+        stop.store(true, Ordering::Relaxed);
+        let mut count = 0;
+        let mut failures = Vec::new();
+        for r in readers {
+            let (n, f) = r.join().unwrap();
+            count += n;
+            failures.extend(f);
+        }
+        (count, failures)
+    });
+    eprintln!(
+        "edit storm: {count} page reads, {} failures",
+        failures.len()
+    );
+    assert!(count > 20, "the readers barely ran ({count})");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} reads failed:\n{}\n--- server\n{}",
+        failures.len(),
+        failures[..failures.len().min(15)].join("\n"),
+        server.log()
+    );
+}
