@@ -921,7 +921,7 @@ fn diagnostics_carry_an_excerpt_with_a_caret() {
 // ----------------------------------------------------------------- scale
 
 #[test]
-fn ten_thousand_chapters_parse_in_linear_time() {
+fn ten_thousand_chapters_parse() {
     let mut text = String::from(FM);
     for i in 0..10_000u32 {
         text.push_str(&format!(
@@ -931,23 +931,19 @@ fn ten_thousand_chapters_parse_in_linear_time() {
             i % 60
         ));
     }
-    let started = std::time::Instant::now();
+    // How the time grows is measured by bench/scale.sh, not asserted here.
     let ep = parse_ok(&text);
     assert_eq!(ep.chapters.len(), 10_000);
-    // Generous even for a debug build; quadratic behaviour would take minutes.
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
 
 #[test]
-fn pathological_lines_stay_fast() {
+fn pathological_lines_parse() {
     // One huge line of words and digits, and a file of nothing but colons.
     let words = "a 1 ".repeat(500_000);
     let colons = ":".repeat(1_000_000);
     for body in [words, colons] {
-        let started = std::time::Instant::now();
         let h = headlines(&with_body(&body));
         assert_eq!(h.len(), 2);
-        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }
 
