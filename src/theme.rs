@@ -248,7 +248,7 @@ fn from_overlay(overlay: Vec<ThemeFile>) -> anyhow::Result<Theme> {
         .collect();
     let versions: HashMap<String, String> = assets
         .iter()
-        .map(|a| (a.path.clone(), format!("{:08x}", fnv1a(&a.bytes) as u32)))
+        .map(|a| (a.path.clone(), content_hash(&a.bytes)))
         .collect();
 
     let turn_views = templates
@@ -312,6 +312,11 @@ fn mentions_word(text: &str, word: &str) -> bool {
         let after = text[i + word.len()..].chars().next();
         !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
     })
+}
+
+/// The short content hash `asset()` appends as `?v=…`.
+pub fn content_hash(bytes: &[u8]) -> String {
+    format!("{:08x}", fnv1a(bytes) as u32)
 }
 
 /// 64-bit FNV-1a: a stable, dependency-free content hash for cache busting.

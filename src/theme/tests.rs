@@ -90,7 +90,8 @@ fn page_context() -> tera::Context {
         "site",
         &serde_json::json!({
             "title": "T", "language": "en", "color_scheme": "auto", "authors": [],
-            "brand": {"style": null, "logo": null}, "generator": "castbook",
+            "brand": {"style": null, "logo": null, "favicon": null, "social_image": null},
+            "extra_css": [], "extra_js": [], "generator": "castbook",
             "live_reload": null,
             "urls": {"home": "/", "episodes": "/episodes/", "guests": "/guests/",
                      "hosts": "/hosts/", "topics": "/topics/", "search": "/search/",
