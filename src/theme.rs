@@ -1,5 +1,8 @@
 //! Themes: the embedded default theme, overlaid file by file by `ROOT/themes/<name>/`.
 //!
+//! Bundled themes other than the default (`magazine`) are embedded overlays of the
+//! default, laid under a site's own `themes/<name>/` of the same name.
+//!
 //! A theme folder holds `templates/` (Tera 2) and `static/` (CSS, JS, fonts, images,
 //! written to the output root: `static/style.css` → `/style.css`). Other files (a
 //! README) are ignored.
@@ -37,14 +40,18 @@ pub const BASE_PATH_VAR: &str = "base_path";
 pub const ORIGIN_VAR: &str = "site_origin";
 
 macro_rules! embed {
-    ($($path:literal),* $(,)?) => {
-        &[$(($path, include_bytes!(concat!("../themes/default/", $path)))),*]
+    ($theme:literal: $($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!("../themes/", $theme, "/", $path)))),*]
     };
 }
+
+/// A theme's embedded files: (path inside its folder, contents).
+pub type ThemeFiles = &'static [(&'static str, &'static [u8])];
 
 /// Every file of `themes/default/`, embedded so a bare folder of transcripts builds.
 /// A unit test walks the folder and fails when this list and the folder differ.
 pub static DEFAULT_THEME: &[(&str, &[u8])] = embed![
+    "default":
     "README.md",
     "static/castbook.js",
     "static/highlight.js",
@@ -65,6 +72,21 @@ pub static DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/topic.html",
     "templates/topics.html",
 ];
+
+/// Every file of `themes/magazine/`: a second bundled theme, laid over the default
+/// one like a site's own theme folder (so it holds only what differs).
+pub static MAGAZINE_THEME: &[(&str, &[u8])] = embed![
+    "magazine":
+    "README.md",
+    "static/magazine.css",
+    "templates/base.html",
+    "templates/index.html",
+];
+
+/// The bundled themes by name; `theme = "<name>"` in `[output.html]` picks one.
+/// A test checks each list against its folder.
+pub static BUNDLED: &[(&str, ThemeFiles)] =
+    &[("default", DEFAULT_THEME), ("magazine", MAGAZINE_THEME)];
 
 /// A file written to the output root as is (from a theme's `static/`).
 #[derive(Debug, Clone)]
@@ -113,17 +135,46 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Theme> {
         bail!("book.toml: `output.html.theme` must be a folder name under themes/, not `{name}`");
     }
     let dir = root.join("themes").join(name);
-    let overlay = if dir.is_dir() {
-        read_theme_dir(&dir, &format!("themes/{name}"))?
-    } else if name == "default" {
-        Vec::new()
-    } else {
+    // A bundled theme other than the default is its first layer; the site's own
+    // folder of the same name (if any) overrides both, file by file.
+    let mut overlay = bundled_files(name);
+    let bundled = name == "default" || !overlay.is_empty();
+    if dir.is_dir() {
+        overlay.extend(read_theme_dir(&dir, &format!("themes/{name}"))?);
+    } else if !bundled {
+        let names: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
         bail!(
-            "book.toml: `output.html.theme = \"{name}\"` but there is no folder `themes/{name}/` in `{}`",
+            "book.toml: `output.html.theme = \"{name}\"` is not a bundled theme ({}) and \
+             there is no folder `themes/{name}/` in `{}`; pick one of those or create the folder",
+            names.join(", "),
             root.display()
         );
-    };
+    }
     from_overlay(overlay)
+}
+
+/// The embedded files of bundled theme `name` other than the default, as an overlay.
+fn bundled_files(name: &str) -> Vec<ThemeFile> {
+    BUNDLED
+        .iter()
+        .filter(|(n, _)| *n == name && *n != "default")
+        .flat_map(|(n, files)| {
+            files.iter().map(move |(rel, bytes)| ThemeFile {
+                rel: (*rel).to_owned(),
+                bytes: Cow::Borrowed(*bytes),
+                origin: format!("themes/{n}/{rel} (built in)"),
+            })
+        })
+        .collect()
+}
+
+/// A bundled theme alone (the default, or another laid over it); `None` for an
+/// unknown name.
+pub fn bundled_theme(name: &str) -> Option<anyhow::Result<Theme>> {
+    BUNDLED
+        .iter()
+        .any(|(n, _)| *n == name)
+        .then(|| from_overlay(bundled_files(name)))
 }
 
 /// The embedded default theme alone.
@@ -216,7 +267,8 @@ fn from_overlay(overlay: Vec<ThemeFile>) -> anyhow::Result<Theme> {
         bytes: Cow::Borrowed(*bytes),
         origin: format!("themes/default/{rel} (built in)"),
     });
-    let mut templates: Vec<(String, String)> = Vec::new();
+    // By name: a site's file replaces a bundled theme's file of the same name.
+    let mut templates: BTreeMap<String, String> = BTreeMap::new();
     let mut origins = BTreeMap::new();
     let mut assets: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
     let mut add = |file: ThemeFile, is_default: bool| -> anyhow::Result<()> {
@@ -229,7 +281,7 @@ fn from_overlay(overlay: Vec<ThemeFile>) -> anyhow::Result<Theme> {
                 name.to_owned()
             };
             origins.insert(name.clone(), file.origin);
-            templates.push((name, text));
+            templates.insert(name, text);
         } else if let Some(path) = file.rel.strip_prefix("static/") {
             assets.insert(path.to_owned(), file.bytes);
         }

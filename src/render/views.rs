@@ -85,6 +85,19 @@ pub struct PersonItem<'a> {
     pub role: Option<&'a str>,
     /// `current_company`, when known.
     pub company: Option<&'a str>,
+    /// Up to two initials (`GH` for Grace Hopper), for portrait placeholders.
+    pub initials: String,
+}
+
+/// The first letters of the first and last words of `name`, upper-cased.
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let first = |w: Option<&&str>| w.and_then(|w| w.chars().find(|c| c.is_alphanumeric()));
+    let mut out: String = first(words.first()).into_iter().collect();
+    if words.len() > 1 {
+        out.extend(first(words.last()));
+    }
+    out.to_uppercase()
 }
 
 /// A group of an alphabetical index.
@@ -313,6 +326,14 @@ mod tests {
         assert_eq!(duration_display(120), "2 h");
         assert_eq!(duration_iso(91), "PT1H31M");
         assert_eq!(duration_iso(5), "PT5M");
+    }
+
+    #[test]
+    fn initials_of_names() {
+        assert_eq!(initials("Grace Brewster Hopper"), "GH");
+        assert_eq!(initials("émile"), "É");
+        assert_eq!(initials("  "), "");
+        assert_eq!(initials("(Ann) O'Neil"), "AO");
     }
 
     #[test]

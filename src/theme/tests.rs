@@ -9,34 +9,63 @@ fn render(theme: &Theme, name: &str, ctx: &tera::Context) -> anyhow::Result<Stri
 }
 
 #[test]
-fn embedded_list_matches_the_theme_folder() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
-    let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(&dir).unwrap();
-            rel.components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/")
-        })
-        .collect();
-    on_disk.sort();
-    let mut embedded: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| (*p).to_owned()).collect();
-    embedded.sort();
-    assert_eq!(
-        embedded, on_disk,
-        "update DEFAULT_THEME in src/theme.rs to match themes/default/"
-    );
-    for (path, bytes) in DEFAULT_THEME {
+fn embedded_lists_match_the_theme_folders() {
+    for (name, files) in BUNDLED {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes")
+            .join(name);
+        let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(&dir).unwrap();
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = files.iter().map(|(p, _)| (*p).to_owned()).collect();
+        embedded.sort();
         assert_eq!(
-            std::fs::read(dir.join(path)).unwrap(),
-            *bytes,
-            "{path} is stale"
+            embedded, on_disk,
+            "update the embedded list of themes/{name}/ in src/theme.rs"
         );
+        for (path, bytes) in *files {
+            assert_eq!(
+                std::fs::read(dir.join(path)).unwrap(),
+                *bytes,
+                "{name}/{path} is stale"
+            );
+        }
     }
+    // Every theme folder in the repository is bundled.
+    let folders = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes"))
+        .unwrap()
+        .count();
+    assert_eq!(folders, BUNDLED.len());
+}
+
+#[test]
+fn magazine_theme_layers_over_the_default() {
+    let theme = bundled_theme("magazine").unwrap().unwrap();
+    assert!(theme.has_template("episode.html") && theme.has_template("default/index.html"));
+    assert!(theme.assets.iter().any(|a| a.path == "magazine.css"));
+    assert!(theme.assets.iter().any(|a| a.path == "style.css"));
+    assert!(bundled_theme("nope").is_none());
+    let root = tempfile::tempdir().unwrap();
+    let mut config = Config::default();
+    config.output.html.theme = "nope".into();
+    let err = load(root.path(), &config).unwrap_err().to_string();
+    assert!(err.contains("default, magazine"), "{err}");
+    config.output.html.theme = "magazine".into();
+    assert!(
+        load(root.path(), &config)
+            .unwrap()
+            .has_template("index.html")
+    );
 }
 
 #[test]
