@@ -34,6 +34,11 @@ use crate::config::Config;
 /// Prefix under which the embedded templates are always reachable.
 pub const DEFAULT_PREFIX: &str = "default/";
 
+/// The theme file holding UI strings by language.
+pub const I18N_FILE: &str = "i18n.toml";
+/// The language every string table falls back to.
+pub const FALLBACK_LANGUAGE: &str = "en";
+
 /// Global-context key holding `site-url`'s path (`/`, `/archive/`), read by `url()`.
 pub const BASE_PATH_VAR: &str = "base_path";
 /// Global-context key holding the site origin (`https://host`) or none, read by `url()`.
@@ -53,6 +58,7 @@ pub type ThemeFiles = &'static [(&'static str, &'static [u8])];
 pub static DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "default":
     "README.md",
+    "i18n.toml",
     "static/castbook.js",
     "static/highlight.js",
     "static/search.js",
@@ -107,6 +113,8 @@ pub struct Theme {
     origins: BTreeMap<String, String>,
     /// Whether any template mentions `turns`; see [`Theme::wants_turn_views`].
     turn_views: bool,
+    /// UI strings: language → key → text, merged from every layer's `i18n.toml`.
+    i18n: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for Theme {
@@ -247,7 +255,7 @@ fn read_theme_dir(dir: &Path, shown: &str) -> anyhow::Result<Vec<ThemeFile>> {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         let rel = rel.join("/");
-        if !(rel.starts_with("templates/") || rel.starts_with("static/")) {
+        if !(rel.starts_with("templates/") || rel.starts_with("static/") || rel == I18N_FILE) {
             continue;
         }
         let bytes = std::fs::read(entry.path())
@@ -271,8 +279,25 @@ fn from_overlay(overlay: Vec<ThemeFile>) -> anyhow::Result<Theme> {
     let mut templates: BTreeMap<String, String> = BTreeMap::new();
     let mut origins = BTreeMap::new();
     let mut assets: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
+    let mut i18n: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut add = |file: ThemeFile, is_default: bool| -> anyhow::Result<()> {
-        if let Some(name) = file.rel.strip_prefix("templates/") {
+        if file.rel == I18N_FILE {
+            let text = std::str::from_utf8(&file.bytes)
+                .map_err(|_| anyhow::anyhow!("{}: not UTF-8", file.origin))?;
+            let tables: BTreeMap<String, BTreeMap<String, String>> = toml::from_str(text)
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: {}; it must hold tables of strings like `[en] episodes = \"Episodes\"`",
+                        file.origin,
+                        e.message().trim()
+                    )
+                })?;
+            for (lang, strings) in tables {
+                i18n.entry(lang.to_ascii_lowercase())
+                    .or_default()
+                    .extend(strings);
+            }
+        } else if let Some(name) = file.rel.strip_prefix("templates/") {
             let text = String::from_utf8(file.bytes.into_owned())
                 .map_err(|_| anyhow::anyhow!("{}: template is not UTF-8", file.origin))?;
             let name = if is_default {
@@ -317,6 +342,7 @@ fn from_overlay(overlay: Vec<ThemeFile>) -> anyhow::Result<Theme> {
         assets,
         origins,
         turn_views,
+        i18n,
     })
 }
 
@@ -391,6 +417,42 @@ impl Theme {
     /// `chapters[].html`.
     pub fn wants_turn_views(&self) -> bool {
         self.turn_views
+    }
+
+    /// The UI strings for `language` (`de-AT` tries `de-at`, then `de`), each
+    /// missing key taken from English, then `overrides` (`[output.html.strings]`).
+    /// An override of a key the theme does not know is returned as a warning text.
+    pub fn strings(
+        &self,
+        language: &str,
+        overrides: &BTreeMap<String, String>,
+    ) -> (BTreeMap<String, String>, Vec<String>) {
+        let mut out = self
+            .i18n
+            .get(FALLBACK_LANGUAGE)
+            .cloned()
+            .unwrap_or_default();
+        let lang = language.trim().to_ascii_lowercase().replace('_', "-");
+        let primary = lang.split('-').next().unwrap_or_default();
+        if let Some(table) = self.i18n.get(&lang).or_else(|| self.i18n.get(primary)) {
+            out.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        let mut unknown = Vec::new();
+        for (k, v) in overrides {
+            if !out.contains_key(k) {
+                unknown.push(format!(
+                    "`output.html.strings.{k}` is not a string of this theme (see its i18n.toml); \
+                     it is available to templates as `ui.{k}` but nothing shows it"
+                ));
+            }
+            out.insert(k.clone(), v.clone());
+        }
+        (out, unknown)
+    }
+
+    /// Languages the theme has a string table for.
+    pub fn languages(&self) -> Vec<&str> {
+        self.i18n.keys().map(String::as_str).collect()
     }
 
     /// True when the theme has a template of this name (own or default).

@@ -29,6 +29,9 @@ use brand::BrandView;
 use urls::SiteUrls;
 use views::{EpisodeItems, PodcastLink, Shared};
 
+/// Global-context key of the UI strings (`{{ ui.episodes }}`), see `theme::I18N_FILE`.
+pub const STRINGS_VAR: &str = "ui";
+
 /// Where rendered files go; implemented over the staging folder (and in memory in tests).
 pub trait OutputSink: Sync {
     /// Writes `bytes` at `rel` (`/`-separated, relative to the output root), creating folders.
@@ -127,6 +130,13 @@ pub fn render_jobs(
     let site = SiteView::new(cfg, &urls, &shared, brand, &extras, opts);
     let globals = tera.global_context();
     globals.insert("site", &site);
+    let (strings, unknown) = theme.strings(site.language, &html_cfg.strings);
+    diagnostics.extend(
+        unknown
+            .into_iter()
+            .map(|m| Diagnostic::warning(crate::config::CONFIG_FILE, m)),
+    );
+    globals.insert(STRINGS_VAR, &strings);
     globals.insert(theme::BASE_PATH_VAR, urls.base());
     globals.insert(theme::ORIGIN_VAR, &urls.origin());
 

@@ -5,6 +5,8 @@ fn render(theme: &Theme, name: &str, ctx: &tera::Context) -> anyhow::Result<Stri
     tera.global_context().insert(BASE_PATH_VAR, "/archive/");
     tera.global_context()
         .insert(ORIGIN_VAR, &Some("https://example.com"));
+    tera.global_context()
+        .insert("ui", &theme.strings("en", &BTreeMap::new()).0);
     tera.render(name, ctx).map_err(|e| theme.describe_error(&e))
 }
 
@@ -291,4 +293,60 @@ fn turn_views_follow_whole_word_mentions() {
     assert!(!mentions_word("{# returns the list #} turnstile", "turns"));
     let theme = with_overrides(&[("templates/x.html", "{# it returns #}")]).unwrap();
     assert!(!theme.wants_turn_views());
+}
+
+#[test]
+fn every_ui_string_a_template_reads_is_in_every_language() {
+    let theme = bundled_theme("magazine").unwrap().unwrap();
+    let en: Vec<String> = theme
+        .strings("en", &BTreeMap::new())
+        .0
+        .into_keys()
+        .collect();
+    for lang in theme.languages() {
+        let keys: Vec<String> = theme.i18n[lang].keys().cloned().collect();
+        assert_eq!(keys, en, "[{lang}] of i18n.toml has other keys than [en]");
+    }
+    assert!(theme.languages().len() >= 3, "{:?}", theme.languages());
+    for (_, files) in BUNDLED {
+        for (path, bytes) in *files {
+            let text = String::from_utf8_lossy(bytes);
+            for (i, _) in text.match_indices("ui.") {
+                let key: String = text[i + 3..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if path.starts_with("templates/") && text[..i].ends_with(['{', ' ', '[', '(']) {
+                    assert!(en.contains(&key), "{path}: ui.{key} is not in [en]");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn strings_fall_back_to_english_and_take_overrides() {
+    let theme = default_theme().unwrap();
+    let (s, unknown) = theme.strings("de-AT", &BTreeMap::new());
+    assert_eq!(s["episodes"], "Folgen");
+    assert!(unknown.is_empty());
+    let (s, _) = theme.strings("pt", &BTreeMap::new());
+    assert_eq!(s["episodes"], "Episodes");
+    let overrides = BTreeMap::from([
+        ("episodes".to_owned(), "Shows".to_owned()),
+        ("nonsense".to_owned(), "x".to_owned()),
+    ]);
+    let (s, unknown) = theme.strings("fr", &overrides);
+    assert_eq!(s["episodes"], "Shows");
+    assert_eq!(s["guests"], "Invités");
+    assert_eq!(unknown.len(), 1);
+    assert!(unknown[0].contains("`output.html.strings.nonsense`"));
+}
+
+#[test]
+fn a_broken_i18n_file_names_itself() {
+    let err = with_overrides(&[("i18n.toml", "[en]\nepisodes = 3\n")])
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("themes/custom/i18n.toml:"), "{err}");
 }
