@@ -17,6 +17,10 @@ mod check;
 #[cfg(feature = "serve")]
 mod serve;
 
+// Themes and brands: [brand], additional CSS/JS, ejected themes, the magazine theme,
+// UI strings, broken templates.
+mod themes;
+
 // `castbook init`: a scaffold that builds, never overwriting.
 mod init;
 
