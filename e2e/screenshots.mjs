@@ -1,7 +1,7 @@
 // Screenshots for docs/themes.md: home and an episode page, light and dark, desktop
-// (1280×900) and phone (390×844), of every site given. Viewport-sized shots, not
-// full pages, so the PNGs stay small; bench/screenshots.sh builds and serves the
-// sites and compresses the results.
+// (1280×900) and phone (390×844), of every site given. Home pages are shot whole,
+// episode pages to the viewport so the PNGs stay small; bench/screenshots.sh builds
+// and serves the sites and compresses the results.
 //
 // usage: node screenshots.mjs <out-dir> <name>=<base-url> [<name>=<base-url>...]
 // Writes <out-dir>/<name>-<home|episode>-<light|dark>-<desktop|phone>.png.
@@ -47,7 +47,9 @@ try {
           if (!url) { failed = true; console.error(`${name}: no episode link on the home page`); continue; }
           await page.goto(url, { waitUntil: 'load' });
           const file = join(out, `${name}-${kind}-${scheme}-${vp.name}.png`);
-          await page.screenshot({ path: file, fullPage: false });
+          // Home pages whole (the magazine's guest grid is below the fold); episode
+          // pages to the viewport, as their transcripts run to many screens.
+          await page.screenshot({ path: file, fullPage: kind === 'home' });
           console.log(file);
         }
         await context.close();
