@@ -18,7 +18,8 @@ mod check;
 mod serve;
 
 // Themes and brands: [brand], additional CSS/JS, ejected themes, the magazine theme,
-// UI strings, broken templates.
+// UI strings, broken templates; the scheme toggle in headless Chromium (needs node,
+// e2e/node_modules and /usr/bin/chromium).
 mod themes;
 
 // `castbook init`: a scaffold that builds, never overwriting.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::support::{Run, Site};
+use crate::support::{Run, Site, StaticServer, have_browser, run_e2e};
 
 /// The sample with `html` added under `[output.html]` and `tail` appended.
 fn sample_with(html: &str, tail: &str) -> Site {
@@ -308,4 +308,21 @@ fn the_scheme_toggle_is_there_without_flash_and_hidden_without_javascript() {
     assert!(home.contains(
         "<button class=\"scheme-toggle\" type=\"button\" aria-pressed=\"false\" hidden>"
     ));
+}
+
+#[test]
+fn the_scheme_toggle_switches_remembers_and_applies_before_scripts_in_chromium() {
+    if !have_browser() {
+        return;
+    }
+    let site = Site::sample();
+    site.run(&["build", "--site-url", "/archive/", "-d", "www/archive"])
+        .expect_code(0);
+    let server = StaticServer::start(&site.path().join("www/archive"), "/archive/");
+    run_e2e(
+        "scheme.mjs",
+        &[&server.url()],
+        std::time::Duration::from_secs(240),
+    )
+    .expect_success("node e2e/scheme.mjs");
 }
