@@ -326,3 +326,55 @@ fn the_scheme_toggle_switches_remembers_and_applies_before_scripts_in_chromium()
     )
     .expect_success("node e2e/scheme.mjs");
 }
+
+/// The code blocks of docs/themes.md's worked example, in order, without the list
+/// indentation: (language, text).
+fn worked_example_blocks() -> Vec<(String, String)> {
+    let doc = std::fs::read_to_string(crate::support::repo().join("docs/themes.md")).unwrap();
+    let (_, example) = doc.split_once("## Worked example").unwrap();
+    let mut blocks = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in example.lines() {
+        let t = line.trim_start();
+        if let Some(lang) = t.strip_prefix("```") {
+            match current.take() {
+                Some(block) => blocks.push(block),
+                None => current = Some((lang.to_owned(), String::new())),
+            }
+        } else if let Some((_, text)) = current.as_mut() {
+            text.push_str(line.strip_prefix("   ").unwrap_or(line));
+            text.push('\n');
+        }
+    }
+    blocks
+}
+
+#[test]
+fn the_worked_example_in_docs_themes_md_builds_as_described() {
+    let blocks = worked_example_blocks();
+    let langs: Vec<&str> = blocks.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(langs, ["toml", "css", "jinja"]);
+    let site = Site::sample();
+    site.write("book.toml", &blocks[0].1)
+        .write("brand/nightshift.css", &blocks[1].1)
+        .write("themes/magazine/templates/base.html", &blocks[2].1)
+        .write(
+            "static/nightshift.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>",
+        )
+        .write("static/nightshift-card.png", "png");
+    let run = build(&site);
+    run.expect_code(0);
+    // "The build says nothing about contrast."
+    assert!(brand_warnings(&run).is_empty(), "{}", run.stderr);
+    let home = read(&site, "index.html");
+    assert!(
+        home.contains("<html lang=\"de\" data-theme=\"dark\""),
+        "{home}"
+    );
+    assert!(home.contains(">Sendungen</a>") && home.contains(">Neueste Sendungen<"));
+    assert!(home.contains("class=\"mag-cards\"") && home.contains("magazine.css?v="));
+    assert!(home.contains("<meta name=\"theme-color\" content=\"#0b1026\">"));
+    assert!(home.contains("/brand/nightshift.css?v="));
+    assert!(home.contains("--accent: #b45309; --brand-bg: #fdf8f0"));
+}
