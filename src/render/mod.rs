@@ -124,18 +124,19 @@ pub fn render_jobs(
     let brand = brand::view(&cfg.config.brand, &urls, &mut diagnostics);
     let extras = Extras::read(cfg)?;
     let shared = Shared::new(archive, &urls);
-    let items = EpisodeItems::new(&shared);
-
-    let mut tera = theme.tera.clone();
-    let site = SiteView::new(cfg, &urls, &shared, brand, &extras, opts);
-    let globals = tera.global_context();
-    globals.insert("site", &site);
-    let (strings, unknown) = theme.strings(site.language, &html_cfg.strings);
+    let language = SiteView::language_of(cfg);
+    let (strings, unknown) = theme.strings(language, &html_cfg.strings);
     diagnostics.extend(
         unknown
             .into_iter()
             .map(|m| Diagnostic::warning(crate::config::CONFIG_FILE, m)),
     );
+    let items = EpisodeItems::with_dates(&shared, &views::DateStyle::from_strings(&strings));
+
+    let mut tera = theme.tera.clone();
+    let site = SiteView::new(cfg, &urls, &shared, brand, &extras, opts);
+    let globals = tera.global_context();
+    globals.insert("site", &site);
     globals.insert(STRINGS_VAR, &strings);
     globals.insert(theme::BASE_PATH_VAR, urls.base());
     globals.insert(theme::ORIGIN_VAR, &urls.origin());
@@ -330,6 +331,12 @@ struct Counts {
 }
 
 impl<'a> SiteView<'a> {
+    /// `[book] language`, `en` when empty.
+    fn language_of(cfg: &LoadedConfig) -> &str {
+        let lang = cfg.config.book.language.trim();
+        if lang.is_empty() { "en" } else { lang }
+    }
+
     fn new(
         cfg: &'a LoadedConfig,
         urls: &'a SiteUrls,
@@ -343,11 +350,7 @@ impl<'a> SiteView<'a> {
         SiteView {
             title: cfg.title(),
             description: book.description.as_deref(),
-            language: if book.language.trim().is_empty() {
-                "en"
-            } else {
-                book.language.trim()
-            },
+            language: Self::language_of(cfg),
             authors: &book.authors,
             base_path: urls.base(),
             origin: urls.origin(),

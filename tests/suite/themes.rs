@@ -282,6 +282,7 @@ fn language_picks_the_strings_and_book_toml_overrides_them() {
     assert!(home.contains(">Gäste</a>") && home.contains(">Zum Inhalt springen<"));
     let ep = read(&site, &episode_page(&site));
     assert!(ep.contains(">Kapitel <span"));
+    assert!(ep.contains(">15. August 2025</time>"), "dates in German");
     assert!(read(&site, "topics/index.html").contains("<h1>Themen</h1>"));
     assert!(read(&site, "404.html").contains("<h1>Seite nicht gefunden</h1>"));
     assert!(read(&site, "guests/index.html").contains("1 Gast, nach Namen."));
