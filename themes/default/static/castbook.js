@@ -21,6 +21,11 @@
       return t === "dark" || (t === "auto" && !!systemDark && systemDark.matches);
     };
     var sync = function () { toggle.setAttribute("aria-pressed", isDark() ? "true" : "false"); };
+    // Again here, for sites whose Content-Security-Policy blocks the inline script.
+    try {
+      var stored = localStorage.getItem("castbook-scheme");
+      if (stored === "light" || stored === "dark") root.setAttribute("data-theme", stored);
+    } catch (e) { /* storage off */ }
     toggle.hidden = false;
     sync();
     toggle.addEventListener("click", function () {
