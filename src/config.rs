@@ -3,6 +3,7 @@
 //! `book.toml` is optional; without it every default applies and the site root's
 //! folder name becomes the title. Keys follow mdBook's names where meanings overlap.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -108,6 +109,13 @@ pub struct HtmlConfig {
     pub default_theme: ColorScheme,
     /// `[output.html.search]`.
     pub search: SearchConfig,
+    /// Stylesheets (paths relative to the site root) copied to the output and linked
+    /// on every page after the theme's own.
+    pub additional_css: Vec<PathBuf>,
+    /// Scripts (paths relative to the site root) copied and loaded on every page.
+    pub additional_js: Vec<PathBuf>,
+    /// `[output.html.strings]`: replacements for the theme's UI strings.
+    pub strings: BTreeMap<String, String>,
 }
 
 /// `[output.html.search]`: mdBook's key for turning the search index off.
@@ -132,20 +140,34 @@ impl Default for HtmlConfig {
             cname: None,
             default_theme: ColorScheme::Auto,
             search: SearchConfig::default(),
+            additional_css: Vec::new(),
+            additional_js: Vec::new(),
+            strings: BTreeMap::new(),
         }
     }
 }
 
-/// `[brand]`.
+/// `[brand]`: checked when rendering (`render/brand.rs`), where a bad value is a
+/// warning naming its key and the theme's own value stays.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct BrandConfig {
     /// Logo path relative to the output root (e.g. `logo.svg` from `static/logo.svg`).
     pub logo: Option<String>,
-    /// Accent colour (CSS colour).
+    /// Favicon path (like `logo`) or URL.
+    pub favicon: Option<String>,
+    /// Accent colour: `#rgb`, `#rrggbb`, `rgb(r, g, b)` or a basic colour name.
     pub accent: Option<String>,
+    /// Page background of the light scheme (same forms as `accent`).
+    pub background: Option<String>,
+    /// Body text colour of the light scheme (same forms as `accent`).
+    pub text: Option<String>,
     /// CSS `font-family` for body text.
     pub font: Option<String>,
+    /// CSS `font-family` for headings and the interface (navigation, lists).
+    pub heading_font: Option<String>,
+    /// Default `og:image` (path like `logo`, or URL) for link previews.
+    pub social_image: Option<String>,
 }
 
 /// `[content]`.
@@ -285,6 +307,27 @@ fn validate(config: &Config) -> anyhow::Result<()> {
             src.display()
         );
     }
+    for (key, paths) in [
+        ("additional-css", &config.output.html.additional_css),
+        ("additional-js", &config.output.html.additional_js),
+    ] {
+        for p in paths {
+            let outside = p.is_absolute()
+                || p.components().any(|c| {
+                    !matches!(
+                        c,
+                        std::path::Component::Normal(_) | std::path::Component::CurDir
+                    )
+                });
+            if outside || p.as_os_str().is_empty() {
+                bail!(
+                    "{CONFIG_FILE}: `output.html.{key}` lists `{}`; give paths relative to \
+                     the site root, inside it",
+                    p.display()
+                );
+            }
+        }
+    }
     if let Some(cname) = &config.output.html.cname {
         let ok = !cname.is_empty()
             && cname
@@ -380,5 +423,12 @@ date-format = "%d/%m/%Y"
     fn src_must_stay_inside_the_root() {
         assert!(parse("[book]\nsrc = \"../x\"\n").is_err());
         assert!(parse("[output.html]\ncname = \"a b\"\n").is_err());
+        let err = parse("[output.html]\nadditional-css = [\"../x.css\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`output.html.additional-css`"), "{err}");
+        assert!(parse("[output.html]\nadditional-js = [\"/etc/x.js\"]\n").is_err());
+        let (c, _) = parse("[output.html]\nadditional-js = [\"js/x.js\"]\n").unwrap();
+        assert_eq!(c.output.html.additional_js, [PathBuf::from("js/x.js")]);
     }
 }

@@ -1,5 +1,8 @@
 //! Themes: the embedded default theme, overlaid file by file by `ROOT/themes/<name>/`.
 //!
+//! Bundled themes other than the default (`magazine`) are embedded overlays of the
+//! default, laid under a site's own `themes/<name>/` of the same name.
+//!
 //! A theme folder holds `templates/` (Tera 2) and `static/` (CSS, JS, fonts, images,
 //! written to the output root: `static/style.css` → `/style.css`). Other files (a
 //! README) are ignored.
@@ -31,21 +34,31 @@ use crate::config::Config;
 /// Prefix under which the embedded templates are always reachable.
 pub const DEFAULT_PREFIX: &str = "default/";
 
+/// The theme file holding UI strings by language.
+pub const I18N_FILE: &str = "i18n.toml";
+/// The language every string table falls back to.
+pub const FALLBACK_LANGUAGE: &str = "en";
+
 /// Global-context key holding `site-url`'s path (`/`, `/archive/`), read by `url()`.
 pub const BASE_PATH_VAR: &str = "base_path";
 /// Global-context key holding the site origin (`https://host`) or none, read by `url()`.
 pub const ORIGIN_VAR: &str = "site_origin";
 
 macro_rules! embed {
-    ($($path:literal),* $(,)?) => {
-        &[$(($path, include_bytes!(concat!("../themes/default/", $path)))),*]
+    ($theme:literal: $($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!("../themes/", $theme, "/", $path)))),*]
     };
 }
+
+/// A theme's embedded files: (path inside its folder, contents).
+pub type ThemeFiles = &'static [(&'static str, &'static [u8])];
 
 /// Every file of `themes/default/`, embedded so a bare folder of transcripts builds.
 /// A unit test walks the folder and fails when this list and the folder differ.
 pub static DEFAULT_THEME: &[(&str, &[u8])] = embed![
+    "default":
     "README.md",
+    "i18n.toml",
     "static/castbook.js",
     "static/highlight.js",
     "static/search.js",
@@ -66,6 +79,21 @@ pub static DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/topics.html",
 ];
 
+/// Every file of `themes/magazine/`: a second bundled theme, laid over the default
+/// one like a site's own theme folder (so it holds only what differs).
+pub static MAGAZINE_THEME: &[(&str, &[u8])] = embed![
+    "magazine":
+    "README.md",
+    "static/magazine.css",
+    "templates/base.html",
+    "templates/index.html",
+];
+
+/// The bundled themes by name; `theme = "<name>"` in `[output.html]` picks one.
+/// A test checks each list against its folder.
+pub static BUNDLED: &[(&str, ThemeFiles)] =
+    &[("default", DEFAULT_THEME), ("magazine", MAGAZINE_THEME)];
+
 /// A file written to the output root as is (from a theme's `static/`).
 #[derive(Debug, Clone)]
 pub struct Asset {
@@ -85,6 +113,8 @@ pub struct Theme {
     origins: BTreeMap<String, String>,
     /// Whether any template mentions `turns`; see [`Theme::wants_turn_views`].
     turn_views: bool,
+    /// UI strings: language → key → text, merged from every layer's `i18n.toml`.
+    i18n: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for Theme {
@@ -113,17 +143,46 @@ pub fn load(root: &Path, config: &Config) -> anyhow::Result<Theme> {
         bail!("book.toml: `output.html.theme` must be a folder name under themes/, not `{name}`");
     }
     let dir = root.join("themes").join(name);
-    let overlay = if dir.is_dir() {
-        read_theme_dir(&dir, &format!("themes/{name}"))?
-    } else if name == "default" {
-        Vec::new()
-    } else {
+    // A bundled theme other than the default is its first layer; the site's own
+    // folder of the same name (if any) overrides both, file by file.
+    let mut overlay = bundled_files(name);
+    let bundled = name == "default" || !overlay.is_empty();
+    if dir.is_dir() {
+        overlay.extend(read_theme_dir(&dir, &format!("themes/{name}"))?);
+    } else if !bundled {
+        let names: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
         bail!(
-            "book.toml: `output.html.theme = \"{name}\"` but there is no folder `themes/{name}/` in `{}`",
+            "book.toml: `output.html.theme = \"{name}\"` is not a bundled theme ({}) and \
+             there is no folder `themes/{name}/` in `{}`; pick one of those or create the folder",
+            names.join(", "),
             root.display()
         );
-    };
+    }
     from_overlay(overlay)
+}
+
+/// The embedded files of bundled theme `name` other than the default, as an overlay.
+fn bundled_files(name: &str) -> Vec<ThemeFile> {
+    BUNDLED
+        .iter()
+        .filter(|(n, _)| *n == name && *n != "default")
+        .flat_map(|(n, files)| {
+            files.iter().map(move |(rel, bytes)| ThemeFile {
+                rel: (*rel).to_owned(),
+                bytes: Cow::Borrowed(*bytes),
+                origin: format!("themes/{n}/{rel} (built in)"),
+            })
+        })
+        .collect()
+}
+
+/// A bundled theme alone (the default, or another laid over it); `None` for an
+/// unknown name.
+pub fn bundled_theme(name: &str) -> Option<anyhow::Result<Theme>> {
+    BUNDLED
+        .iter()
+        .any(|(n, _)| *n == name)
+        .then(|| from_overlay(bundled_files(name)))
 }
 
 /// The embedded default theme alone.
@@ -196,7 +255,7 @@ fn read_theme_dir(dir: &Path, shown: &str) -> anyhow::Result<Vec<ThemeFile>> {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         let rel = rel.join("/");
-        if !(rel.starts_with("templates/") || rel.starts_with("static/")) {
+        if !(rel.starts_with("templates/") || rel.starts_with("static/") || rel == I18N_FILE) {
             continue;
         }
         let bytes = std::fs::read(entry.path())
@@ -216,11 +275,29 @@ fn from_overlay(overlay: Vec<ThemeFile>) -> anyhow::Result<Theme> {
         bytes: Cow::Borrowed(*bytes),
         origin: format!("themes/default/{rel} (built in)"),
     });
-    let mut templates: Vec<(String, String)> = Vec::new();
+    // By name: a site's file replaces a bundled theme's file of the same name.
+    let mut templates: BTreeMap<String, String> = BTreeMap::new();
     let mut origins = BTreeMap::new();
     let mut assets: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
+    let mut i18n: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut add = |file: ThemeFile, is_default: bool| -> anyhow::Result<()> {
-        if let Some(name) = file.rel.strip_prefix("templates/") {
+        if file.rel == I18N_FILE {
+            let text = std::str::from_utf8(&file.bytes)
+                .map_err(|_| anyhow::anyhow!("{}: not UTF-8", file.origin))?;
+            let tables: BTreeMap<String, BTreeMap<String, String>> = toml::from_str(text)
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: {}; it must hold tables of strings like `[en] episodes = \"Episodes\"`",
+                        file.origin,
+                        e.message().trim()
+                    )
+                })?;
+            for (lang, strings) in tables {
+                i18n.entry(lang.to_ascii_lowercase())
+                    .or_default()
+                    .extend(strings);
+            }
+        } else if let Some(name) = file.rel.strip_prefix("templates/") {
             let text = String::from_utf8(file.bytes.into_owned())
                 .map_err(|_| anyhow::anyhow!("{}: template is not UTF-8", file.origin))?;
             let name = if is_default {
@@ -229,7 +306,7 @@ fn from_overlay(overlay: Vec<ThemeFile>) -> anyhow::Result<Theme> {
                 name.to_owned()
             };
             origins.insert(name.clone(), file.origin);
-            templates.push((name, text));
+            templates.insert(name, text);
         } else if let Some(path) = file.rel.strip_prefix("static/") {
             assets.insert(path.to_owned(), file.bytes);
         }
@@ -248,7 +325,7 @@ fn from_overlay(overlay: Vec<ThemeFile>) -> anyhow::Result<Theme> {
         .collect();
     let versions: HashMap<String, String> = assets
         .iter()
-        .map(|a| (a.path.clone(), format!("{:08x}", fnv1a(&a.bytes) as u32)))
+        .map(|a| (a.path.clone(), content_hash(&a.bytes)))
         .collect();
 
     let turn_views = templates
@@ -265,6 +342,7 @@ fn from_overlay(overlay: Vec<ThemeFile>) -> anyhow::Result<Theme> {
         assets,
         origins,
         turn_views,
+        i18n,
     })
 }
 
@@ -314,6 +392,11 @@ fn mentions_word(text: &str, word: &str) -> bool {
     })
 }
 
+/// The short content hash `asset()` appends as `?v=…`.
+pub fn content_hash(bytes: &[u8]) -> String {
+    format!("{:08x}", fnv1a(bytes) as u32)
+}
+
 /// 64-bit FNV-1a: a stable, dependency-free content hash for cache busting.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -334,6 +417,42 @@ impl Theme {
     /// `chapters[].html`.
     pub fn wants_turn_views(&self) -> bool {
         self.turn_views
+    }
+
+    /// The UI strings for `language` (`de-AT` tries `de-at`, then `de`), each
+    /// missing key taken from English, then `overrides` (`[output.html.strings]`).
+    /// An override of a key the theme does not know is returned as a warning text.
+    pub fn strings(
+        &self,
+        language: &str,
+        overrides: &BTreeMap<String, String>,
+    ) -> (BTreeMap<String, String>, Vec<String>) {
+        let mut out = self
+            .i18n
+            .get(FALLBACK_LANGUAGE)
+            .cloned()
+            .unwrap_or_default();
+        let lang = language.trim().to_ascii_lowercase().replace('_', "-");
+        let primary = lang.split('-').next().unwrap_or_default();
+        if let Some(table) = self.i18n.get(&lang).or_else(|| self.i18n.get(primary)) {
+            out.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        let mut unknown = Vec::new();
+        for (k, v) in overrides {
+            if !out.contains_key(k) {
+                unknown.push(format!(
+                    "`output.html.strings.{k}` is not a string of this theme (see its i18n.toml); \
+                     it is available to templates as `ui.{k}` but nothing shows it"
+                ));
+            }
+            out.insert(k.clone(), v.clone());
+        }
+        (out, unknown)
+    }
+
+    /// Languages the theme has a string table for.
+    pub fn languages(&self) -> Vec<&str> {
+        self.i18n.keys().map(String::as_str).collect()
     }
 
     /// True when the theme has a template of this name (own or default).

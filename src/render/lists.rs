@@ -96,6 +96,7 @@ fn person_item<'a>(ctx: &PageCtx<'a>, p: &'a crate::model::Person, count: usize)
         count,
         role: p.facts.biggest_role.as_deref(),
         company: p.facts.current_company.as_deref(),
+        initials: super::views::initials(&p.name),
     }
 }
 

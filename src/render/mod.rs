@@ -5,6 +5,7 @@
 //! each written (and minified) as soon as it is rendered, so the whole site is never
 //! held in memory. Markdown is rendered inside the per-episode task.
 
+pub mod brand;
 mod feeds;
 mod jsonld;
 mod lists;
@@ -24,8 +25,12 @@ use crate::config::{ColorScheme, LoadedConfig};
 use crate::diag::Diagnostic;
 use crate::model::{Archive, EpisodeId, PersonId, PodcastId, TopicId};
 use crate::theme::{self, Theme};
+use brand::BrandView;
 use urls::SiteUrls;
 use views::{EpisodeItems, PodcastLink, Shared};
+
+/// Global-context key of the UI strings (`{{ ui.episodes }}`), see `theme::I18N_FILE`.
+pub const STRINGS_VAR: &str = "ui";
 
 /// Where rendered files go; implemented over the staging folder (and in memory in tests).
 pub trait OutputSink: Sync {
@@ -116,14 +121,23 @@ pub fn render_jobs(
              URLs; set it to the site's full address (or set `cname`)",
         ));
     }
-    let brand = brand_view(cfg, &urls, &mut diagnostics);
+    let brand = brand::view(&cfg.config.brand, &urls, &mut diagnostics);
+    let extras = Extras::read(cfg)?;
     let shared = Shared::new(archive, &urls);
-    let items = EpisodeItems::new(&shared);
+    let language = SiteView::language_of(cfg);
+    let (strings, unknown) = theme.strings(language, &html_cfg.strings);
+    diagnostics.extend(
+        unknown
+            .into_iter()
+            .map(|m| Diagnostic::warning(crate::config::CONFIG_FILE, m)),
+    );
+    let items = EpisodeItems::with_dates(&shared, &views::DateStyle::from_strings(&strings));
 
     let mut tera = theme.tera.clone();
-    let site = SiteView::new(cfg, &urls, &shared, brand, opts);
+    let site = SiteView::new(cfg, &urls, &shared, brand, &extras, opts);
     let globals = tera.global_context();
     globals.insert("site", &site);
+    globals.insert(STRINGS_VAR, &strings);
     globals.insert(theme::BASE_PATH_VAR, urls.base());
     globals.insert(theme::ORIGIN_VAR, &urls.origin());
 
@@ -152,6 +166,9 @@ pub fn render_jobs(
         }
         out.file(".nojekyll", b"")?;
         out.file("robots.txt", feeds::robots(&urls).as_bytes())?;
+        for (rel, bytes) in &extras.files {
+            out.file(rel, bytes)?;
+        }
         if let Some(cname) = &html_cfg.cname {
             out.file("CNAME", format!("{cname}\n").as_bytes())?;
         }
@@ -277,6 +294,10 @@ struct SiteView<'a> {
     origin: Option<&'a str>,
     color_scheme: &'static str,
     brand: BrandView,
+    /// `[output.html] additional-css`, as URLs with a content hash.
+    extra_css: Vec<String>,
+    /// `[output.html] additional-js`, as URLs with a content hash.
+    extra_js: Vec<String>,
     multi_show: bool,
     podcasts: &'a [PodcastLink<'a>],
     urls: NavUrls,
@@ -309,23 +330,19 @@ struct Counts {
     chapters: usize,
 }
 
-/// `[brand]`, checked: values go into a `style` attribute, so anything that could
-/// end the declaration is refused with a warning.
-#[derive(Serialize, Default)]
-struct BrandView {
-    logo: Option<String>,
-    accent: Option<String>,
-    font: Option<String>,
-    /// `--accent: …; --font-body: …` for the `<html style>` attribute.
-    style: Option<String>,
-}
-
 impl<'a> SiteView<'a> {
+    /// `[book] language`, `en` when empty.
+    fn language_of(cfg: &LoadedConfig) -> &str {
+        let lang = cfg.config.book.language.trim();
+        if lang.is_empty() { "en" } else { lang }
+    }
+
     fn new(
         cfg: &'a LoadedConfig,
         urls: &'a SiteUrls,
         shared: &'a Shared<'a>,
         brand: BrandView,
+        extras: &Extras,
         opts: &'a RenderOptions,
     ) -> Self {
         let a = shared.archive;
@@ -333,11 +350,7 @@ impl<'a> SiteView<'a> {
         SiteView {
             title: cfg.title(),
             description: book.description.as_deref(),
-            language: if book.language.trim().is_empty() {
-                "en"
-            } else {
-                book.language.trim()
-            },
+            language: Self::language_of(cfg),
             authors: &book.authors,
             base_path: urls.base(),
             origin: urls.origin(),
@@ -347,6 +360,8 @@ impl<'a> SiteView<'a> {
                 ColorScheme::Auto => "auto",
             },
             brand,
+            extra_css: extras.urls(urls, &cfg.config.output.html.additional_css),
+            extra_js: extras.urls(urls, &cfg.config.output.html.additional_js),
             multi_show: a.podcasts.len() > 1,
             podcasts: &shared.podcasts,
             urls: NavUrls {
@@ -378,50 +393,64 @@ impl<'a> SiteView<'a> {
     }
 }
 
-fn brand_view(cfg: &LoadedConfig, urls: &SiteUrls, diags: &mut Vec<Diagnostic>) -> BrandView {
-    let brand = &cfg.config.brand;
-    let mut checked = |key: &str, value: &Option<String>| -> Option<String> {
-        let v = value.as_deref()?.trim();
-        let ok = !v.is_empty()
-            && !v.contains([';', '{', '}', '<', '>', '\\', '\n', '\r'])
-            && !v.to_ascii_lowercase().contains("url(");
-        if !ok {
-            diags.push(Diagnostic::warning(
-                crate::config::CONFIG_FILE,
-                format!("`brand.{key}` = {v:?} is not a plain CSS value and is ignored"),
-            ));
+/// `[output.html] additional-css` and `additional-js`: read once per render, written
+/// at the same relative path in the output.
+struct Extras {
+    /// Output path (`/`-separated) → contents, in book.toml's order (CSS, then JS).
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl Extras {
+    fn read(cfg: &LoadedConfig) -> anyhow::Result<Extras> {
+        let html = &cfg.config.output.html;
+        let mut files = Vec::new();
+        for (key, paths) in [
+            ("additional-css", &html.additional_css),
+            ("additional-js", &html.additional_js),
+        ] {
+            for p in paths {
+                let path = cfg.root.join(p);
+                let bytes = std::fs::read(&path).map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: `output.html.{key}` lists `{}`, which cannot be read ({e}); \
+                         fix the path (relative to the site root) or remove it",
+                        crate::config::CONFIG_FILE,
+                        p.display()
+                    )
+                })?;
+                files.push((rel_path(p), bytes));
+            }
         }
-        ok.then(|| v.to_owned())
-    };
-    let accent = checked("accent", &brand.accent);
-    let font = checked("font", &brand.font);
-    let mut style = Vec::new();
-    if let Some(a) = &accent {
-        style.push(format!("--accent: {a}"));
+        Ok(Extras { files })
     }
-    if let Some(f) = &font {
-        style.push(format!("--font-body: {f}"));
+
+    /// URLs of `paths`, each with a content hash so browsers refetch an edited file.
+    fn urls(&self, urls: &SiteUrls, paths: &[std::path::PathBuf]) -> Vec<String> {
+        paths
+            .iter()
+            .map(|p| {
+                let rel = rel_path(p);
+                let hash = self
+                    .files
+                    .iter()
+                    .find(|(r, _)| *r == rel)
+                    .map(|(_, b)| theme::content_hash(b))
+                    .unwrap_or_default();
+                format!("{}?v={hash}", urls.path(&rel))
+            })
+            .collect()
     }
-    let logo = brand.logo.as_deref().map(str::trim).and_then(|l| {
-        if l.starts_with("https://") || l.starts_with("http://") {
-            Some(l.to_owned())
-        } else if crate::markdown::is_safe_url(l) {
-            // `static/` is copied to the output root, so `static/logo.svg` is `/logo.svg`.
-            Some(urls.path(l.strip_prefix("static/").unwrap_or(l)))
-        } else {
-            diags.push(Diagnostic::warning(
-                crate::config::CONFIG_FILE,
-                format!("`brand.logo` = {l:?} is not a usable URL and is ignored"),
-            ));
-            None
-        }
-    });
-    BrandView {
-        logo,
-        accent,
-        font,
-        style: (!style.is_empty()).then(|| style.join("; ")),
-    }
+}
+
+/// `a/b.css` from a relative path (config validation keeps it inside the root).
+fn rel_path(p: &std::path::Path) -> String {
+    p.components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]

@@ -156,6 +156,15 @@ fn hostile_content_is_inert_everywhere() {
         let (sink, _) = build(&a, &config("/"), &opts);
         for name in sink.names().into_iter().filter(|n| n.ends_with(".html")) {
             let html = sink.text(&name);
+            // The one inline script: base.html's constant colour-scheme snippet.
+            let (_, inline) = html.split_once("<script>").expect("scheme script");
+            let (inline, _) = inline.split_once("</script>").unwrap();
+            assert!(
+                inline.contains("localStorage.getItem(\"castbook-scheme\")")
+                    && !html.contains("{{")
+                    && html.matches("<script>").count() == 1,
+                "{name}: {inline}"
+            );
             let mut scripts = 0;
             for (tag, attrs) in tags(&html) {
                 assert!(
@@ -177,6 +186,8 @@ fn hostile_content_is_inert_everywhere() {
                 {
                     // Structured data is inert, and escaped so it cannot end its element
                     // (checked in detail by `structured_data_cannot_close_its_script`).
+                } else if tag == "script" && attrs.is_empty() {
+                    // The scheme snippet, checked above.
                 } else if tag == "script" {
                     scripts += 1;
                     assert!(
@@ -468,4 +479,88 @@ fn speaker_statistics_group_turns_by_person_or_label() {
     people.sort_unstable();
     people.dedup();
     assert_eq!(people.len(), n);
+}
+
+/// docs/themes.md documents every variable each page template receives as a table
+/// row `| \`var.key\` | … |`. This renders every page with probe templates that list
+/// the top-level keys of their views, and compares both ways, so the guide cannot
+/// drift from the view structs.
+#[test]
+fn docs_themes_md_documents_every_template_variable() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let views = [
+        ("index.html", "home", "index.html"),
+        ("episodes.html", "episodes", "episodes/index.html"),
+        (
+            "episode.html",
+            "episode",
+            "episodes/career-story/index.html",
+        ),
+        ("people.html", "people", "guests/index.html"),
+        ("person.html", "person", "people/stefan-mai/index.html"),
+        ("topics.html", "topics", "topics/index.html"),
+        ("topic.html", "topic", "topics/early-career/index.html"),
+        ("podcast.html", "podcast", "podcasts/pod/index.html"),
+    ];
+    let probe = |var: &str| format!("{{% for k, v in {var} %}}{var}.{{{{ k }}}}\n{{% endfor %}}");
+    let mut files: Vec<(String, String)> = views
+        .iter()
+        .map(|(t, var, _)| (format!("templates/{t}"), probe(var)))
+        .collect();
+    files.push((
+        "templates/404.html".into(),
+        format!("{}{}", probe("page"), probe("site")),
+    ));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let theme = theme::with_overrides(&files).unwrap();
+    let a = archive();
+    let (sink, _) = build_with(&theme, &a, &config("https://example.com/"), &plain());
+    let mut rendered: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut add = |text: &str| {
+        for line in text.lines().filter(|l| !l.is_empty()) {
+            let (var, key) = line.split_once('.').unwrap();
+            rendered
+                .entry(var.to_owned())
+                .or_default()
+                .insert(key.to_owned());
+        }
+    };
+    add(&sink.text("404.html"));
+    for (_, _, file) in views.iter().filter(|v| !v.2.is_empty()) {
+        add(&sink.text(file));
+    }
+
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/themes.md"),
+    )
+    .unwrap();
+    let mut documented: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in doc.lines() {
+        let Some(rest) = line.strip_prefix("| `") else {
+            continue;
+        };
+        let Some((name, _)) = rest.split_once('`') else {
+            continue;
+        };
+        if let Some((var, key)) = name.split_once('.')
+            && !key.contains('.')
+        {
+            documented
+                .entry(var.to_owned())
+                .or_default()
+                .insert(key.to_owned());
+        }
+    }
+    for (var, keys) in &rendered {
+        assert_eq!(
+            documented.get(var),
+            Some(keys),
+            "docs/themes.md: the rows `{var}.…` must list exactly what templates get"
+        );
+    }
+    // podcast.html only renders for several shows; it must still be documented.
+    assert!(documented.contains_key("podcast"));
 }

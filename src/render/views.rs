@@ -85,6 +85,19 @@ pub struct PersonItem<'a> {
     pub role: Option<&'a str>,
     /// `current_company`, when known.
     pub company: Option<&'a str>,
+    /// Up to two initials (`GH` for Grace Hopper), for portrait placeholders.
+    pub initials: String,
+}
+
+/// The first letters of the first and last words of `name`, upper-cased.
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let first = |w: Option<&&str>| w.and_then(|w| w.chars().find(|c| c.is_alphanumeric()));
+    let mut out: String = first(words.first()).into_iter().collect();
+    if words.len() > 1 {
+        out.extend(first(words.last()));
+    }
+    out.to_uppercase()
 }
 
 /// A group of an alphabetical index.
@@ -196,8 +209,13 @@ pub struct EpisodeItems<'s> {
 }
 
 impl<'s> EpisodeItems<'s> {
-    /// Builds every episode's list item.
+    /// Builds every episode's list item, dates in English.
     pub fn new(shared: &'s Shared<'s>) -> Self {
+        Self::with_dates(shared, &DateStyle::default())
+    }
+
+    /// Builds every episode's list item, human dates written in `dates`' style.
+    pub fn with_dates(shared: &'s Shared<'s>, dates: &DateStyle) -> Self {
         let items = shared
             .archive
             .episodes
@@ -206,7 +224,7 @@ impl<'s> EpisodeItems<'s> {
                 title: &e.title,
                 url: shared.urls.path(&rel::episode(&e.slug)),
                 date: e.date.to_string(),
-                date_display: date_display(e.date),
+                date_display: dates.display(e.date),
                 year: e.date.year(),
                 duration: e.duration_minutes.map(duration_display),
                 duration_iso: e.duration_minutes.map(duration_iso),
@@ -228,6 +246,51 @@ impl<'s> EpisodeItems<'s> {
     /// The item of an episode, as a Tera value.
     pub fn value(&self, id: EpisodeId) -> Option<&Value> {
         self.values.get(id.index())
+    }
+}
+
+/// How human dates are written: a pattern and month names, from the theme's UI
+/// strings `date_format` (`{day}. {month} {year}`) and `months` (twelve names
+/// separated by spaces).
+#[derive(Debug, Clone, Default)]
+pub struct DateStyle {
+    /// Pattern with `{day}`, `{month}` and `{year}`; none means English.
+    format: Option<String>,
+    /// Twelve month names.
+    months: Vec<String>,
+}
+
+impl DateStyle {
+    /// The style of a strings table; English when either key is missing or
+    /// `months` does not hold twelve names.
+    pub fn from_strings(strings: &BTreeMap<String, String>) -> DateStyle {
+        let months: Vec<String> = strings
+            .get("months")
+            .map(|m| m.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_default();
+        match strings.get("date_format") {
+            Some(f) if months.len() == 12 => DateStyle {
+                format: Some(f.clone()),
+                months,
+            },
+            _ => DateStyle::default(),
+        }
+    }
+
+    /// `15 August 2025`, `15. August 2025`, `15 août 2025`.
+    pub fn display(&self, date: Date) -> String {
+        let (Some(format), Some(month)) = (
+            &self.format,
+            usize::try_from(date.month() - 1)
+                .ok()
+                .and_then(|i| self.months.get(i)),
+        ) else {
+            return date_display(date);
+        };
+        format
+            .replace("{day}", &date.day().to_string())
+            .replace("{month}", month)
+            .replace("{year}", &date.year().to_string())
     }
 }
 
@@ -313,6 +376,33 @@ mod tests {
         assert_eq!(duration_display(120), "2 h");
         assert_eq!(duration_iso(91), "PT1H31M");
         assert_eq!(duration_iso(5), "PT5M");
+    }
+
+    #[test]
+    fn dates_in_another_language() {
+        let strings = BTreeMap::from([
+            ("date_format".to_owned(), "{day}. {month} {year}".to_owned()),
+            (
+                "months".to_owned(),
+                "Januar Februar März April Mai Juni Juli August September Oktober \
+                 November Dezember"
+                    .to_owned(),
+            ),
+        ]);
+        let d = jiff::civil::date(2025, 3, 5);
+        assert_eq!(DateStyle::from_strings(&strings).display(d), "5. März 2025");
+        assert_eq!(DateStyle::default().display(d), "5 March 2025");
+        let mut short = strings.clone();
+        short.insert("months".into(), "Jan Feb".into());
+        assert_eq!(DateStyle::from_strings(&short).display(d), "5 March 2025");
+    }
+
+    #[test]
+    fn initials_of_names() {
+        assert_eq!(initials("Grace Brewster Hopper"), "GH");
+        assert_eq!(initials("émile"), "É");
+        assert_eq!(initials("  "), "");
+        assert_eq!(initials("(Ann) O'Neil"), "AO");
     }
 
     #[test]

@@ -5,38 +5,69 @@ fn render(theme: &Theme, name: &str, ctx: &tera::Context) -> anyhow::Result<Stri
     tera.global_context().insert(BASE_PATH_VAR, "/archive/");
     tera.global_context()
         .insert(ORIGIN_VAR, &Some("https://example.com"));
+    tera.global_context()
+        .insert("ui", &theme.strings("en", &BTreeMap::new()).0);
     tera.render(name, ctx).map_err(|e| theme.describe_error(&e))
 }
 
 #[test]
-fn embedded_list_matches_the_theme_folder() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
-    let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(&dir).unwrap();
-            rel.components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/")
-        })
-        .collect();
-    on_disk.sort();
-    let mut embedded: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| (*p).to_owned()).collect();
-    embedded.sort();
-    assert_eq!(
-        embedded, on_disk,
-        "update DEFAULT_THEME in src/theme.rs to match themes/default/"
-    );
-    for (path, bytes) in DEFAULT_THEME {
+fn embedded_lists_match_the_theme_folders() {
+    for (name, files) in BUNDLED {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes")
+            .join(name);
+        let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(&dir).unwrap();
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = files.iter().map(|(p, _)| (*p).to_owned()).collect();
+        embedded.sort();
         assert_eq!(
-            std::fs::read(dir.join(path)).unwrap(),
-            *bytes,
-            "{path} is stale"
+            embedded, on_disk,
+            "update the embedded list of themes/{name}/ in src/theme.rs"
         );
+        for (path, bytes) in *files {
+            assert_eq!(
+                std::fs::read(dir.join(path)).unwrap(),
+                *bytes,
+                "{name}/{path} is stale"
+            );
+        }
     }
+    // Every theme folder in the repository is bundled.
+    let folders = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes"))
+        .unwrap()
+        .count();
+    assert_eq!(folders, BUNDLED.len());
+}
+
+#[test]
+fn magazine_theme_layers_over_the_default() {
+    let theme = bundled_theme("magazine").unwrap().unwrap();
+    assert!(theme.has_template("episode.html") && theme.has_template("default/index.html"));
+    assert!(theme.assets.iter().any(|a| a.path == "magazine.css"));
+    assert!(theme.assets.iter().any(|a| a.path == "style.css"));
+    assert!(bundled_theme("nope").is_none());
+    let root = tempfile::tempdir().unwrap();
+    let mut config = Config::default();
+    config.output.html.theme = "nope".into();
+    let err = load(root.path(), &config).unwrap_err().to_string();
+    assert!(err.contains("default, magazine"), "{err}");
+    config.output.html.theme = "magazine".into();
+    assert!(
+        load(root.path(), &config)
+            .unwrap()
+            .has_template("index.html")
+    );
 }
 
 #[test]
@@ -90,7 +121,8 @@ fn page_context() -> tera::Context {
         "site",
         &serde_json::json!({
             "title": "T", "language": "en", "color_scheme": "auto", "authors": [],
-            "brand": {"style": null, "logo": null}, "generator": "castbook",
+            "brand": {"style": null, "logo": null, "favicon": null, "social_image": null},
+            "extra_css": [], "extra_js": [], "generator": "castbook",
             "live_reload": null,
             "urls": {"home": "/", "episodes": "/episodes/", "guests": "/guests/",
                      "hosts": "/hosts/", "topics": "/topics/", "search": "/search/",
@@ -261,4 +293,60 @@ fn turn_views_follow_whole_word_mentions() {
     assert!(!mentions_word("{# returns the list #} turnstile", "turns"));
     let theme = with_overrides(&[("templates/x.html", "{# it returns #}")]).unwrap();
     assert!(!theme.wants_turn_views());
+}
+
+#[test]
+fn every_ui_string_a_template_reads_is_in_every_language() {
+    let theme = bundled_theme("magazine").unwrap().unwrap();
+    let en: Vec<String> = theme
+        .strings("en", &BTreeMap::new())
+        .0
+        .into_keys()
+        .collect();
+    for lang in theme.languages() {
+        let keys: Vec<String> = theme.i18n[lang].keys().cloned().collect();
+        assert_eq!(keys, en, "[{lang}] of i18n.toml has other keys than [en]");
+    }
+    assert!(theme.languages().len() >= 3, "{:?}", theme.languages());
+    for (_, files) in BUNDLED {
+        for (path, bytes) in *files {
+            let text = String::from_utf8_lossy(bytes);
+            for (i, _) in text.match_indices("ui.") {
+                let key: String = text[i + 3..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if path.starts_with("templates/") && text[..i].ends_with(['{', ' ', '[', '(']) {
+                    assert!(en.contains(&key), "{path}: ui.{key} is not in [en]");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn strings_fall_back_to_english_and_take_overrides() {
+    let theme = default_theme().unwrap();
+    let (s, unknown) = theme.strings("de-AT", &BTreeMap::new());
+    assert_eq!(s["episodes"], "Folgen");
+    assert!(unknown.is_empty());
+    let (s, _) = theme.strings("pt", &BTreeMap::new());
+    assert_eq!(s["episodes"], "Episodes");
+    let overrides = BTreeMap::from([
+        ("episodes".to_owned(), "Shows".to_owned()),
+        ("nonsense".to_owned(), "x".to_owned()),
+    ]);
+    let (s, unknown) = theme.strings("fr", &overrides);
+    assert_eq!(s["episodes"], "Shows");
+    assert_eq!(s["guests"], "Invités");
+    assert_eq!(unknown.len(), 1);
+    assert!(unknown[0].contains("`output.html.strings.nonsense`"));
+}
+
+#[test]
+fn a_broken_i18n_file_names_itself() {
+    let err = with_overrides(&[("i18n.toml", "[en]\nepisodes = 3\n")])
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("themes/custom/i18n.toml:"), "{err}");
 }

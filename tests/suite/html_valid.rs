@@ -41,6 +41,34 @@ fn sample_pages_are_valid_html_minified() {
 }
 
 #[test]
+fn magazine_theme_with_a_brand_is_valid_html() {
+    if !have_vnu() {
+        return;
+    }
+    let site = Site::sample();
+    let toml = std::fs::read_to_string(site.path().join("book.toml")).unwrap();
+    let toml = toml.replacen(
+        "[output.html]\n",
+        "[output.html]\ntheme = \"magazine\"\nadditional-css = [\"x.css\"]\n",
+        1,
+    );
+    site.write(
+        "book.toml",
+        format!(
+            "{toml}\n[brand]\nlogo = \"static/logo.svg\"\nfavicon = \"static/logo.svg\"\n\
+             social-image = \"static/logo.svg\"\naccent = \"#d9480f\"\n"
+        ),
+    )
+    .write("x.css", "")
+    .write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>",
+    );
+    site.run(&["build", "--no-minify"]).expect_code(0);
+    assert_valid(&site.path().join("public"), SAMPLE_PAGES, &[]);
+}
+
+#[test]
 fn generated_multi_show_corpus_is_valid_html() {
     if !have_vnu() {
         return;

@@ -25,6 +25,11 @@ mod serve;
 #[cfg(feature = "serve")]
 mod serve_hostile;
 
+// Themes and brands: [brand], additional CSS/JS, ejected themes, the magazine theme,
+// UI strings, broken templates; the scheme toggle in headless Chromium (needs node,
+// e2e/node_modules and /usr/bin/chromium).
+mod themes;
+
 // `castbook init`: a scaffold that builds, never overwriting.
 mod init;
 

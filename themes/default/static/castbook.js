@@ -9,6 +9,34 @@
     toc.open = false;
   }
 
+  // Light/dark toggle: hidden without JavaScript (the page then follows
+  // default-theme and the system). The choice is stored, and an inline script in
+  // <head> applies it before the first paint.
+  var toggle = document.querySelector(".scheme-toggle");
+  if (toggle) {
+    var root = document.documentElement;
+    var systemDark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
+    var isDark = function () {
+      var t = root.getAttribute("data-theme");
+      return t === "dark" || (t === "auto" && !!systemDark && systemDark.matches);
+    };
+    var sync = function () { toggle.setAttribute("aria-pressed", isDark() ? "true" : "false"); };
+    // Again here, for sites whose Content-Security-Policy blocks the inline script.
+    try {
+      var stored = localStorage.getItem("castbook-scheme");
+      if (stored === "light" || stored === "dark") root.setAttribute("data-theme", stored);
+    } catch (e) { /* storage off */ }
+    toggle.hidden = false;
+    sync();
+    toggle.addEventListener("click", function () {
+      var next = isDark() ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { localStorage.setItem("castbook-scheme", next); } catch (e) { /* private mode */ }
+      sync();
+    });
+    if (systemDark && systemDark.addEventListener) systemDark.addEventListener("change", sync);
+  }
+
   var transcript = document.querySelector(".transcript");
   if (!transcript) return;
   var player = document.querySelector("audio.player");
