@@ -5,9 +5,11 @@
 //! (keyed by its path, checked by length, modification and change time and inode), the
 //! last linked archive, and a fingerprint of every page it last wrote into DEST.
 //!
-//! After an edit, only changed files are read and parsed again; all episodes are linked
-//! again (linking is cross-file: people, topics, neighbours, related episodes), then
-//! each page's fingerprint is recomputed from the new archive. A fingerprint hashes
+//! After an edit, only changed files are read and parsed again. When only the words of
+//! turns changed, they are swapped into the kept archive (`Session::patch`: linking
+//! reads nothing else of them, so this is what linking again would give); otherwise all
+//! episodes are linked again (linking is cross-file: people, topics, neighbours,
+//! related episodes). Then each page's fingerprint is recomputed from the new archive. A fingerprint hashes
 //! what the page shows, by stable names rather than ids (ids shift when an episode is
 //! added). An episode's *card* is what its list rows show (title, date, duration,
 //! description, show, hosts, guests). An episode page takes its transcript's bytes, its
@@ -18,7 +20,8 @@
 //! Every page also takes the site-wide values every template sees (`site.counts`, the
 //! show list). Only pages whose fingerprint changed are rendered, through
 //! [`render::render_jobs`]; pages that no longer exist are deleted. Data flows one way:
-//! the archive is never patched, only rebuilt and compared.
+//! pages are only ever rendered from the archive, and affected pages found by comparing
+//! fingerprints, never by tracking edits.
 //!
 //! Pages are written into the live DEST one file at a time, each to a hidden temporary
 //! name beside it and renamed over the old one, so a request sees the old page or the
