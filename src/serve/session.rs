@@ -649,8 +649,9 @@ fn fingerprints(
     search: bool,
 ) -> (Vec<(Job, String, u64)>, HashMap<String, u64>) {
     let fp = Fingerprints::new(archive, files);
+    // Guest and topic pages hash the chapters they quote: worth both cores.
     let pages = render::jobs(archive, search)
-        .into_iter()
+        .into_par_iter()
         .map(|job| {
             let value = fp.of(job);
             (job, job.output_path(archive), value)
