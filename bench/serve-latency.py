@@ -8,7 +8,7 @@ each latency, the median and the spread, plus the full-build time serve printed
 and the median of each stage of serve's incremental rebuilds (its `stages:` lines),
 which says what dominates. The first edit is a warm-up and is not counted.
 
-    bench/serve-latency.py [--episodes 1000] [--edits 7] [--binary target/release/castbook]
+    bench/serve-latency.py [--episodes 1000] [--edits 7] [--kind words|front] [--binary target/release/castbook]
 
 Needs ../shared/tools/gen-corpus (laid beside the clone) and a release build
 (`cargo build --release`). Only 127.0.0.1 is contacted. Not a test: nothing asserts.
@@ -48,6 +48,9 @@ def main():
     ap.add_argument("--edits", type=int, default=7)
     ap.add_argument("--binary", default=os.path.join(REPO, "target", "release", "castbook"))
     ap.add_argument("--corpus", help="reuse this generated content folder (copied)")
+    ap.add_argument("--kind", choices=["words", "front"], default="words",
+                    help="edit a turn's words (the common typo fix) or the front matter "
+                         "(the description: every page listing the episode changes)")
     ap.add_argument("--pause", type=float, default=2.0,
                     help="seconds between edits (serve updates the search index meanwhile)")
     args = ap.parse_args()
@@ -62,11 +65,15 @@ def main():
         subprocess.run([sys.executable, GEN, "--episodes", str(args.episodes), "--seed", "1",
                         content], check=True, stdout=subprocess.DEVNULL)
 
-    # Mark the first turn of one transcript, so its page can be found after the build.
+    # Mark the first turn of one transcript (or, with --kind front, the first word of
+    # its description, which list rows and the feed show), so its page can be found.
     name = sorted(f for f in os.listdir(content) if f.endswith(".txt"))[0]
     path = os.path.join(content, name)
     text = open(path, encoding="utf-8").read()
-    anchor = re.search(r"^\w+ \d\d:\d\d:\d\d:\n\n(\w+)", text, re.M)
+    if args.kind == "front":
+        anchor = re.search(r"^episode_description: (\w+)", text, re.M)
+    else:
+        anchor = re.search(r"^\w+ \d\d:\d\d:\d\d:\n\n(\w+)", text, re.M)
     start, end = anchor.start(1), anchor.end(1)
     text = text[:start] + "CastbookBenchStart" + text[end:]
     end = start + len("CastbookBenchStart")
@@ -137,7 +144,8 @@ def main():
                    for m in (re.search(r"search index updated in ([\d.]+)(m?s)", l) for l in lines)
                    if m]
         ms = sorted(x * 1000 for x in latencies)
-        print(f"corpus: {args.episodes} episodes; first build + start: {first:.2f} s")
+        print(f"corpus: {args.episodes} episodes; edit kind: {args.kind}; "
+              f"first build + start: {first:.2f} s")
         print("save → served (ms): " + ", ".join(f"{x * 1000:.0f}" for x in latencies))
         print(f"median {statistics.median(ms):.0f} ms, min {ms[0]:.0f} ms, max {ms[-1]:.0f} ms")
         print(f"rebuilds: {rebuilds} for {args.edits} edits; load average: "

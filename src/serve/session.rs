@@ -5,9 +5,11 @@
 //! (keyed by its path, checked by length, modification and change time and inode), the
 //! last linked archive, and a fingerprint of every page it last wrote into DEST.
 //!
-//! After an edit, only changed files are read and parsed again; all episodes are linked
-//! again (linking is cross-file: people, topics, neighbours, related episodes), then
-//! each page's fingerprint is recomputed from the new archive. A fingerprint hashes
+//! After an edit, only changed files are read and parsed again. When only the words of
+//! turns changed, they are swapped into the kept archive (`Session::patch`: linking
+//! reads nothing else of them, so this is what linking again would give); otherwise all
+//! episodes are linked again (linking is cross-file: people, topics, neighbours,
+//! related episodes). Then each page's fingerprint is recomputed from the new archive. A fingerprint hashes
 //! what the page shows, by stable names rather than ids (ids shift when an episode is
 //! added). An episode's *card* is what its list rows show (title, date, duration,
 //! description, show, hosts, guests). An episode page takes its transcript's bytes, its
@@ -18,7 +20,8 @@
 //! Every page also takes the site-wide values every template sees (`site.counts`, the
 //! show list). Only pages whose fingerprint changed are rendered, through
 //! [`render::render_jobs`]; pages that no longer exist are deleted. Data flows one way:
-//! the archive is never patched, only rebuilt and compared.
+//! pages are only ever rendered from the archive, and affected pages found by comparing
+//! fingerprints, never by tracking edits.
 //!
 //! Pages are written into the live DEST one file at a time, each to a hidden temporary
 //! name beside it and renamed over the old one, so a request sees the old page or the
@@ -119,8 +122,10 @@ pub(super) struct Session {
     origin: String,
     files: HashMap<String, Cached>,
     theme: Option<Theme>,
-    /// The archive last written (with the transcripts it came from).
+    /// The archive last linked (holding the texts lent by `files`).
     archive: Archive,
+    /// What linking said about it (slug collisions), kept for builds that patch it.
+    link_diagnostics: Vec<Diagnostic>,
     published: Option<Published>,
     /// The search index lags behind the pages until [`Session::reindex`] runs.
     search_stale: bool,
@@ -136,6 +141,7 @@ impl Session {
             files: HashMap::new(),
             theme: None,
             archive: Archive::default(),
+            link_diagnostics: Vec::new(),
             published: None,
             search_stale: false,
         }
@@ -145,6 +151,7 @@ impl Session {
     pub(super) fn set_config(&mut self, config: LoadedConfig) {
         self.config = config;
         self.files.clear();
+        self.archive = Archive::default();
         self.theme = None;
         self.published = None;
         self.search_stale = false;
@@ -258,27 +265,24 @@ impl Session {
         let mut diagnostics = Diagnostics::new();
         diagnostics.extend(self.config.diagnostics.iter().cloned());
         diagnostics.extend(listing.diagnostics);
-        self.take_back_texts();
-        let mut old = std::mem::take(&mut self.files);
-        let mut kept = HashMap::with_capacity(listing.files.len());
+        let mut listed = std::collections::HashSet::with_capacity(listing.files.len());
         let mut to_read = Vec::new();
         for (display, path) in listing.files {
-            let same = match (old.remove(&display), fs::metadata(&path)) {
-                (Some(cached), Ok(meta)) if cached.stamp == Stamp::of(&meta) => Some(cached),
-                _ => None,
+            let same = match (self.files.get(&display), fs::metadata(&path)) {
+                (Some(cached), Ok(meta)) => cached.stamp == Stamp::of(&meta),
+                _ => false,
             };
-            match same {
-                Some(cached) => {
-                    kept.insert(display, cached);
-                }
-                None => to_read.push((display, path)),
+            if !same {
+                to_read.push((display.clone(), path));
             }
+            listed.insert(display);
         }
+        let removed = self.files.keys().any(|k| !listed.contains(k));
         lap(timings, "scan", &mut t);
         let parse_opts = ParseOptions {
             date_format: self.config.config.content.date_format.clone(),
         };
-        let fresh: Vec<(String, Result<Cached, Diagnostic>)> = to_read
+        let mut fresh: Vec<(String, Result<Cached, Diagnostic>)> = to_read
             .into_par_iter()
             .map(|(display, path)| {
                 let read = content::read_listed(&display, &path).map(|(src, meta)| {
@@ -294,39 +298,94 @@ impl Session {
                 (display, read)
             })
             .collect();
-        for (display, read) in fresh {
-            match read {
-                Ok(cached) => {
-                    kept.insert(display, cached);
-                }
-                // Unreadable now: reported, and read again next time.
-                Err(diag) => diagnostics.push(diag),
-            }
-        }
-        self.files = kept;
         lap(timings, "parse", &mut t);
-        // `link` consumes its input, and the cache must outlive it. Copying 90 MB of
-        // turns would cost more than linking, so the texts are lent instead: moved
-        // into the archive, and moved back before the next link.
-        let drafts = self.drafts;
-        let episodes: Vec<ParsedEpisode> = self
-            .files
-            .par_iter_mut()
-            .filter_map(|(_, c)| {
-                let p = c.parsed.as_mut().filter(|p| drafts || !p.front.draft)?;
-                c.lent = true;
-                Some(lend(p))
-            })
-            .collect();
+        let patched = if removed {
+            None
+        } else {
+            self.patch(&mut fresh)
+        };
+        let (archive, link_diags) = match patched {
+            Some(archive) => {
+                lap(timings, "patch", &mut t);
+                (archive, self.link_diagnostics.clone())
+            }
+            None => {
+                self.take_back_texts();
+                self.files.retain(|display, _| listed.contains(display));
+                for (display, read) in fresh {
+                    match read {
+                        Ok(cached) => {
+                            self.files.insert(display, cached);
+                        }
+                        // Unreadable now: reported, and read again next time.
+                        Err(diag) => {
+                            self.files.remove(&display);
+                            diagnostics.push(diag);
+                        }
+                    }
+                }
+                // `link` consumes its input, and the cache must outlive it. Copying 90 MB
+                // of turns would cost more than linking, so the texts are lent instead:
+                // moved into the archive, and moved back before the next link.
+                let drafts = self.drafts;
+                let episodes: Vec<ParsedEpisode> = self
+                    .files
+                    .par_iter_mut()
+                    .filter_map(|(_, c)| {
+                        let p = c.parsed.as_mut().filter(|p| drafts || !p.front.draft)?;
+                        c.lent = true;
+                        Some(lend(p))
+                    })
+                    .collect();
+                lap(timings, "lend", &mut t);
+                let (archive, link_diags) = crate::archive::link(episodes);
+                self.link_diagnostics.clone_from(&link_diags);
+                lap(timings, "link", &mut t);
+                (archive, link_diags)
+            }
+        };
         for cached in self.files.values() {
             diagnostics.extend(cached.diagnostics.iter().cloned());
         }
-        lap(timings, "lend", &mut t);
-        let (archive, link_diags) = crate::archive::link(episodes);
         diagnostics.extend(link_diags);
         diagnostics.sort();
-        lap(timings, "link", &mut t);
         Ok((archive, diagnostics))
+    }
+
+    /// The fast path: when every changed transcript differs from its last version only
+    /// in the words of its turns (same front matter, chapter titles, speakers and
+    /// timestamps), linking again would give the same archive with those words (and
+    /// line numbers) swapped, since linking reads nothing else of them. So they are
+    /// swapped into the last archive instead. `None` (and `fresh` untouched) otherwise:
+    /// new or unreadable files, errors, changed names or structure all link again.
+    /// Also taken with no change at all (a theme edit): the archive is reused whole.
+    fn patch(&mut self, fresh: &mut Vec<(String, Result<Cached, Diagnostic>)>) -> Option<Archive> {
+        for (display, read) in fresh.iter() {
+            let new = read.as_ref().ok()?.parsed.as_ref()?;
+            let old = self.files.get(display).filter(|c| c.lent)?;
+            let episode = self
+                .archive
+                .episodes
+                .iter()
+                .find(|e| &e.source == display)?;
+            if old.parsed.as_ref()?.front != new.front || !same_shape(new, episode) {
+                return None;
+            }
+        }
+        let mut archive = std::mem::take(&mut self.archive);
+        for (display, read) in fresh.drain(..) {
+            let Ok(mut new) = read else { continue };
+            let (Some(parsed), Some(episode)) = (
+                new.parsed.as_mut(),
+                archive.episodes.iter_mut().find(|e| e.source == display),
+            ) else {
+                continue;
+            };
+            swap_texts(episode, lend(parsed));
+            new.lent = true;
+            self.files.insert(display, new);
+        }
+        Some(archive)
     }
 
     /// Moves the turns' texts from the last archive back into the parsed transcripts
@@ -537,6 +596,38 @@ fn take_back(p: &mut ParsedEpisode, e: &mut Episode) -> bool {
     true
 }
 
+/// Whether linking `p` would give `e` again but for the turns' words and line numbers:
+/// same chapters (titles), same turns (speakers, timestamps), in the same order.
+fn same_shape(p: &ParsedEpisode, e: &Episode) -> bool {
+    p.source == e.source
+        && p.chapters.len() == e.chapters.len()
+        && p.chapters.iter().zip(&e.chapters).all(|(pc, ec)| {
+            let title = match &pc.title {
+                None => ec.implicit,
+                Some(t) => !ec.implicit && *t == ec.title,
+            };
+            title
+                && pc.turns.len() == ec.turns.len()
+                && pc
+                    .turns
+                    .iter()
+                    .zip(&ec.turns)
+                    .all(|(pt, et)| pt.speaker == et.speaker_label && pt.start == et.start)
+        })
+}
+
+/// Puts the words and line numbers of `p` (lent, see [`lend`]) into `e`, which
+/// [`same_shape`] found to be `p` linked but for them.
+fn swap_texts(e: &mut Episode, p: ParsedEpisode) {
+    for (ec, pc) in e.chapters.iter_mut().zip(p.chapters) {
+        ec.line = pc.line;
+        for (et, pt) in ec.turns.iter_mut().zip(pc.turns) {
+            et.body = pt.body;
+            et.line = pt.line;
+        }
+    }
+}
+
 fn lap(timings: &mut Timings, name: &'static str, since: &mut Instant) {
     let now = Instant::now();
     timings.push((name, now - *since));
@@ -558,8 +649,9 @@ fn fingerprints(
     search: bool,
 ) -> (Vec<(Job, String, u64)>, HashMap<String, u64>) {
     let fp = Fingerprints::new(archive, files);
+    // Guest and topic pages hash the chapters they quote: worth both cores.
     let pages = render::jobs(archive, search)
-        .into_iter()
+        .into_par_iter()
         .map(|job| {
             let value = fp.of(job);
             (job, job.output_path(archive), value)
@@ -918,6 +1010,39 @@ mod tests {
         let (mut archive, _) = crate::archive::link(vec![lent]);
         assert!(take_back(&mut parsed, &mut archive.episodes[0]));
         assert_eq!(parsed, original);
+    }
+
+    #[test]
+    fn patching_words_gives_what_linking_again_gives() {
+        let parse = |text: &str| {
+            let src = crate::transcript::SourceFile {
+                display: "content/t.txt".to_owned(),
+                bytes: text.as_bytes().to_vec(),
+            };
+            let (parsed, diags) = crate::transcript::parse(&src, &ParseOptions::default());
+            parsed.unwrap_or_else(|| panic!("{diags:?}"))
+        };
+        let head = "---\npodcast_name: P\nhost_name: Hana Host\nguest_name: Gus Guest\n\
+                    episode_date: 01/02/2025\nepisode_title: T\n---\n";
+        let before = format!(
+            "{head}Hana 00:00:01:\n\nHello.\n\n### One\nGus 00:01:00:\n\nFirst.\n\nHana 00:02:00:\n\nSecond.\n"
+        );
+        let after = format!(
+            "{head}Hana 00:00:01:\n\nHello,\nworld.\n\n### One\nGus 00:01:00:\n\nFirst *new*.\n\nHana 00:02:00:\n\nSecond.\n"
+        );
+        let (mut archive, _) = crate::archive::link(vec![parse(&before)]);
+        let mut new = parse(&after);
+        assert!(same_shape(&new, &archive.episodes[0]));
+        swap_texts(&mut archive.episodes[0], lend(&mut new));
+        let (relinked, _) = crate::archive::link(vec![parse(&after)]);
+        assert_eq!(format!("{archive:?}"), format!("{relinked:?}"));
+        // A renamed chapter or another speaker is not a words-only change.
+        for changed in [
+            after.replace("### One", "### Two"),
+            after.replace("Gus 00:01", "Hana 00:01"),
+        ] {
+            assert!(!same_shape(&parse(&changed), &relinked.episodes[0]));
+        }
     }
 
     #[test]
