@@ -103,6 +103,12 @@ impl Stamp {
     }
 }
 
+/// How long a transcript that disappeared is waited for before its removal is
+/// published (see [`Session::load`]), per check.
+const GAP_WAIT: std::time::Duration = std::time::Duration::from_millis(100);
+/// How many times a vanished transcript is looked for again.
+const GAP_CHECKS: usize = 3;
+
 /// What DEST holds now, as last written by this session.
 struct Published {
     dest: PathBuf,
@@ -261,7 +267,20 @@ impl Session {
     /// Scans the content folder, parses what changed, links everything.
     fn load(&mut self, timings: &mut Timings) -> anyhow::Result<(Archive, Diagnostics)> {
         let mut t = Instant::now();
-        let listing = content::list(&self.config.root, &self.config.content_dir())?;
+        let mut listing = content::list(&self.config.root, &self.config.content_dir())?;
+        // Editors that save by deleting and writing again leave a moment with the file
+        // missing; a rebuild in it would publish the site without that episode (404s
+        // until the next save). A transcript that vanished gets a short grace period:
+        // a real deletion is published at most GAP_WAIT × GAP_CHECKS later.
+        for _ in 0..GAP_CHECKS {
+            let listed: std::collections::HashSet<&str> =
+                listing.files.iter().map(|(d, _)| d.as_str()).collect();
+            if self.files.keys().all(|k| listed.contains(k.as_str())) {
+                break;
+            }
+            std::thread::sleep(GAP_WAIT);
+            listing = content::list(&self.config.root, &self.config.content_dir())?;
+        }
         let mut diagnostics = Diagnostics::new();
         diagnostics.extend(self.config.diagnostics.iter().cloned());
         diagnostics.extend(listing.diagnostics);
