@@ -20,6 +20,10 @@ mod check;
 #[cfg(feature = "serve")]
 mod serve;
 
+// The running server and raw HTTP client both serve test files use.
+#[cfg(feature = "serve")]
+mod serve_client;
+
 // `castbook serve` against hostile clients: traversal encodings, malformed requests,
 // idle and half-open connections, an edit storm with readers on several pages.
 #[cfg(feature = "serve")]

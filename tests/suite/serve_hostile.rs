@@ -7,184 +7,19 @@
 //! rebuilds does not collide with these. Raw `TcpStream` requests, so paths go out
 //! exactly as written. Nothing is timed: waits poll until a generous deadline.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::{Shutdown, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::serve_client::{Server, get, raw, request, save_by_rename, try_raw};
 use crate::support::Site;
-
-/// Only a hang reaches it.
-const DEADLINE: Duration = Duration::from_secs(60);
-
-/// A running `castbook serve -p 0`, killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-    log: Arc<Mutex<String>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(site: &Site) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_castbook"))
-            .args(["serve", ".", "-p", "0"])
-            .current_dir(site.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn castbook serve");
-        let log = Arc::new(Mutex::new(String::new()));
-        let port = Arc::new(Mutex::new(None::<u16>));
-        let streams: [Box<dyn Read + Send>; 2] = [
-            Box::new(child.stdout.take().unwrap()),
-            Box::new(child.stderr.take().unwrap()),
-        ];
-        for stream in streams {
-            let (log, port) = (Arc::clone(&log), Arc::clone(&port));
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    if let Some(at) = line.find("http://127.0.0.1:") {
-                        let rest = &line[at + "http://127.0.0.1:".len()..];
-                        let digits: String =
-                            rest.chars().take_while(char::is_ascii_digit).collect();
-                        if let Ok(p) = digits.parse() {
-                            port.lock().unwrap().get_or_insert(p);
-                        }
-                    }
-                    let mut log = log.lock().unwrap();
-                    log.push_str(&line);
-                    log.push('\n');
-                }
-            });
-        }
-        let mut server = Server {
-            child,
-            port: 0,
-            log,
-        };
-        server.port = server.poll("the URL printed by serve", |_| *port.lock().unwrap());
-        server
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    fn poll<T>(&mut self, what: &str, mut f: impl FnMut(&Server) -> Option<T>) -> T {
-        let start = Instant::now();
-        loop {
-            if let Some(v) = f(self) {
-                return v;
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("serve exited ({status}) waiting for {what}\n{}", self.log());
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "timed out waiting for {what}\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Fails the test unless the server still answers `page` with a whole page.
-    fn assert_alive(&mut self, page: &str, after: &str) {
-        if let Ok(Some(status)) = self.child.try_wait() {
-            panic!("serve died ({status}) after {after}\n{}", self.log());
-        }
-        let r = get(self.port, page);
-        assert!(
-            r.is_whole_page(),
-            "after {after}: {} {}\n{}",
-            r.status,
-            r.head,
-            self.log()
-        );
-    }
-}
-
-struct Response {
-    status: u16,
-    head: String,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn parse(bytes: &[u8]) -> Response {
-        let split = bytes.windows(4).position(|w| w == b"\r\n\r\n");
-        let (head, body) = match split {
-            Some(at) => (&bytes[..at], bytes[at + 4..].to_vec()),
-            None => (bytes, Vec::new()),
-        };
-        let head = String::from_utf8_lossy(head).into_owned();
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        Response { status, head, body }
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim())
-        })
-    }
-
-    /// 200, exactly Content-Length bytes, and an HTML page that ends.
-    fn is_whole_page(&self) -> bool {
-        let length: Option<usize> = self.header("content-length").and_then(|v| v.parse().ok());
-        self.status == 200
-            && length == Some(self.body.len())
-            && String::from_utf8_lossy(&self.body).contains("</html>")
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-/// Sends `request` verbatim and reads until the server closes (or resets). Write
-/// errors are expected: a server may close before a huge request is sent.
-fn raw(port: u16, request: &[u8]) -> Response {
-    try_raw(port, request).expect("connection refused")
-}
-
-/// [`raw`], with a refused connection as an error instead of a panic.
-fn try_raw(port: u16, request: &[u8]) -> std::io::Result<Response> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(DEADLINE))?;
-    let _ = stream.write_all(request);
-    let mut bytes = Vec::new();
-    let _ = stream.read_to_end(&mut bytes);
-    Ok(Response::parse(&bytes))
-}
-
-fn request(port: u16, target: &str) -> Vec<u8> {
-    format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
-        .into_bytes()
-}
-
-fn get(port: u16, target: &str) -> Response {
-    raw(port, &request(port, target))
-}
 
 /// A page linked from `/episodes/` (an episode page).
 fn episode_pages(port: u16) -> Vec<String> {
-    let list = get(port, "/episodes/").text();
+    let list = get(port, "/episodes/").body;
     let mut pages: Vec<String> = list
         .match_indices("href=\"/episodes/")
         .map(|(at, _)| {
@@ -296,7 +131,7 @@ fn no_encoding_of_dot_dot_leaves_the_output() {
             r.status,
             r.head
         );
-        let text = r.text();
+        let text = r.body;
         for leaked in ["TOP-SECRET", "root:x:0", "[book]", "[fonts]"] {
             assert!(!text.contains(leaked), "{target} leaked {leaked}");
         }
@@ -426,13 +261,6 @@ fn idle_slow_and_half_open_connections_do_not_starve_it() {
     server.assert_alive(&pages[0], "dropping the held connections");
 }
 
-/// Rewrites `path` the way many editors save: a temp file renamed over the original.
-fn save_by_rename(path: &Path, text: &str) {
-    let tmp = path.with_extension("txt.swp-castbook");
-    std::fs::write(&tmp, text).unwrap();
-    std::fs::rename(&tmp, path).unwrap();
-}
-
 /// Dozens of saves within a few seconds (some invalid, some truncating the file first,
 /// some renaming a new file over it), while readers fetch four pages and an asset: no
 /// answer is a 404, a truncated page or a refused connection, and the last edit shows.
@@ -493,9 +321,7 @@ fn edit_storm(with_delete: bool) {
                         if !resp.is_whole_page() {
                             failures.push(format!(
                                 "{target}: {} with {} bytes\n{}",
-                                resp.status,
-                                resp.body.len(),
-                                resp.head
+                                resp.status, resp.body_len, resp.head
                             ));
                         }
                         // The stylesheet too: assets must never be half-written.
@@ -503,7 +329,7 @@ fn edit_storm(with_delete: bool) {
                             let css = get(port, "/style.css");
                             let len: Option<usize> =
                                 css.header("content-length").and_then(|v| v.parse().ok());
-                            if css.status != 200 || len != Some(css.body.len()) {
+                            if css.status != 200 || len != Some(css.body_len) {
                                 failures.push(format!("/style.css: {}\n{}", css.status, css.head));
                             }
                         }
@@ -548,8 +374,8 @@ fn edit_storm(with_delete: bool) {
         server.poll("the last edit", |_| {
             let r = get(port, &seed_page);
             (r.is_whole_page()
-                && r.text().contains("STORM-LAST")
-                && !r.text().contains("castbook-error-overlay"))
+                && r.body.contains("STORM-LAST")
+                && !r.body.contains("castbook-error-overlay"))
             .then_some(())
         });
         stop.store(true, Ordering::Relaxed);
