@@ -1,39 +1,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 use super::*;
 use crate::model::*;
 
-/// Collects written files in memory.
-#[derive(Default)]
-struct MemorySink(Mutex<BTreeMap<String, Vec<u8>>>);
-
-impl OutputSink for MemorySink {
-    fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        let old = self
-            .0
-            .lock()
-            .unwrap()
-            .insert(rel.to_owned(), bytes.to_vec());
-        assert!(old.is_none(), "{rel} written twice");
-        Ok(())
-    }
-}
-
-impl MemorySink {
-    fn text(&self, rel: &str) -> String {
-        let files = self.0.lock().unwrap();
-        String::from_utf8(
-            files
-                .get(rel)
-                .unwrap_or_else(|| panic!("{rel} missing"))
-                .clone(),
-        )
-        .unwrap()
-    }
-}
+use crate::render::memory_sink::MemorySink;
 
 const LONG: &str = "Yeah, so for me personally, I was one of those engineers who was not very \
     focused on school. I always wanted to be building, and my initial work was just kind of \

@@ -454,4 +454,6 @@ fn rel_path(p: &std::path::Path) -> String {
 }
 
 #[cfg(test)]
+pub(crate) mod memory_sink;
+#[cfg(test)]
 mod tests;

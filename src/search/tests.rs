@@ -1,32 +1,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
-
 use super::query::{Filter, Index};
 use super::*;
 use crate::transcript::{ParseOptions, SourceFile};
 
-/// Collects written files in memory.
-#[derive(Default, Clone)]
-struct MemorySink(Arc<Mutex<BTreeMap<String, Vec<u8>>>>);
+use crate::render::memory_sink::MemorySink;
 
-impl OutputSink for MemorySink {
-    fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        assert!(
-            !rel.starts_with('/') && !rel.contains(".."),
-            "unsafe path {rel}"
-        );
-        let mut files = self.0.lock().unwrap();
-        assert!(
-            files.insert(rel.to_owned(), bytes.to_vec()).is_none(),
-            "{rel} written twice"
-        );
-        Ok(())
-    }
+/// Opens the index a build wrote into a sink.
+trait IndexOf {
+    fn index(&self) -> Index;
 }
 
-impl MemorySink {
+impl IndexOf for MemorySink {
     fn index(&self) -> Index {
         let files = self.0.clone();
         Index::open(Box::new(move |name| {
@@ -37,9 +22,6 @@ impl MemorySink {
                 .ok_or_else(|| anyhow::anyhow!("no {name}"))
         }))
         .unwrap()
-    }
-    fn names(&self) -> Vec<String> {
-        self.0.lock().unwrap().keys().cloned().collect()
     }
 }
 

@@ -2,44 +2,12 @@
 //! and a small HTML tag scanner.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 use jiff::civil::date;
 
 use crate::model::*;
-use crate::render::OutputSink;
 
-/// Collects written files in memory.
-#[derive(Default)]
-pub(crate) struct MemorySink(pub(crate) Mutex<BTreeMap<String, Vec<u8>>>);
-
-impl OutputSink for MemorySink {
-    fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        assert!(
-            !rel.starts_with('/') && !rel.contains(".."),
-            "unsafe path {rel}"
-        );
-        let mut files = self.0.lock().unwrap();
-        assert!(
-            files.insert(rel.to_owned(), bytes.to_vec()).is_none(),
-            "{rel} written twice"
-        );
-        Ok(())
-    }
-}
-
-impl MemorySink {
-    pub(crate) fn text(&self, rel: &str) -> String {
-        let files = self.0.lock().unwrap();
-        let bytes = files
-            .get(rel)
-            .unwrap_or_else(|| panic!("{rel} not written"));
-        String::from_utf8(bytes.clone()).unwrap()
-    }
-    pub(crate) fn names(&self) -> Vec<String> {
-        self.0.lock().unwrap().keys().cloned().collect()
-    }
-}
+pub(crate) use crate::render::memory_sink::MemorySink;
 
 pub(crate) const XSS: &str = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
 
