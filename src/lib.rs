@@ -64,7 +64,7 @@ pub struct Loaded {
 pub type Timings = Vec<(&'static str, Duration)>;
 
 /// Records the time since `*since` as stage `name` and restarts the clock.
-fn lap(timings: &mut Timings, name: &'static str, since: &mut Instant) {
+pub(crate) fn lap(timings: &mut Timings, name: &'static str, since: &mut Instant) {
     let now = Instant::now();
     timings.push((name, now - *since));
     *since = now;

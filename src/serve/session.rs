@@ -50,7 +50,7 @@ use crate::model::{Archive, Episode, PersonId, TopicId};
 use crate::render::{self, Job, OutputSink};
 use crate::theme::Theme;
 use crate::transcript::{ParseOptions, ParsedChapter, ParsedEpisode, ParsedTurn};
-use crate::{ArchiveStats, BuildOptions, BuildReport, Timings, content, exports, output};
+use crate::{ArchiveStats, BuildOptions, BuildReport, Timings, content, exports, lap, output};
 
 /// What a rebuild must redo beyond the content, from the kinds of change seen. The
 /// content folder is always rescanned: stating every transcript costs a few
@@ -645,12 +645,6 @@ fn swap_texts(e: &mut Episode, p: ParsedEpisode) {
             et.line = pt.line;
         }
     }
-}
-
-fn lap(timings: &mut Timings, name: &'static str, since: &mut Instant) {
-    let now = Instant::now();
-    timings.push((name, now - *since));
-    *since = now;
 }
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
