@@ -179,6 +179,21 @@ impl Episode {
     pub fn turns(&self) -> impl Iterator<Item = &Turn> {
         self.chapters.iter().flat_map(|c| &c.turns)
     }
+
+    /// Each chapter's start in seconds, never before the previous chapter's: a chapter
+    /// starts at its first turn, which a sloppy transcript may stamp earlier than the
+    /// chapter before (a warning at parse time), while chapter lists and clips must
+    /// ascend.
+    pub fn chapter_starts(&self) -> Vec<u32> {
+        let mut floor = 0u32;
+        self.chapters
+            .iter()
+            .map(|c| {
+                floor = floor.max(c.start.seconds());
+                floor
+            })
+            .collect()
+    }
 }
 
 /// Points at one chapter of one episode.

@@ -41,19 +41,15 @@ pub(super) fn render(archive: &Archive, episode: &Episode, urls: &SiteUrls) -> V
         .filter_map(|h| archive.people.get(h.index()))
         .map(|p| p.name.as_str())
         .collect();
-    // Chapter starts come from their first turn, which may be stamped earlier than
-    // the chapter before it (a warning at parse time); the spec wants ascending order.
-    let mut floor = 0u32;
+    // The spec wants ascending start times.
     let chapters = episode
         .chapters
         .iter()
-        .map(|c| {
-            floor = floor.max(c.start.seconds());
-            Chapter {
-                start_time: floor,
-                title: &c.title,
-                url: urls.absolute_or_path(&format!("{page}#{}", c.slug)),
-            }
+        .zip(episode.chapter_starts())
+        .map(|(c, start)| Chapter {
+            start_time: start,
+            title: &c.title,
+            url: urls.absolute_or_path(&format!("{page}#{}", c.slug)),
         })
         .collect();
     let doc = Chapters {

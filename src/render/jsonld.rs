@@ -65,17 +65,8 @@ pub(super) fn episode(archive: &Archive, e: &Episode, urls: &SiteUrls) -> String
         );
     }
     let duration = e.duration_minutes.map(|m| u64::from(m) * 60);
-    // Chapter starts may go backwards in a sloppy transcript (a warning at parse time);
-    // clips must not, so each starts no earlier than the one before.
-    let mut floor = 0u64;
-    let starts: Vec<u64> = e
-        .chapters
-        .iter()
-        .map(|c| {
-            floor = floor.max(u64::from(c.start.seconds()));
-            floor
-        })
-        .collect();
+    // Clips must ascend, so each starts no earlier than the one before.
+    let starts: Vec<u64> = e.chapter_starts().into_iter().map(u64::from).collect();
     let clips: Vec<Value> = e
         .chapters
         .iter()
