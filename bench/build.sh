@@ -26,6 +26,7 @@ REPO=$(dirname "$HERE")
 TOOLS=${CASTBOOK_BENCH_TOOLS:-$REPO/../shared/tools}
 CACHE=$REPO/target/bench-corpus
 BIN=$REPO/target/release/castbook
+. "$HERE/lib.sh"
 
 sizes=1000
 runs=5
@@ -59,13 +60,7 @@ fi
 # corpus N: generated once; the .complete stamp keeps a killed generation from being reused.
 corpus() {
     local n=$1 dir=$CACHE/n$1
-    if [ ! -f "$dir/.complete" ]; then
-        echo "generating $n episodes into $dir…" >&2
-        rm -rf "$dir"
-        mkdir -p "$dir"
-        "$TOOLS/gen-corpus" --episodes "$n" --seed 1 "$dir/content" >/dev/null
-        touch "$dir/.complete"
-    fi
+    generate_corpus "$n" "$dir"
     if [ "$hugo" = 1 ] && [ ! -f "$dir/peers/.complete" ]; then
         echo "making the equivalent Hugo site…" >&2
         "$TOOLS/to-peers" --only hugo "$dir/content" "$dir/peers" >/dev/null
@@ -88,17 +83,6 @@ timed() {
     rm -f "$t" "$t.err"
 }
 
-# stats LOG COLUMN-EXPR: "median min max" of a per-run figure.
-stats() {
-    awk "{ print $2 }" "$1" | sort -g | awk '
-        { v[NR] = $1 }
-        END {
-            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-            printf "%s %s %s\n", m, v[1], v[NR]
-        }'
-}
-
-median() { stats "$1" "$2" | cut -d' ' -f1; }
 
 row() {
     local name=$1 log=$2 ref=${3:-}

@@ -29,6 +29,7 @@ TOOLS=${CASTBOOK_BENCH_TOOLS:-$REPO/../shared/tools}
 TARGET=${CARGO_TARGET_DIR:-$REPO/target}
 CACHE=$TARGET/bench-corpus
 BIN=$TARGET/release/castbook
+. "$HERE/lib.sh"
 
 n=1000
 runs=5
@@ -56,13 +57,7 @@ fi
 # The corpus, generated once (the same cache as bench/build.sh), and a site holding
 # it and the sample: content/ is read at any depth.
 corpus=$CACHE/n$n
-if [ ! -f "$corpus/.complete" ]; then
-    echo "generating $n episodes into $corpus…" >&2
-    rm -rf "$corpus"
-    mkdir -p "$corpus"
-    "$TOOLS/gen-corpus" --episodes "$n" --seed 1 "$corpus/content" >/dev/null
-    touch "$corpus/.complete"
-fi
+generate_corpus "$n" "$corpus"
 site=$TARGET/bench-search/n$n
 if [ ! -f "$site/.complete" ]; then
     rm -rf "$site"
@@ -93,15 +88,6 @@ timed() {
     echo "$(tail -n 1 "$logs/time") ${search_ms:-0}" >>"$log"
 }
 
-stats() {
-    awk "{ print $2 }" "$1" | sort -g | awk '
-        { v[NR] = $1 }
-        END {
-            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-            printf "%s %s %s\n", m, v[1], v[NR]
-        }'
-}
-median() { stats "$1" "$2" | cut -d' ' -f1; }
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "N=$n + sample: warm-up, then $runs rounds of search on/off (load average before: $load)…" >&2
