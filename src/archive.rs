@@ -228,6 +228,7 @@ fn link_episode(
                     anchor: turn_anchors.claim(&t.start.anchor()),
                     speaker_label: t.speaker,
                     start: t.start,
+                    times: t.times,
                     body: t.body,
                     line: t.line,
                 })

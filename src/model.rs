@@ -70,6 +70,16 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// A stretch of an episode in milliseconds, as a cue-based source (WebVTT, SRT, JSON)
+/// states it: kept so exports can write the source's own times, not estimates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct TimeSpan {
+    /// Milliseconds from the start of the episode.
+    pub start: u64,
+    /// Milliseconds from the start of the episode; not before `start`.
+    pub end: u64,
+}
+
 /// The whole linked archive, sorted for display.
 #[derive(Debug, Clone, Default)]
 pub struct Archive {
@@ -234,6 +244,9 @@ pub struct Turn {
     pub person: Option<PersonId>,
     /// When the turn starts.
     pub start: Timestamp,
+    /// Exact start and end when the source had them (cue formats); `None` for the
+    /// text format, whose whole-second starts the exports turn into spans themselves.
+    pub times: Option<TimeSpan>,
     /// Anchor id on the episode page, unique within the episode (`t-00-41-12`, `t-00-41-12-2`).
     pub anchor: String,
     /// The turn's text as Markdown source.

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use crate::diag::{self, Diagnostic};
-use crate::model::Timestamp;
+use crate::model::{TimeSpan, Timestamp};
 
 /// A transcript file as read from disk, before parsing.
 #[derive(Debug, Clone)]
@@ -99,6 +99,8 @@ pub struct ParsedTurn {
     pub resolved: Option<SpeakerRef>,
     /// The turn's timestamp.
     pub start: Timestamp,
+    /// Exact start and end in milliseconds, from cue-based sources (see [`TimeSpan`]).
+    pub times: Option<TimeSpan>,
     /// Markdown body: inline text after the timestamp, then following lines, trimmed.
     pub body: String,
     /// 1-based line of the `Speaker HH:MM:SS:` line.

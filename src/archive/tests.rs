@@ -39,6 +39,7 @@ fn turn(speaker: &str, resolved: Option<SpeakerRef>, secs: u32) -> ParsedTurn {
         speaker: speaker.to_owned(),
         resolved,
         start: Timestamp(secs),
+        times: None,
         body: format!("{speaker} says something at {secs}"),
         line: 10 + secs,
     }

@@ -142,9 +142,15 @@ pub(crate) struct Segment<'a> {
 pub(crate) fn segments<'a>(archive: &'a Archive, episode: &'a Episode) -> Vec<Segment<'a>> {
     let turns: Vec<_> = episode.turns().collect();
     let texts: Vec<String> = turns.iter().map(|t| text::plain_text(&t.body)).collect();
-    let starts: Vec<u32> = turns.iter().map(|t| t.start.seconds()).collect();
-    let duration = episode.duration_minutes.map(|m| u64::from(m) * 60);
-    let spans = timeline::spans(&starts, |i| word_count(&texts[i]), duration);
+    // Cue-based sources state every turn's times: those are kept to the millisecond.
+    let spans = match turns.iter().map(|t| t.times).collect::<Option<Vec<_>>>() {
+        Some(times) => timeline::exact(&times),
+        None => {
+            let starts: Vec<u32> = turns.iter().map(|t| t.start.seconds()).collect();
+            let duration = episode.duration_minutes.map(|m| u64::from(m) * 60);
+            timeline::spans(&starts, |i| word_count(&texts[i]), duration)
+        }
+    };
     turns
         .iter()
         .zip(texts)

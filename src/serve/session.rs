@@ -586,6 +586,7 @@ fn lend(p: &mut ParsedEpisode) -> ParsedEpisode {
                         speaker: std::mem::take(&mut t.speaker),
                         resolved: t.resolved,
                         start: t.start,
+                        times: t.times,
                         body: std::mem::take(&mut t.body),
                         line: t.line,
                     })
@@ -627,11 +628,9 @@ fn same_shape(p: &ParsedEpisode, e: &Episode) -> bool {
             };
             title
                 && pc.turns.len() == ec.turns.len()
-                && pc
-                    .turns
-                    .iter()
-                    .zip(&ec.turns)
-                    .all(|(pt, et)| pt.speaker == et.speaker_label && pt.start == et.start)
+                && pc.turns.iter().zip(&ec.turns).all(|(pt, et)| {
+                    pt.speaker == et.speaker_label && pt.start == et.start && pt.times == et.times
+                })
         })
 }
 
