@@ -92,7 +92,7 @@ pub fn load(opts: &LoadOptions) -> anyhow::Result<Loaded> {
     let results: Vec<_> = found
         .files
         .into_par_iter()
-        .map(|f| transcript::parse(&f, &parse_opts))
+        .map(|f| transcript::parse_source(&f, &parse_opts))
         .collect();
     lap(&mut timings, "parse", &mut t);
 

@@ -66,7 +66,11 @@ pub(super) struct Redo {
 /// One transcript as last read.
 struct Cached {
     stamp: Stamp,
-    /// Hash of the file's bytes: what episode fingerprints take of the transcript.
+    /// Every metadata file it was read with (sidecar, chapters, defaults), and its
+    /// stamp (`None`: it could not be read): a change to any of them reads it again.
+    meta: Vec<(PathBuf, Option<Stamp>)>,
+    /// Hash of the bytes of the file and its metadata files: what episode
+    /// fingerprints take of the transcript.
     hash: u64,
     /// The parsed transcript. While `lent`, its turns' speakers and bodies are empty:
     /// they were moved into the last linked archive, see [`lend`].
@@ -274,7 +278,7 @@ impl Session {
         // a real deletion is published at most GAP_WAIT × GAP_CHECKS later.
         for _ in 0..GAP_CHECKS {
             let listed: std::collections::HashSet<&str> =
-                listing.files.iter().map(|(d, _)| d.as_str()).collect();
+                listing.files.iter().map(|l| l.display.as_str()).collect();
             if self.files.keys().all(|k| listed.contains(k.as_str())) {
                 break;
             }
@@ -286,15 +290,17 @@ impl Session {
         diagnostics.extend(listing.diagnostics);
         let mut listed = std::collections::HashSet::with_capacity(listing.files.len());
         let mut to_read = Vec::new();
-        for (display, path) in listing.files {
-            let same = match (self.files.get(&display), fs::metadata(&path)) {
-                (Some(cached), Ok(meta)) => cached.stamp == Stamp::of(&meta),
+        for file in listing.files {
+            let same = match (self.files.get(&file.display), fs::metadata(&file.path)) {
+                (Some(cached), Ok(meta)) => {
+                    cached.stamp == Stamp::of(&meta) && same_meta(cached, &file)
+                }
                 _ => false,
             };
+            listed.insert(file.display.clone());
             if !same {
-                to_read.push((display.clone(), path));
+                to_read.push(file);
             }
-            listed.insert(display);
         }
         let removed = self.files.keys().any(|k| !listed.contains(k));
         lap(timings, "scan", &mut t);
@@ -303,18 +309,24 @@ impl Session {
         };
         let mut fresh: Vec<(String, Result<Cached, Diagnostic>)> = to_read
             .into_par_iter()
-            .map(|(display, path)| {
-                let read = content::read_listed(&display, &path).map(|(src, meta)| {
-                    let (parsed, diagnostics) = crate::transcript::parse(&src, &parse_opts);
+            .map(|file| {
+                let read = content::read_listed(&file, &listing.root).map(|read| {
+                    let (parsed, diagnostics) =
+                        crate::transcript::parse_source(&read.source, &parse_opts);
                     Cached {
-                        stamp: Stamp::of(&meta),
-                        hash: hash_bytes(&src.bytes),
+                        stamp: Stamp::of(&read.stamp),
+                        meta: read
+                            .meta
+                            .iter()
+                            .map(|(path, m)| (path.clone(), m.as_ref().map(Stamp::of)))
+                            .collect(),
+                        hash: hash_source(&read.source),
                         parsed,
                         lent: false,
                         diagnostics,
                     }
                 });
-                (display, read)
+                (file.display, read)
             })
             .collect();
         lap(timings, "parse", &mut t);
@@ -646,10 +658,29 @@ fn swap_texts(e: &mut Episode, p: ParsedEpisode) {
     }
 }
 
-fn hash_bytes(bytes: &[u8]) -> u64 {
+/// Hash of a transcript's bytes and of every metadata file read with it.
+fn hash_source(src: &crate::transcript::Source) -> u64 {
     let mut h = FxHasher::default();
-    h.write(bytes);
+    h.write(&src.file.bytes);
+    for m in &src.meta {
+        m.display.hash(&mut h);
+        match &m.contents {
+            Ok(bytes) => h.write(bytes),
+            Err(why) => why.hash(&mut h),
+        }
+    }
     h.finish()
+}
+
+/// True when the metadata files a transcript was read with are unchanged and no new
+/// one appeared beside or above it (a new sidecar or `_defaults.yml`).
+fn same_meta(cached: &Cached, file: &content::Listed) -> bool {
+    let known = |p: &Path| cached.meta.iter().any(|(q, _)| q == p);
+    file.meta.iter().all(|m| known(&m.path))
+        && cached.meta.iter().all(|(path, stamp)| {
+            let now = fs::metadata(path).ok().map(|m| Stamp::of(&m));
+            now == *stamp
+        })
 }
 
 /// Every job of the site with its output path and the fingerprint of what it shows;

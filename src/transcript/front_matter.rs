@@ -37,6 +37,8 @@ pub(super) struct Front {
     /// Where each `guest_background` entry is, parallel to `front.guest_background`;
     /// turned into a [`Pos`] only if a warning needs it.
     pub(super) background_at: Vec<Location>,
+    /// Index of the source `guest_background` came from (its positions are in it).
+    pub(super) background_layer: usize,
 }
 
 /// Quotes a user value for a message, shortened so one line stays readable.
@@ -50,16 +52,20 @@ fn quoted(s: &str) -> String {
     }
 }
 
-/// Reads and checks the front matter.
-pub(super) fn parse(yaml: &Yaml<'_>, opts: &ParseOptions, diags: &mut Vec<Diagnostic>) -> Front {
+/// A key and its value as read from one YAML source.
+pub(super) type Entry = (Key, Value);
+
+/// Reads one YAML source (`what` names it in messages: "front matter", "metadata")
+/// into its top-level entries; `None` after an error. An empty source has none.
+pub(super) fn load(yaml: &Yaml<'_>, what: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Entry>> {
     let (file, text, first_line) = (yaml.file, yaml.text, yaml.first_line);
     if text.len() > MAX_FRONT_MATTER_BYTES {
         diags.push(
-            Diagnostic::error(file, "front matter is larger than 1 MiB")
+            Diagnostic::error(file, format!("{what} is larger than 1 MiB"))
                 .at_line(first_line)
                 .with_help("keep long text such as notes in the transcript body"),
         );
-        return Front::default();
+        return None;
     }
     let options = serde_saphyr::options! {
         // YAML 1.1 booleans would turn a list entry `y` or `no` into a bool.
@@ -70,37 +76,60 @@ pub(super) fn parse(yaml: &Yaml<'_>, opts: &ParseOptions, diags: &mut Vec<Diagno
     let root = match serde_saphyr::from_str_with_options::<Spanned<Node>>(text, options) {
         Ok(root) => root,
         Err(err) => {
-            diags.push(yaml_error(yaml, &err));
-            return Front::default();
+            diags.push(yaml_error(yaml, what, &err));
+            return None;
         }
     };
-    let entries = match root.value {
-        Node::Null => Vec::new(),
-        Node::Map(entries) => entries,
+    match root.value {
+        Node::Null => Some(Vec::new()),
+        Node::Map(entries) => Some(entries),
         other => {
             diags.push(
                 yaml.error_at(
                     &root.referenced,
                     format!(
-                        "front matter must be a mapping of keys to values, not {}",
+                        "{what} must be a mapping of keys to values, not {}",
                         other.kind()
                     ),
                 )
                 .with_help("write one `key: value` per line, e.g. `episode_title: My episode`"),
             );
-            return Front::default();
+            None
         }
-    };
+    }
+}
+
+/// Where a missing required key should go, for the help of its error.
+pub(super) enum MissingHelp {
+    /// The transcript has front matter: add it there.
+    FrontMatter,
+    /// The metadata lives beside the transcript: name the sidecar to write.
+    Sidecar(String),
+}
+
+/// Checks the merged entries of `transcript`'s metadata: each names the source in
+/// `layers` it came from, and holds the one value of its key that counts.
+pub(super) fn check(
+    transcript: &str,
+    layers: &[&Yaml<'_>],
+    entries: Vec<(usize, Key, Value)>,
+    opts: &ParseOptions,
+    missing: &MissingHelp,
+    diags: &mut Vec<Diagnostic>,
+) -> Front {
+    let none = Yaml::new(transcript, "", 1);
     let mut checker = Checker {
-        yaml,
+        yaml: layers.first().copied().unwrap_or(&none),
+        transcript,
         opts,
         diags,
         errors: 0,
+        missing,
     };
-    checker.check(entries)
+    checker.check(layers, entries)
 }
 
-fn yaml_error(yaml: &Yaml<'_>, err: &serde_saphyr::Error) -> Diagnostic {
+fn yaml_error(yaml: &Yaml<'_>, what: &str, err: &serde_saphyr::Error) -> Diagnostic {
     let inner = err.without_snippet();
     let raw = serde_saphyr::DefaultMessageFormatter.format_message(inner);
     // The library's hint about its own options means nothing to a transcript author.
@@ -112,7 +141,7 @@ fn yaml_error(yaml: &Yaml<'_>, err: &serde_saphyr::Error) -> Diagnostic {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let d = Diagnostic::error(yaml.file, format!("front matter is not valid YAML: {msg}"));
+    let d = Diagnostic::error(yaml.file, format!("{what} is not valid YAML: {msg}"));
     match err.location() {
         Some(loc) => yaml.pos(&loc).apply(d),
         None => d.at_line(yaml.first_line),
@@ -131,6 +160,7 @@ struct Fields {
     description: Option<String>,
     guest_background: Vec<String>,
     background_at: Vec<Location>,
+    background_layer: usize,
     biggest_role: Option<String>,
     current_company: Option<String>,
     company_size: Option<String>,
@@ -145,22 +175,33 @@ struct Fields {
     seen_required: [bool; REQUIRED.len()],
 }
 
-const REQUIRED: [&str; 4] = ["podcast_name", "episode_title", "host_name", "episode_date"];
+/// The keys every episode must have.
+pub(super) const REQUIRED: [&str; 4] =
+    ["podcast_name", "episode_title", "host_name", "episode_date"];
 
 struct Checker<'a, 'y> {
+    /// The source of the entry being checked.
     yaml: &'a Yaml<'y>,
+    /// The transcript's display path, for problems that have no source line.
+    transcript: &'a str,
     opts: &'a ParseOptions,
     diags: &'a mut Vec<Diagnostic>,
     errors: usize,
+    missing: &'a MissingHelp,
 }
 
 type Key = Spanned<String>;
 type Value = Spanned<Node>;
 
-impl Checker<'_, '_> {
-    fn check(&mut self, entries: Vec<(Key, Value)>) -> Front {
+impl<'a, 'y> Checker<'a, 'y> {
+    fn check(&mut self, layers: &[&'a Yaml<'y>], entries: Vec<(usize, Key, Value)>) -> Front {
         let mut f = Fields::default();
-        for (key, value) in entries {
+        let transcript = self.transcript;
+        for (layer, key, value) in entries {
+            let Some(yaml) = layers.get(layer) else {
+                continue;
+            };
+            self.yaml = yaml;
             if let Some(i) = REQUIRED.iter().position(|r| *r == key.value)
                 && let Some(seen) = f.seen_required.get_mut(i)
             {
@@ -176,6 +217,7 @@ impl Checker<'_, '_> {
                 "episode_description" => f.description = self.string(&key, &value),
                 "guest_background" => {
                     (f.guest_background, f.background_at) = self.names(&key, &value);
+                    f.background_layer = layer;
                 }
                 "biggest_role" => f.biggest_role = self.string(&key, &value),
                 "current_company" => f.current_company = self.string(&key, &value),
@@ -200,13 +242,20 @@ impl Checker<'_, '_> {
                             .zip(name.bytes())
                             .all(|(a, b)| a.to_ascii_lowercase() == b || (a == b'-' && b == b'_'))
                 });
+                let (place, has) = match self.missing {
+                    MissingHelp::FrontMatter => ("the front matter".to_owned(), "the front matter"),
+                    MissingHelp::Sidecar(sidecar) => (
+                        format!("{sidecar} (beside the transcript) or to a _defaults.yml"),
+                        "the metadata",
+                    ),
+                };
                 let help = match near {
-                    Some(k) => format!("the front matter has `{k}`; the key is spelled `{name}`"),
-                    None => format!("add a `{name}: ...` line to the front matter"),
+                    Some(k) => format!("{has} has `{k}`; the key is spelled `{name}`"),
+                    None => format!("add a `{name}: ...` line to {place}"),
                 };
                 self.errors += 1;
                 self.diags.push(
-                    Diagnostic::error(self.yaml.file, format!("missing required field `{name}`"))
+                    Diagnostic::error(transcript, format!("missing required field `{name}`"))
                         .with_help(help),
                 );
             }
@@ -242,6 +291,7 @@ impl Checker<'_, '_> {
         Front {
             front,
             background_at: f.background_at,
+            background_layer: f.background_layer,
         }
     }
 
