@@ -70,8 +70,8 @@ fn from_key(
             let mut out = Vec::with_capacity(items.len());
             for item in items {
                 let text = match &item.value {
-                    Node::Seq(_) | Node::Map(_) | Node::Null => None,
-                    _ => yaml.raw_scalar(item),
+                    Node::Str(_) => yaml.raw_scalar(item),
+                    _ => None,
                 };
                 let pos = yaml.pos(&item.referenced);
                 match text.as_deref().map(parse_entry) {
@@ -211,10 +211,14 @@ fn from_file(meta: &MetaFile, diags: &mut Vec<Diagnostic>) -> Vec<MetaChapter> {
     let doc: ChaptersJson = match serde_json::from_str(text) {
         Ok(doc) => doc,
         Err(err) => {
+            let shown = err.to_string();
+            let msg = shown
+                .rsplit_once(" at line ")
+                .map_or(shown.as_str(), |(m, _)| m);
             diags.push(
                 Diagnostic::error(
                     meta.display.as_str(),
-                    format!("not a Podcasting 2.0 chapters file: {err}"),
+                    format!("not a Podcasting 2.0 chapters file: {msg}"),
                 )
                 .at(
                     crate::diag::to_u32(err.line()),

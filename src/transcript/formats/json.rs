@@ -129,7 +129,58 @@ struct Segment {
     end: Field,
     text: Field,
     speaker: Field,
-    words: Option<Vec<Word>>,
+    words: Words,
+}
+
+/// A segment's `words`: a list, or the kind of the wrong value it is.
+#[derive(Default)]
+enum Words {
+    #[default]
+    Missing,
+    List(Vec<Word>),
+    Wrong(&'static str),
+}
+
+impl<'de> Deserialize<'de> for Words {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Words;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of words")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Words, A::Error> {
+                let mut words = Vec::new();
+                while let Some(w) = seq.next_element::<Word>()? {
+                    words.push(w);
+                }
+                Ok(Words::List(words))
+            }
+            fn visit_unit<E>(self) -> Result<Words, E> {
+                Ok(Words::Missing)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Words, E> {
+                Ok(Words::Wrong("a boolean"))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Words, E> {
+                Ok(Words::Wrong("a number"))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Words, E> {
+                Ok(Words::Wrong("a number"))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Words, E> {
+                Ok(Words::Wrong("a number"))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Words, E> {
+                Ok(Words::Wrong("a string"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Words, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Words::Wrong("an object"))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -149,14 +200,32 @@ enum Shape {
 
 /// Reads a JSON transcript; see the module docs.
 pub(in crate::transcript) fn read(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Read {
+    let first = text.trim_start();
+    if !first.is_empty() && !first.starts_with('{') {
+        let (line, col) = crate::diag::line_col(text, text.len() - first.len());
+        diags.push(
+            Diagnostic::error(
+                file,
+                "JSON of unknown shape: the top level is not an object",
+            )
+            .at(line, col)
+            .with_help(format!("castbook reads {SHAPES}")),
+        );
+        return Read::Failed;
+    }
     let doc: Doc = match serde_json::from_str(text) {
         Ok(doc) => doc,
         Err(err) => {
+            // The position goes on the diagnostic, not in the message.
+            let shown = err.to_string();
+            let msg = shown
+                .rsplit_once(" at line ")
+                .map_or(shown.as_str(), |(m, _)| m);
             let d = if err.is_syntax() || err.is_eof() {
-                Diagnostic::error(file, format!("not valid JSON: {err}"))
+                Diagnostic::error(file, format!("not valid JSON: {msg}"))
                     .with_help("check the file with a JSON validator; it may be cut short")
             } else {
-                Diagnostic::error(file, format!("JSON of unknown shape: {err}"))
+                Diagnostic::error(file, format!("JSON of unknown shape: {msg}"))
                     .with_help(format!("castbook reads {SHAPES}"))
             };
             diags.push(d.at(to_u32(err.line()), to_u32(err.column())));
@@ -358,7 +427,14 @@ impl Reader<'_, '_> {
                 index: i,
                 field: "",
             };
-            let words = s.words.unwrap_or_default();
+            let words = match s.words {
+                Words::List(words) => words,
+                Words::Missing => Vec::new(),
+                Words::Wrong(kind) => {
+                    self.error(i, "words", format!("`words` must be a list, not {kind}"));
+                    continue;
+                }
+            };
             let split = words
                 .iter()
                 .any(|w| matches!(&w.speaker, Field::Str(_)) && w.speaker != s.speaker);
@@ -387,6 +463,10 @@ impl Reader<'_, '_> {
                 let w_end = self.seconds(i, "words.end", &w.end, false);
                 match &mut run {
                     Some(r) if r.speaker == who => {
+                        // Whisper's words carry their leading space, WhisperX's do not.
+                        if !word.starts_with(char::is_whitespace) {
+                            r.text.push(' ');
+                        }
                         r.text.push_str(word);
                         r.end = w_end.or(r.end);
                     }

@@ -43,7 +43,7 @@ pub(in crate::transcript) fn read(
         }
         // The card's timing line: this one, or the next after a number.
         let timing_at = if is_number(line.text)
-            && all.get(i + 1).is_some_and(|l| l.text.contains("-->"))
+            && all.get(i + 1).is_some_and(|l| !l.text.trim().is_empty())
         {
             i + 1
         } else if line.text.contains("-->") {
@@ -126,9 +126,9 @@ pub(in crate::transcript) fn read(
             speaker,
             text: piece.to_owned(),
             at: Where::Line {
-                line: first.no,
+                line: timing.no,
                 col: 1,
-                len: 1,
+                len: to_u32(timing.text.find(" -->").unwrap_or(1)),
             },
         });
     }

@@ -149,10 +149,20 @@ impl Reader<'_, '_> {
             );
             end = start;
         }
-        self.payload(start, end, block.get(timing_at + 1..).unwrap_or_default());
+        let at = Where::Line {
+            line: timing.no,
+            col: 1,
+            len: to_u32(timing.text.find(" -->").unwrap_or(1)),
+        };
+        self.payload(
+            start,
+            end,
+            at,
+            block.get(timing_at + 1..).unwrap_or_default(),
+        );
     }
 
-    fn payload(&mut self, start: u64, end: u64, payload: &[Line<'_>]) {
+    fn payload(&mut self, start: u64, end: u64, at: Where, payload: &[Line<'_>]) {
         // Only YouTube's rolling captions need the lines kept for the next cue.
         let mut kept: Vec<String> = Vec::new();
         let mut text = String::new();
@@ -197,11 +207,6 @@ impl Reader<'_, '_> {
         if text.is_empty() {
             return;
         }
-        let at = Where::Line {
-            line: first_line,
-            col: 1,
-            len: 1,
-        };
         // Text before the first voice keeps the carried speaker.
         let mut pieces: Vec<(usize, Option<u32>)> = vec![(0, self.speaker)];
         pieces.extend(voices.iter().map(|&(i, l)| (i, Some(l))));
