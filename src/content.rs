@@ -268,7 +268,7 @@ pub(crate) fn join_display(prefix: &str, rel: &Path) -> String {
 
 /// Reads a file only if it is a regular file, without ever blocking on a FIFO; with
 /// the metadata of the file actually read.
-fn read_regular(path: &Path) -> io::Result<(Vec<u8>, fs::Metadata)> {
+pub(crate) fn read_regular(path: &Path) -> io::Result<(Vec<u8>, fs::Metadata)> {
     let (mut file, meta) = open_regular(path)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
     file.read_to_end(&mut bytes)?;

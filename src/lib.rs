@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod exports;
+pub mod import;
 pub mod init;
 pub mod markdown;
 pub mod model;

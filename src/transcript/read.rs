@@ -24,6 +24,9 @@ pub(crate) struct Read {
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// The transcript itself (not its metadata) has errors.
     pub(crate) body_failed: bool,
+    /// Indices in `diagnostics` of the errors about metadata missing altogether (no
+    /// metadata, a required key nowhere): `castbook import` writes keys to fill in.
+    pub(crate) missing_metadata: Vec<usize>,
 }
 
 impl Read {
@@ -121,6 +124,7 @@ pub(crate) fn read(src: &SourceFile, metas: &[MetaFile], opts: &ParseOptions) ->
     } else {
         MissingHelp::Sidecar(super::sidecar_name(file))
     };
+    let before_meta = diags.len();
     let meta = if layers.is_empty() {
         if !has_meta_files {
             diags.push(
@@ -139,6 +143,14 @@ pub(crate) fn read(src: &SourceFile, metas: &[MetaFile], opts: &ParseOptions) ->
     } else {
         Some(meta::read(file, &layers, opts, &missing, &mut diags))
     };
+    // Errors on the transcript with no line: "no metadata", "missing required field".
+    let missing_metadata: Vec<usize> = (before_meta..diags.len())
+        .filter(|&i| {
+            diags
+                .get(i)
+                .is_some_and(|d| d.is_error() && d.file == file && d.line.is_none())
+        })
+        .collect();
     let yamls: Vec<&Yaml<'_>> = layers.iter().map(|l| &l.yaml).collect();
     let meta_chapters = chapters::resolve(
         meta.as_ref().and_then(|m| m.chapters.as_ref()),
@@ -215,6 +227,7 @@ pub(crate) fn read(src: &SourceFile, metas: &[MetaFile], opts: &ParseOptions) ->
         chapters,
         diagnostics: diags,
         body_failed,
+        missing_metadata,
     }
 }
 

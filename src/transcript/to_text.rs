@@ -28,7 +28,13 @@ pub struct Imported {
 
 /// Rewrites `src` in castbook's text format; see the module docs.
 pub fn to_text(src: &Source, opts: &ParseOptions) -> Imported {
-    let read = read::read(&src.file, &src.meta, opts);
+    let mut read = read::read(&src.file, &src.meta, opts);
+    // Missing metadata is what the block written is for, not a problem to report.
+    for &i in read.missing_metadata.iter().rev() {
+        if i < read.diagnostics.len() {
+            read.diagnostics.remove(i);
+        }
+    }
     if read.chapters.is_empty() || read.body_failed {
         return Imported {
             text: None,

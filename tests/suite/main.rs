@@ -48,6 +48,10 @@ mod browser;
 // 1000 generated episodes (needs node, e2e/node_modules and /usr/bin/chromium).
 mod search;
 
+// Issue 15: transcripts from other tools (WebVTT, SRT, JSON, otter.ai) with sidecars
+// and _defaults.yml; the round trip through every format; `castbook import`.
+mod formats;
+
 // Podcast-native outputs: exports, podcast RSS, JSON-LD, speaker statistics, and
 // audio deep links in headless Chromium (needs node, e2e/node_modules, /usr/bin/chromium).
 mod podcast;

@@ -114,10 +114,13 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// `../shared/tools/gen-corpus`, which CI lays beside the clone. Outside CI a
-/// missing tool skips the caller's test; under `CI=true` it is a failure.
+/// `../shared/tools/gen-corpus`, which CI lays beside the clone (`CASTBOOK_TOOLS`
+/// names another folder holding it). Outside CI a missing tool skips the caller's
+/// test; under `CI=true` it is a failure.
 pub fn gen_corpus() -> Option<PathBuf> {
-    let tool = repo().join("../shared/tools/gen-corpus");
+    let tools = std::env::var_os("CASTBOOK_TOOLS")
+        .map_or_else(|| repo().join("../shared/tools"), PathBuf::from);
+    let tool = tools.join("gen-corpus");
     if tool.exists() {
         return Some(tool);
     }

@@ -32,6 +32,10 @@ pub(crate) const PAUSE_MS: u64 = 2000;
 /// The speaker of cues that name nobody, when the episode has no single host.
 pub(crate) const UNNAMED: &str = "Speaker";
 
+/// Warnings of one kind about cues, per file, before the rest are counted in one line
+/// (finding a position costs a scan of the file: this keeps a parse linear).
+pub(crate) const MAX_WARNINGS: usize = 10;
+
 /// What assembling needs besides the cues.
 pub(in crate::transcript) struct Context<'a> {
     /// The transcript's display path.
@@ -91,11 +95,16 @@ pub(in crate::transcript) fn assemble(
     };
     let mut next = 0;
     let mut latest: Option<u64> = None;
+    let mut backwards = 0usize;
     for cue in cues.cues {
         if cue.text.trim().is_empty() {
             continue;
         }
         if let Some(prev) = latest.filter(|&p| cue.start < p) {
+            backwards += 1;
+            if backwards > MAX_WARNINGS {
+                continue;
+            }
             diags.push(cx.locate.place(
                 cue.at,
                 Diagnostic::warning(
@@ -118,6 +127,15 @@ pub(in crate::transcript) fn assemble(
         b.push(cue);
     }
     b.finish_chapter(diags);
+    if backwards > MAX_WARNINGS {
+        diags.push(Diagnostic::warning(
+            cx.file,
+            format!(
+                "and {} more cues that start before the cue above them",
+                backwards - MAX_WARNINGS
+            ),
+        ));
+    }
     for ch in cx.chapters.get(next..).unwrap_or_default() {
         diags.push(ch.warning(format!(
             "chapter \"{}\" starts after the transcript ends and is left out",
@@ -239,6 +257,7 @@ fn resolve_labels(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(String, Option<SpeakerRef>)> {
     let mut used: HashSet<&str> = HashSet::new();
+    let mut unmapped = 0usize;
     let out = labels
         .iter()
         .map(|(label, at)| {
@@ -251,6 +270,11 @@ fn resolve_labels(
                 used.insert(e.label.as_str());
                 speakers::warn_entry(e, &resolution, diags);
             } else if !matches!(resolution, Resolution::Person(_)) {
+                unmapped += 1;
+                if unmapped > MAX_WARNINGS {
+                    let name = label.clone();
+                    return (name, None);
+                }
                 let sidecar = super::super::sidecar_name(cx.file);
                 diags.push(
                     cx.locate
@@ -276,6 +300,15 @@ fn resolve_labels(
             (name.clone(), person)
         })
         .collect();
+    if unmapped > MAX_WARNINGS {
+        diags.push(Diagnostic::warning(
+            cx.file,
+            format!(
+                "and {} more speakers that are not hosts or guests and have no mapping",
+                unmapped - MAX_WARNINGS
+            ),
+        ));
+    }
     if cx.front.is_some() {
         speakers::warn_unused(cx.speakers, &used, diags);
     }

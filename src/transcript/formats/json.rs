@@ -324,7 +324,7 @@ impl Reader<'_, '_> {
             return;
         }
         let d = Diagnostic::error(self.file, msg)
-            .with_help("see docs/formats/json.md for the fields castbook reads");
+            .with_help("docs/formats/podcasting-json.md and docs/formats/whisper-json.md list the fields castbook reads");
         let d = Json(self.text).place(Where::Segment { index, field }, d);
         self.diags.push(d);
     }

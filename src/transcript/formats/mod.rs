@@ -137,19 +137,25 @@ pub(super) struct Cues {
     pub(super) exact: bool,
     /// The source marks its own paragraphs (`\n` in a text); none are added then.
     pub(super) explicit_paragraphs: bool,
+    /// Label → index in `labels`: a lookup per cue stays cheap with many labels.
+    index: rustc_hash::FxHashMap<String, u32>,
 }
 
 impl Cues {
     /// The index of `label`, added at `at` if new.
     pub(super) fn label(&mut self, label: &str, at: Where) -> u32 {
-        let i = match self.labels.iter().position(|(l, _)| l == label) {
-            Some(i) => i,
-            None => {
-                self.labels.push((label.to_owned(), at));
-                self.labels.len() - 1
-            }
-        };
-        to_u32(i)
+        if let Some(&i) = self.index.get(label) {
+            return i;
+        }
+        let i = to_u32(self.labels.len());
+        self.labels.push((label.to_owned(), at));
+        self.index.insert(label.to_owned(), i);
+        i
+    }
+
+    /// True when the file already used `label`.
+    pub(super) fn has_label(&self, label: &str) -> bool {
+        self.index.contains_key(label)
     }
 }
 
@@ -174,18 +180,23 @@ pub(super) fn parse_timestamp(t: &str) -> Result<u64, BadTime> {
         Some(i) => (&t[..i], Some((&t[i + 1..], i + 1))),
         None => (t, None),
     };
-    // Each field with its byte offset in `t`.
-    let mut fields: Vec<(usize, &str)> = Vec::with_capacity(3);
+    // Each field with its byte offset in `t` (no allocation: one per cue adds up).
+    let mut fields = [(0usize, ""); 3];
+    let mut n = 0;
     let mut offset = 0;
     for part in whole.split(':') {
         if part.is_empty() || part.len() > 9 || !part.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad("expected digits", offset));
         }
-        fields.push((offset, part));
+        if n == 3 {
+            return Err(bad("expected MM:SS.mmm or HH:MM:SS.mmm", 0));
+        }
+        fields[n] = (offset, part);
+        n += 1;
         offset += part.len() + 1;
     }
     let num = |p: &str| p.parse::<u64>().unwrap_or(0);
-    let (h, (m_at, m), (s_at, s)) = match fields.as_slice() {
+    let (h, (m_at, m), (s_at, s)) = match &fields[..n] {
         [m, s] => (0, *m, *s),
         [h, m, s] => (num(h.1), *m, *s),
         _ => return Err(bad("expected MM:SS.mmm or HH:MM:SS.mmm", 0)),
@@ -206,6 +217,12 @@ pub(super) fn parse_timestamp(t: &str) -> Result<u64, BadTime> {
         }
     };
     Ok(((h * 60 + num(m)) * 60 + num(s)) * 1000 + ms)
+}
+
+/// True when `s` holds `-->` (a cue timing line), found by its `>`.
+pub(super) fn has_arrow(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'>', b).any(|i| i >= 2 && b[i - 1] == b'-' && b[i - 2] == b'-')
 }
 
 /// A `start --> end` timing line, times in ms, plus anything after the end (cue
@@ -245,7 +262,7 @@ pub(in crate::transcript) struct Known<'a> {
 impl Known<'_> {
     fn contains(&self, label: &str, cues: &Cues) -> bool {
         self.speakers.get(label).is_some()
-            || cues.labels.iter().any(|(l, _)| l == label)
+            || cues.has_label(label)
             || self.front.is_some_and(|f| {
                 matches!(
                     crate::transcript::speakers::resolve_label(label, f),
@@ -267,7 +284,12 @@ pub(super) fn speaker_prefix<'t>(
     known: &Known<'_>,
     cues: &Cues,
 ) -> Option<(&'t str, &'t str)> {
-    let colon = text.get(..text.len().min(64))?.find(':')?;
+    // The label is short: look for its colon in the first 64 bytes only.
+    let mut limit = text.len().min(64);
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let colon = text.get(..limit)?.find(':')?;
     let label = text.get(..colon)?.trim_end();
     let rest = text.get(colon + 1..)?;
     let first = label.chars().next()?;

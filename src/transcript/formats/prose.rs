@@ -16,6 +16,8 @@
 //! end followed by a word that does not start in lower case (and after
 //! [`MAX_WORDS`] words of text without sentence ends).
 
+use crate::diag::to_u32;
+
 /// Sentences per paragraph when the source gives no paragraphs of its own.
 pub(super) const SENTENCES: u32 = 5;
 /// Words after which a paragraph ends anyway, for text without punctuation
@@ -64,13 +66,64 @@ impl Prose {
 
     /// Appends plain text: whitespace separates words, `\n` starts a paragraph.
     pub(super) fn push(&mut self, text: &str) {
+        if memchr::memchr(b'\n', text.as_bytes()).is_none() {
+            self.push_line(text);
+            return;
+        }
         for (i, line) in text.split('\n').enumerate() {
             if i > 0 {
                 self.paragraph();
             }
+            self.push_line(line);
+        }
+    }
+
+    /// One line of [`Prose::push`].
+    fn push_line(&mut self, line: &str) {
+        if is_plain(line.as_bytes()) {
+            self.push_plain(line);
+        } else {
             for word in line.split_whitespace() {
                 self.word(word);
             }
+        }
+    }
+
+    /// [`Prose::push`] for a line [`is_plain`] accepts, with the same result: runs of
+    /// words that need no decision (nothing to escape, no sentence end, no paragraph
+    /// break due) are copied whole; only the words around them go through
+    /// [`Prose::word`]. Most text is such runs.
+    fn push_plain(&mut self, line: &str) {
+        let b = line.as_bytes();
+        let word_end = |from: usize| memchr::memchr(b' ', &b[from..]).map_or(b.len(), |i| from + i);
+        let mut pos = 0;
+        while pos < b.len() {
+            let at_start = self.out.len() == self.para_start;
+            if !(self.soft || self.pending || at_start) {
+                // Words up to the next one that may end a sentence.
+                let candidate =
+                    memchr::memchr3(b'.', b'!', b'?', &b[pos..]).map_or(b.len(), |i| pos + i);
+                let word_start =
+                    memchr::memrchr(b' ', &b[pos..candidate]).map_or(pos, |i| pos + i + 1);
+                if word_start > pos {
+                    let run = &line[pos..word_start - 1];
+                    let words = to_u32(memchr::memchr_iter(b' ', run.as_bytes()).count() + 1);
+                    if self.auto && self.words + words >= MAX_WORDS {
+                        for w in run.split(' ') {
+                            self.word(w);
+                        }
+                    } else {
+                        self.out.push(' ');
+                        self.out.push_str(run);
+                        self.words += words;
+                    }
+                    pos = word_start;
+                    continue;
+                }
+            }
+            let end = word_end(pos);
+            self.word(&line[pos..end]);
+            pos = end + 1;
         }
     }
 
@@ -126,6 +179,14 @@ impl Prose {
 /// True when `word` ends a sentence: `.`, `!`, `?` or `…`, maybe before closing
 /// quotes or brackets, and not a known abbreviation or initialism (`U.S.`).
 fn ends_sentence(word: &str) -> bool {
+    // Most words end in a letter: no sentence end, decided by the last byte.
+    if word
+        .as_bytes()
+        .last()
+        .is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return false;
+    }
     let core = word.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
     match core.chars().last() {
         Some('!' | '?' | '…') => true,
@@ -174,6 +235,66 @@ fn push_escaped(out: &mut String, word: &str, at_start: bool) {
         }
         out.push(c);
     }
+}
+
+/// Byte classes for [`is_plain`]: 1 for a byte that is never plain (controls and
+/// the bytes [`Prose::word`] may escape), 2 for the first byte of a UTF-8 sequence
+/// that may be whitespace or `…` (looked at closely).
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = 1;
+        i += 1;
+    }
+    t[0x7f] = 1;
+    let specials = b"\\`*~[_&<";
+    let mut k = 0;
+    while k < specials.len() {
+        t[specials[k] as usize] = 1;
+        k += 1;
+    }
+    t[0xC2] = 2;
+    t[0xE1] = 2;
+    t[0xE2] = 2;
+    t[0xE3] = 2;
+    t
+};
+
+/// True when `b` is words separated by single spaces with nothing [`Prose::word`]
+/// would treat specially inside a word: no byte to escape, no control character, no
+/// space at either end, no whitespace but single ASCII spaces, no `…`.
+fn is_plain(b: &[u8]) -> bool {
+    if b.first() == Some(&b' ')
+        || b.last() == Some(&b' ')
+        || memchr::memmem::find(b, b"  ").is_some()
+    {
+        return false;
+    }
+    // One branch-free pass; the rare bytes that need a closer look are looked at after.
+    let mut acc = 0u8;
+    for &x in b {
+        acc |= CLASS[x as usize];
+    }
+    if acc & 1 != 0 {
+        return false;
+    }
+    if acc == 0 {
+        return true;
+    }
+    // Non-ASCII whitespace (NBSP, U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000,
+    // U+1680, U+0085) and `…` (U+2026), by their UTF-8 bytes.
+    let next = |i: usize, k: usize| b.get(i + k).copied().unwrap_or(0);
+    !b.iter().enumerate().any(|(i, &x)| match x {
+        0xC2 => matches!(next(i, 1), 0x85 | 0xA0),
+        0xE1 => next(i, 1) == 0x9A && next(i, 2) == 0x80,
+        0xE2 => {
+            (next(i, 1) == 0x80 && matches!(next(i, 2), 0x80..=0x8A | 0xA6 | 0xA8 | 0xA9 | 0xAF))
+                || (next(i, 1) == 0x81 && next(i, 2) == 0x9F)
+        }
+        0xE3 => next(i, 1) == 0x80 && next(i, 2) == 0x80,
+        _ => false,
+    })
 }
 
 fn is_special(c: u8) -> bool {
@@ -231,6 +352,54 @@ mod tests {
         }
         assert_eq!(md("Sure 10:30: that works"), "Sure 10:30\\: that works");
         assert_eq!(md("12. x"), "12\\. x");
+    }
+
+    /// The word-by-word path, for comparison with the fast one.
+    fn slow(text: &str, auto: bool) -> String {
+        let mut p = Prose::new(auto);
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                p.paragraph();
+            }
+            for w in line.split_whitespace() {
+                p.word(w);
+            }
+        }
+        p.finish()
+    }
+
+    #[test]
+    fn the_fast_path_gives_what_word_by_word_does() {
+        let long = "word ".repeat(450);
+        for text in [
+            "One. Two! Three? Four. Five. six goes on. Seven. Eight.",
+            "Mr. Smith met Dr. Jones at coinbase.com/jobs. It was 3.5 hours. Yes! Sure? OK. Then. More. x",
+            "# heading-like start. 12. item. - dash. Sure 10:30: ok. A. B. C. D. E. F.",
+            long.trim(),
+            "ends with a dot.",
+            ".",
+            "a",
+            "",
+        ] {
+            for auto in [true, false] {
+                let mut p = Prose::new(auto);
+                p.push(text);
+                p.push(text);
+                let fast = p.finish();
+                assert_eq!(
+                    fast,
+                    slow(&format!("{text} {text}"), auto),
+                    "{text:?} {auto}"
+                );
+            }
+        }
+        assert!(is_plain(
+            b"plain words, curly \xE2\x80\x99quotes\xE2\x80\x99 ok".as_slice()
+        ));
+        assert!(!is_plain("nbsp\u{a0}here".as_bytes()));
+        assert!(!is_plain("ellipsis…".as_bytes()));
+        assert!(!is_plain(b"two  spaces"));
+        assert!(!is_plain(b"snake_case"));
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //!   kept with its end set to its start, with a warning; a malformed card is an error.
 
 use super::text::{Marks, clean};
-use super::{Cue, Cues, Known, Where, parse_timing, speaker_prefix, timing_error};
+use super::{Cue, Cues, Known, Where, has_arrow, parse_timing, speaker_prefix, timing_error};
 use crate::diag::{Diagnostic, to_u32};
 use crate::transcript::{Line, lines, span_chars};
 
@@ -46,7 +46,7 @@ pub(in crate::transcript) fn read(
             && all.get(i + 1).is_some_and(|l| !l.text.trim().is_empty())
         {
             i + 1
-        } else if line.text.contains("-->") {
+        } else if has_arrow(line.text) {
             i
         } else {
             diags.push(
@@ -64,9 +64,8 @@ pub(in crate::transcript) fn read(
         // The text runs to a blank line or the start of the next card.
         let mut end_at = timing_at + 1;
         while let Some(l) = all.get(end_at) {
-            let next_card = l.text.contains("-->")
-                || (is_number(l.text)
-                    && all.get(end_at + 1).is_some_and(|n| n.text.contains("-->")));
+            let next_card = has_arrow(l.text)
+                || (is_number(l.text) && all.get(end_at + 1).is_some_and(|n| has_arrow(n.text)));
             if l.text.trim().is_empty() || next_card {
                 break;
             }
@@ -144,7 +143,7 @@ fn is_number(s: &str) -> bool {
 fn skip_card(all: &[Line<'_>], mut i: usize) -> usize {
     while all
         .get(i)
-        .is_some_and(|l| !l.text.trim().is_empty() && !l.text.contains("-->"))
+        .is_some_and(|l| !l.text.trim().is_empty() && !has_arrow(l.text))
     {
         i += 1;
     }

@@ -30,7 +30,7 @@ pub(super) struct Marks {
 
 /// Appends `line` without markup to `out` (WebVTT rules when `vtt`, else SubRip's).
 pub(super) fn clean(line: &str, vtt: bool, out: &mut String, marks: &mut Marks) {
-    if !line.contains(['<', '&', '{']) {
+    if memchr::memchr3(b'<', b'&', b'{', line.as_bytes()).is_none() {
         out.push_str(line);
         return;
     }

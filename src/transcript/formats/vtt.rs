@@ -20,7 +20,7 @@
 //!   starts is kept with its end set to its start, with a warning.
 
 use super::text::{Marks, clean};
-use super::{Cue, Cues, Known, Where, parse_timing, speaker_prefix, timing_error};
+use super::{Cue, Cues, Known, Where, has_arrow, parse_timing, speaker_prefix, timing_error};
 use crate::diag::{Diagnostic, to_u32};
 use crate::transcript::{Line, lines};
 
@@ -70,7 +70,7 @@ pub(in crate::transcript) fn read(
             continue;
         }
         // A timing line inside a cue's payload starts the next cue.
-        if block.len() >= 2 && line.text.contains("-->") && r.is_cue(&block) {
+        if block.len() >= 2 && has_arrow(line.text) && r.is_cue(&block) {
             r.block(&block);
             block.clear();
         }
@@ -97,7 +97,7 @@ struct Reader<'a, 'd> {
 impl Reader<'_, '_> {
     /// True when `block` starts like a cue (a timing line first or second).
     fn is_cue(&self, block: &[Line<'_>]) -> bool {
-        block.iter().take(2).any(|l| l.text.contains("-->"))
+        block.iter().take(2).any(|l| has_arrow(l.text))
     }
 
     fn block(&mut self, block: &[Line<'_>]) {
@@ -108,9 +108,9 @@ impl Reader<'_, '_> {
         if matches!(keyword, "NOTE" | "STYLE" | "REGION") {
             return;
         }
-        let timing_at = if first.text.contains("-->") {
+        let timing_at = if has_arrow(first.text) {
             0
-        } else if block.get(1).is_some_and(|l| l.text.contains("-->")) {
+        } else if block.get(1).is_some_and(|l| has_arrow(l.text)) {
             1
         } else {
             if !self.warned_stray {
@@ -171,6 +171,19 @@ impl Reader<'_, '_> {
         let mut first_line = payload.first().map_or(0, |l| l.no);
         let mut cleaned = String::new();
         for line in payload {
+            // Most lines hold no markup at all: straight into the cue's text.
+            if !self.rolling && memchr::memchr2(b'<', b'&', line.text.as_bytes()).is_none() {
+                let trimmed = line.text.trim();
+                if !trimmed.is_empty() {
+                    if text.is_empty() {
+                        first_line = line.no;
+                    } else {
+                        text.push(' ');
+                    }
+                    text.push_str(trimmed);
+                }
+                continue;
+            }
             cleaned.clear();
             let mut marks = Marks::default();
             clean(line.text, true, &mut cleaned, &mut marks);
@@ -210,6 +223,9 @@ impl Reader<'_, '_> {
         // Text before the first voice keeps the carried speaker.
         let mut pieces: Vec<(usize, Option<u32>)> = vec![(0, self.speaker)];
         pieces.extend(voices.iter().map(|&(i, l)| (i, Some(l))));
+        // (start, end) in `text` and speaker of each piece with words.
+        let mut kept_pieces: Vec<(usize, usize, Option<u32>)> = Vec::with_capacity(pieces.len());
+        let offset = |s: &str| s.as_ptr() as usize - text.as_ptr() as usize;
         for (k, &(from, speaker)) in pieces.iter().enumerate() {
             let to = pieces.get(k + 1).map_or(text.len(), |p| p.0);
             let piece = text.get(from..to).unwrap_or("").trim();
@@ -230,14 +246,30 @@ impl Reader<'_, '_> {
                 }
                 _ => piece,
             };
-            if piece.is_empty() {
-                continue;
+            if !piece.is_empty() {
+                let start = offset(piece);
+                kept_pieces.push((start, start + piece.len(), self.speaker));
             }
+        }
+        // One piece (the usual cue) takes the text itself, not a copy of it.
+        if let [(from, to, speaker)] = kept_pieces[..] {
+            text.truncate(to);
+            text.drain(..from);
             self.cues.cues.push(Cue {
                 start,
                 end: Some(end),
-                speaker: self.speaker,
-                text: piece.to_owned(),
+                speaker,
+                text,
+                at,
+            });
+            return;
+        }
+        for (from, to, speaker) in kept_pieces {
+            self.cues.cues.push(Cue {
+                start,
+                end: Some(end),
+                speaker,
+                text: text.get(from..to).unwrap_or("").to_owned(),
                 at,
             });
         }

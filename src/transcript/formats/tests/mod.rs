@@ -7,6 +7,7 @@
 mod json;
 mod meta;
 mod otter;
+mod props;
 mod srt;
 mod vtt;
 
