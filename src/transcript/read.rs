@@ -195,7 +195,13 @@ pub(crate) fn read(src: &SourceFile, metas: &[MetaFile], opts: &ParseOptions) ->
                 locate,
             };
             let chapters = formats::assemble(&cx, cues, &mut diags);
-            if chapters.is_empty() {
+            // A file whose every cue was malformed already says so.
+            let reported = diags
+                .get(before_body..)
+                .unwrap_or_default()
+                .iter()
+                .any(Diagnostic::is_error);
+            if chapters.is_empty() && !reported {
                 diags.push(Diagnostic::error(file, "no turns found").with_help(
                     "the file holds no cue with text; check that it is the transcript you meant",
                 ));
