@@ -13,9 +13,11 @@
 #
 # Then R rounds (default 7) of `castbook check --timings` on each site, interleaved so
 # the noise of a shared machine falls on all of them; a warm-up round is not counted.
-# Reported per site: median [min–max] of read+parse (content discovery, reading the
-# files and parsing them: the stages this issue adds work to) and of the whole check,
-# and the ratio of the medians to the text site's. Not a test: nothing asserts.
+# Reported per site: median [min–max] of the wall time of read+parse (content
+# discovery, reading the files and parsing them: the stages this issue adds work to),
+# of the whole check, and of the check's CPU time (user+sys, from /usr/bin/time: the
+# steadiest figure on a loaded machine), with the ratios of the medians to the text
+# site's. Not a test: nothing asserts.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -36,7 +38,7 @@ while [ $# -gt 0 ]; do
         --runs) runs=$2; shift ;;
         --formats) formats=$2; shift ;;
         --no-build) build=0 ;;
-        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -64,27 +66,37 @@ if [ ! -f "$work/.complete" ] || [ "$work/.complete" -ot "$HERE/derive-formats.p
     touch "$work/.complete"
 fi
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 sites="text $formats"
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 for round in $(seq 0 "$runs"); do
     for site in $sites; do
-        out=$("$BIN" check --timings "$work/$site" 2>&1 >/dev/null | awk '
+        /usr/bin/time -f '%U %S' -o "$logs/cpu" "$BIN" check --timings "$work/$site" \
+            2> "$logs/stderr" >/dev/null
+        out=$(awk '
             $1 == "read" || $1 == "parse" { rp += $2 }
             $1 == "total" { total = $2 }
-            END { print rp, total }')
+            END { print rp, total }' "$logs/stderr")
+        cpu=$(awk '{ printf "%.0f", ($1 + $2) * 1000 }' "$logs/cpu")
         # Round 0 warms the page cache and is not counted.
-        [ "$round" = 0 ] || echo "$out" >> "$logs/$site"
+        [ "$round" = 0 ] || echo "$out $cpu" >> "$logs/$site"
     done
 done
 
-printf '%s episodes, %s rounds (median [min–max], ms); load: %s\n' "$n" "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-10s %-26s %-26s %s\n' site "read+parse" "whole check" "ratio (read+parse, check)"
+printf '%s episodes, %s rounds, median [min–max] in ms; load before: %s, after: %s\n' \
+    "$n" "$runs" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-9s %-22s %-22s %-22s %s\n' site "read+parse (wall)" "whole check (wall)" "whole check (CPU)" \
+    "ratios to text"
 base_rp=$(median "$logs/text" '$1')
 base_all=$(median "$logs/text" '$2')
+base_cpu=$(median "$logs/text" '$3')
 for site in $sites; do
     read -r m lo hi <<< "$(stats "$logs/$site" '$1')"
     read -r m2 lo2 hi2 <<< "$(stats "$logs/$site" '$2')"
-    ratio=$(awk -v a="$m" -v b="$base_rp" -v c="$m2" -v d="$base_all" 'BEGIN { printf "%.2f×, %.2f×", a / b, c / d }')
-    printf '%-10s %-26s %-26s %s\n' "$site" "$m [$lo–$hi]" "$m2 [$lo2–$hi2]" "$ratio"
+    read -r m3 lo3 hi3 <<< "$(stats "$logs/$site" '$3')"
+    ratio=$(awk -v a="$m" -v b="$base_rp" -v c="$m2" -v d="$base_all" -v e="$m3" -v f="$base_cpu" \
+        'BEGIN { printf "%.2f×, %.2f×, %.2f×", a / b, c / d, e / f }')
+    printf '%-9s %-22s %-22s %-22s %s\n' "$site" "$m [$lo–$hi]" "$m2 [$lo2–$hi2]" "$m3 [$lo3–$hi3]" "$ratio"
 done

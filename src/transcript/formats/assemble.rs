@@ -191,7 +191,7 @@ impl Builder<'_> {
             }
             _ => {
                 self.finish_turn();
-                let mut prose = Prose::new(self.auto);
+                let mut prose = Prose::with_capacity(self.auto, cue.text.len());
                 prose.push(&cue.text);
                 self.turn = Some(Open {
                     speaker: cue.speaker,

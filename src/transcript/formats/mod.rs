@@ -222,7 +222,10 @@ pub(super) fn parse_timestamp(t: &str) -> Result<u64, BadTime> {
 /// True when `s` holds `-->` (a cue timing line), found by its `>`.
 pub(super) fn has_arrow(s: &str) -> bool {
     let b = s.as_bytes();
-    memchr::memchr_iter(b'>', b).any(|i| i >= 2 && b[i - 1] == b'-' && b[i - 2] == b'-')
+    // Timing lines start with a digit (perhaps after blanks); text lines rarely do.
+    let first = b.iter().find(|c| !matches!(c, b' ' | b'\t'));
+    first.is_some_and(u8::is_ascii_digit)
+        && memchr::memchr_iter(b'>', b).any(|i| i >= 2 && b[i - 1] == b'-' && b[i - 2] == b'-')
 }
 
 /// A `start --> end` timing line, times in ms, plus anything after the end (cue

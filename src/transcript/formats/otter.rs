@@ -17,7 +17,11 @@ use crate::transcript::{Line, lines, span_chars};
 /// A speaker line: the label and the start in seconds.
 fn head(line: &str) -> Option<(&str, u64)> {
     let line = line.trim_end();
-    let gap = line.find("  ")?;
+    // Cheap rejections first: most lines are paragraphs, not speaker lines.
+    if !line.ends_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let gap = memchr::memmem::find(line.as_bytes(), b"  ")?;
     let label = &line[..gap];
     let time = line[gap..].trim_start();
     let first = label.chars().next()?;
@@ -28,18 +32,21 @@ fn head(line: &str) -> Option<(&str, u64)> {
     {
         return None;
     }
-    let fields: Vec<&str> = time.split(':').collect();
+    let mut parts = time.split(':');
+    let fields = [parts.next(), parts.next(), parts.next(), parts.next()];
     let num = |p: &&str, max: usize| {
         (!p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit()))
             .then(|| p.parse::<u64>().ok())
             .flatten()
     };
-    let secs = match fields.as_slice() {
-        [m, s] if s.len() == 2 => num(m, 3)? * 60 + num(s, 2).filter(|&s| s < 60)?,
-        [h, m, s] if m.len() == 2 && s.len() == 2 => {
-            num(h, 3)? * 3600
-                + num(m, 2).filter(|&m| m < 60)? * 60
-                + num(s, 2).filter(|&s| s < 60)?
+    let secs = match fields {
+        [Some(m), Some(s), None, None] if s.len() == 2 => {
+            num(&m, 3)? * 60 + num(&s, 2).filter(|&s| s < 60)?
+        }
+        [Some(h), Some(m), Some(s), None] if m.len() == 2 && s.len() == 2 => {
+            num(&h, 3)? * 3600
+                + num(&m, 2).filter(|&m| m < 60)? * 60
+                + num(&s, 2).filter(|&s| s < 60)?
         }
         _ => return None,
     };

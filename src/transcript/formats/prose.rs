@@ -14,15 +14,13 @@
 //! [`Prose::paragraph`] is called (a pause, an explicit line break) and, unless the
 //! source sets its own paragraphs, after every [`SENTENCES`] sentences, at a sentence
 //! end followed by a word that does not start in lower case (and after
-//! [`MAX_WORDS`] words of text without sentence ends).
-
-use crate::diag::to_u32;
+//! [`MAX_BYTES`] of text without sentence ends).
 
 /// Sentences per paragraph when the source gives no paragraphs of its own.
 pub(super) const SENTENCES: u32 = 5;
-/// Words after which a paragraph ends anyway, for text without punctuation
-/// (automatic captions).
-pub(super) const MAX_WORDS: u32 = 200;
+/// Paragraph length (in bytes, about 200 words) after which a paragraph ends anyway,
+/// for text without punctuation (automatic captions).
+pub(super) const MAX_BYTES: usize = 1200;
 
 /// Words for which a trailing `.` does not end a sentence.
 const ABBREVIATIONS: [&str; 16] = [
@@ -38,8 +36,6 @@ pub(super) struct Prose {
     para_start: usize,
     /// Sentences ended in the current paragraph.
     sentences: u32,
-    /// Words in the current paragraph.
-    words: u32,
     /// A paragraph break is due before the next word.
     pending: bool,
     /// A break is due at the next word if it does not start in lower case.
@@ -49,9 +45,11 @@ pub(super) struct Prose {
 }
 
 impl Prose {
-    /// An empty body; `auto` starts a paragraph every few sentences.
-    pub(super) fn new(auto: bool) -> Prose {
+    /// An empty body with room for `bytes` of text; `auto` starts a paragraph every
+    /// few sentences.
+    pub(super) fn with_capacity(auto: bool, bytes: usize) -> Prose {
         Prose {
+            out: String::with_capacity(bytes + bytes / 32 + 8),
             auto,
             ..Prose::default()
         }
@@ -89,40 +87,43 @@ impl Prose {
         }
     }
 
-    /// [`Prose::push`] for a line [`is_plain`] accepts, with the same result: runs of
-    /// words that need no decision (nothing to escape, no sentence end, no paragraph
-    /// break due) are copied whole; only the words around them go through
-    /// [`Prose::word`]. Most text is such runs.
+    /// [`Prose::push`] for a line [`is_plain`] accepts, with the same result: a run of
+    /// words up to the next one that may end a sentence is copied whole (none of its
+    /// words needs escaping, ends a sentence or is due a paragraph break), then that
+    /// word is looked at. Only a paragraph's first word goes through [`Prose::word`].
     fn push_plain(&mut self, line: &str) {
         let b = line.as_bytes();
-        let word_end = |from: usize| memchr::memchr(b' ', &b[from..]).map_or(b.len(), |i| from + i);
         let mut pos = 0;
         while pos < b.len() {
-            let at_start = self.out.len() == self.para_start;
-            if !(self.soft || self.pending || at_start) {
-                // Words up to the next one that may end a sentence.
-                let candidate =
-                    memchr::memchr3(b'.', b'!', b'?', &b[pos..]).map_or(b.len(), |i| pos + i);
-                let word_start =
-                    memchr::memrchr(b' ', &b[pos..candidate]).map_or(pos, |i| pos + i + 1);
-                if word_start > pos {
-                    let run = &line[pos..word_start - 1];
-                    let words = to_u32(memchr::memchr_iter(b' ', run.as_bytes()).count() + 1);
-                    if self.auto && self.words + words >= MAX_WORDS {
-                        for w in run.split(' ') {
-                            self.word(w);
-                        }
-                    } else {
-                        self.out.push(' ');
-                        self.out.push_str(run);
-                        self.words += words;
-                    }
-                    pos = word_start;
-                    continue;
+            let word_end =
+                |from: usize| memchr::memchr(b' ', &b[from..]).map_or(b.len(), |i| from + i);
+            if self.soft || self.pending || self.out.len() == self.para_start {
+                let end = word_end(pos);
+                self.word(&line[pos..end]);
+                pos = end + 1;
+                continue;
+            }
+            // The run ends with the first word holding a `.`, `!` or `?`, or the line.
+            let candidate =
+                memchr::memchr3(b'.', b'!', b'?', &b[pos..]).map_or(b.len(), |i| pos + i);
+            let end = if candidate < b.len() {
+                word_end(candidate)
+            } else {
+                b.len()
+            };
+            let run = &line[pos..end];
+            if self.auto && self.out.len() - self.para_start + run.len() + 1 >= MAX_BYTES {
+                for w in run.split(' ') {
+                    self.word(w);
+                }
+            } else {
+                self.out.push(' ');
+                self.out.push_str(run);
+                if self.auto && candidate < b.len() {
+                    let start = memchr::memrchr(b' ', run.as_bytes()).map_or(0, |i| i + 1);
+                    self.after_word(&run[start..]);
                 }
             }
-            let end = word_end(pos);
-            self.word(&line[pos..end]);
             pos = end + 1;
         }
     }
@@ -141,19 +142,24 @@ impl Prose {
             self.out.push_str("\n\n");
             self.para_start = self.out.len();
             self.sentences = 0;
-            self.words = 0;
         } else if !self.out.is_empty() {
             self.out.push(' ');
         }
         let at_start = self.out.len() == self.para_start;
         push_escaped(&mut self.out, word, at_start);
-        self.words += 1;
-        if self.auto && ends_sentence(word) {
+        if self.auto {
+            self.after_word(word);
+        }
+    }
+
+    /// Counts a sentence `word` ends, or ends an overlong paragraph.
+    fn after_word(&mut self, word: &str) {
+        if ends_sentence(word) {
             self.sentences += 1;
             if self.sentences >= SENTENCES {
                 self.soft = true;
             }
-        } else if self.auto && self.words >= MAX_WORDS {
+        } else if self.out.len() - self.para_start >= MAX_BYTES {
             self.pending = true;
         }
     }
@@ -237,68 +243,82 @@ fn push_escaped(out: &mut String, word: &str, at_start: bool) {
     }
 }
 
-/// Byte classes for [`is_plain`]: 1 for a byte that is never plain (controls and
-/// the bytes [`Prose::word`] may escape), 2 for the first byte of a UTF-8 sequence
-/// that may be whitespace or `…` (looked at closely).
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 0x20 {
-        t[i] = 1;
-        i += 1;
-    }
-    t[0x7f] = 1;
-    let specials = b"\\`*~[_&<";
-    let mut k = 0;
-    while k < specials.len() {
-        t[specials[k] as usize] = 1;
-        k += 1;
-    }
-    t[0xC2] = 2;
-    t[0xE1] = 2;
-    t[0xE2] = 2;
-    t[0xE3] = 2;
-    t
-};
-
 /// True when `b` is words separated by single spaces with nothing [`Prose::word`]
-/// would treat specially inside a word: no byte to escape, no control character, no
+/// would treat specially inside a word: nothing to escape, no control character, no
 /// space at either end, no whitespace but single ASCII spaces, no `…`.
 fn is_plain(b: &[u8]) -> bool {
-    if b.first() == Some(&b' ')
-        || b.last() == Some(&b' ')
-        || memchr::memmem::find(b, b"  ").is_some()
-    {
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
-    // One branch-free pass; the rare bytes that need a closer look are looked at after.
-    let mut acc = 0u8;
+    // One pass of comparisons the compiler vectorises (no early exit, no table): bytes
+    // never plain, and bytes to look at closely.
+    let (mut bad, mut look, mut double) = (0u8, 0u8, 0u8);
+    let mut prev_space = 0u8;
     for &x in b {
-        acc |= CLASS[x as usize];
+        bad |= u8::from(x < 0x20)
+            | u8::from(x == 0x7f)
+            | u8::from(x == b'\\')
+            | u8::from(x == b'`')
+            | u8::from(x == b'*')
+            | u8::from(x == b'~')
+            | u8::from(x == b'[');
+        look |= u8::from(x == b'_')
+            | u8::from(x == b'&')
+            | u8::from(x == b'<')
+            | u8::from(x == 0xC2)
+            | u8::from(x == 0xE1)
+            | u8::from(x == 0xE2)
+            | u8::from(x == 0xE3);
+        let space = u8::from(x == b' ');
+        double |= prev_space & space;
+        prev_space = space;
     }
-    if acc & 1 != 0 {
+    if bad | double != 0 {
         return false;
     }
-    if acc == 0 {
-        return true;
-    }
-    // Non-ASCII whitespace (NBSP, U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000,
-    // U+1680, U+0085) and `…` (U+2026), by their UTF-8 bytes.
-    let next = |i: usize, k: usize| b.get(i + k).copied().unwrap_or(0);
-    !b.iter().enumerate().any(|(i, &x)| match x {
-        0xC2 => matches!(next(i, 1), 0x85 | 0xA0),
-        0xE1 => next(i, 1) == 0x9A && next(i, 2) == 0x80,
-        0xE2 => {
-            (next(i, 1) == 0x80 && matches!(next(i, 2), 0x80..=0x8A | 0xA6 | 0xA8 | 0xA9 | 0xAF))
-                || (next(i, 1) == 0x81 && next(i, 2) == 0x9F)
-        }
-        0xE3 => next(i, 1) == 0x80 && next(i, 2) == 0x80,
-        _ => false,
-    })
+    look == 0 || !needs_a_closer_look(b)
+}
+
+/// True when one of the bytes [`is_plain`] could not decide on makes `b` not plain:
+/// `_` at a word's edge, `&` before a reference, `<` before what could open a tag (as
+/// in `push_escaped`), non-ASCII whitespace (NBSP, U+2000–U+200A, U+2028/9, U+202F,
+/// U+205F, U+3000, U+1680, U+0085) or `…` (U+2026), by their UTF-8 bytes.
+fn needs_a_closer_look(b: &[u8]) -> bool {
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let prev = |i: usize| i.checked_sub(1).map_or(0, at);
+    let syntax = memchr::memchr3_iter(b'_', b'&', b'<', b).any(|i| match b[i] {
+        b'_' => !(prev(i).is_ascii_alphanumeric() && at(i + 1).is_ascii_alphanumeric()),
+        b'&' => reference_bytes(&b[i + 1..]),
+        _ => at(i + 1).is_ascii_alphabetic() || matches!(at(i + 1), b'/' | b'!' | b'?'),
+    });
+    syntax
+        || memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).any(|i| match b[i] {
+            0xC2 => matches!(at(i + 1), 0x85 | 0xA0),
+            0xE2 => {
+                (at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA6 | 0xA8 | 0xA9 | 0xAF))
+                    || (at(i + 1) == 0x81 && at(i + 2) == 0x9F)
+            }
+            _ => at(i + 1) == 0x80 && at(i + 2) == 0x80,
+        })
+        || memchr::memchr_iter(0xE1, b).any(|i| at(i + 1) == 0x9A && at(i + 2) == 0x80)
 }
 
 fn is_special(c: u8) -> bool {
     matches!(c, b'\\' | b'`' | b'*' | b'~' | b'[' | b'_' | b'&' | b'<')
+}
+
+/// [`looks_like_reference`] on bytes, looking no further than a name can be long.
+fn reference_bytes(rest: &[u8]) -> bool {
+    let head = &rest[..rest.len().min(33)];
+    match memchr::memchr(b';', head) {
+        Some(j) => {
+            j > 0
+                && head[..j]
+                    .iter()
+                    .all(|&c| c.is_ascii_alphanumeric() || c == b'#')
+        }
+        None => false,
+    }
 }
 
 /// `amp;`, `#38;`, `#x26;`: the rest of a character reference after its `&`.
@@ -315,7 +335,7 @@ mod tests {
     use super::*;
 
     fn md(text: &str) -> String {
-        let mut p = Prose::new(true);
+        let mut p = Prose::with_capacity(true, 0);
         p.push(text);
         p.finish()
     }
@@ -356,7 +376,7 @@ mod tests {
 
     /// The word-by-word path, for comparison with the fast one.
     fn slow(text: &str, auto: bool) -> String {
-        let mut p = Prose::new(auto);
+        let mut p = Prose::with_capacity(auto, 0);
         for (i, line) in text.split('\n').enumerate() {
             if i > 0 {
                 p.paragraph();
@@ -371,18 +391,21 @@ mod tests {
     #[test]
     fn the_fast_path_gives_what_word_by_word_does() {
         let long = "word ".repeat(450);
+        let exact = "abc ".repeat(299) + "ab.";
         for text in [
             "One. Two! Three? Four. Five. six goes on. Seven. Eight.",
             "Mr. Smith met Dr. Jones at coinbase.com/jobs. It was 3.5 hours. Yes! Sure? OK. Then. More. x",
             "# heading-like start. 12. item. - dash. Sure 10:30: ok. A. B. C. D. E. F.",
             long.trim(),
+            exact.as_str(),
             "ends with a dot.",
+            "P&L and AT&T, 5 < 6 and a<b, snake_case, _edge_ and &amp; <b>tag</b>. Done.",
             ".",
             "a",
             "",
         ] {
             for auto in [true, false] {
-                let mut p = Prose::new(auto);
+                let mut p = Prose::with_capacity(auto, 0);
                 p.push(text);
                 p.push(text);
                 let fast = p.finish();
@@ -399,7 +422,11 @@ mod tests {
         assert!(!is_plain("nbsp\u{a0}here".as_bytes()));
         assert!(!is_plain("ellipsis…".as_bytes()));
         assert!(!is_plain(b"two  spaces"));
-        assert!(!is_plain(b"snake_case"));
+        assert!(is_plain(b"snake_case"));
+        assert!(!is_plain(b"_edge"));
+        assert!(!is_plain(b"a &amp; b"));
+        assert!(is_plain(b"P&L 5 < 6"));
+        assert!(!is_plain(b"a <b>"));
     }
 
     #[test]
@@ -412,7 +439,7 @@ mod tests {
         // Abbreviations do not count.
         let abbrev = "Mr. Smith met Dr. Jones, e.g. at U.S. events, etc. and more. Yes.";
         assert_eq!(md(abbrev), abbrev);
-        let mut p = Prose::new(false);
+        let mut p = Prose::with_capacity(false, 0);
         p.push("One. Two. Three. Four. Five. Six.");
         p.paragraph();
         p.push("Next\nline");

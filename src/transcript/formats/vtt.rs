@@ -60,6 +60,8 @@ pub(in crate::transcript) fn read(
         speaker: None,
         rolling: false,
         previous: Vec::new(),
+        cleaned: String::new(),
+        voices: Vec::new(),
         warned_stray: false,
     };
     let mut block: Vec<Line<'_>> = Vec::new();
@@ -91,6 +93,9 @@ struct Reader<'a, 'd> {
     rolling: bool,
     /// The cleaned lines of the previous cue, for dropping rolling repeats.
     previous: Vec<String>,
+    /// Buffers reused from cue to cue.
+    cleaned: String,
+    voices: Vec<(usize, u32)>,
     warned_stray: bool,
 }
 
@@ -165,11 +170,12 @@ impl Reader<'_, '_> {
     fn payload(&mut self, start: u64, end: u64, at: Where, payload: &[Line<'_>]) {
         // Only YouTube's rolling captions need the lines kept for the next cue.
         let mut kept: Vec<String> = Vec::new();
-        let mut text = String::new();
+        let mut text = String::with_capacity(payload.iter().map(|l| l.text.len() + 1).sum());
         // (byte offset in `text`, label index) where a voice starts.
-        let mut voices: Vec<(usize, u32)> = Vec::new();
+        let mut voices = std::mem::take(&mut self.voices);
+        voices.clear();
         let mut first_line = payload.first().map_or(0, |l| l.no);
-        let mut cleaned = String::new();
+        let mut cleaned = std::mem::take(&mut self.cleaned);
         for line in payload {
             // Most lines hold no markup at all: straight into the cue's text.
             if !self.rolling && memchr::memchr2(b'<', b'&', line.text.as_bytes()).is_none() {
@@ -216,13 +222,19 @@ impl Reader<'_, '_> {
             }
             text.push_str(trimmed);
         }
-        self.previous = kept;
+        if self.rolling {
+            self.previous = kept;
+        }
+        self.cleaned = cleaned;
         if text.is_empty() {
+            self.voices = voices;
             return;
         }
         // Text before the first voice keeps the carried speaker.
-        let mut pieces: Vec<(usize, Option<u32>)> = vec![(0, self.speaker)];
+        let mut pieces: Vec<(usize, Option<u32>)> = Vec::with_capacity(voices.len() + 1);
+        pieces.push((0, self.speaker));
         pieces.extend(voices.iter().map(|&(i, l)| (i, Some(l))));
+        self.voices = voices;
         // (start, end) in `text` and speaker of each piece with words.
         let mut kept_pieces: Vec<(usize, usize, Option<u32>)> = Vec::with_capacity(pieces.len());
         let offset = |s: &str| s.as_ptr() as usize - text.as_ptr() as usize;
