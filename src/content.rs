@@ -6,7 +6,7 @@
 //! The same walker copies `static/` for [`crate::output::Staging::copy_dir`].
 //!
 //! Each transcript is read with the metadata files it depends on (its sidecar,
-//! chapters file and `_defaults.yml` files, see [`sidecars`]) into one
+//! chapters file and `_defaults.yml` files, see `content/sidecars.rs`) into one
 //! [`Source`], so a parse, or a cache keyed on its bytes, sees all its inputs.
 
 use std::ffi::OsStr;

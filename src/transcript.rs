@@ -6,9 +6,9 @@
 //! topics, slugs) is [`crate::archive`]'s job.
 //!
 //! Besides castbook's own text format (SPEC §2), the formats other tools write are
-//! read ([`formats`]): WebVTT, SubRip, Podcasting 2.0 and Whisper/WhisperX JSON,
+//! read (`transcript/formats/`): WebVTT, SubRip, Podcasting 2.0 and Whisper/WhisperX JSON,
 //! otter.ai text. Their metadata comes from a sidecar and `_defaults.yml` files
-//! ([`meta`]); `_defaults.yml` applies to castbook's own format too.
+//! (`transcript/meta.rs`, docs/formats/); `_defaults.yml` applies to castbook's own format too.
 
 mod body;
 mod chapters;
