@@ -187,21 +187,22 @@ pub(crate) fn read(src: &SourceFile, metas: &[MetaFile], opts: &ParseOptions) ->
     };
     let chapters = match cues {
         Some((cues, locate)) => {
+            let incomplete = diags
+                .get(before_body..)
+                .unwrap_or_default()
+                .iter()
+                .any(Diagnostic::is_error);
             let cx = Context {
                 file,
                 front,
                 speakers,
                 chapters: &meta_chapters,
                 locate,
+                incomplete,
             };
             let chapters = formats::assemble(&cx, cues, &mut diags);
             // A file whose every cue was malformed already says so.
-            let reported = diags
-                .get(before_body..)
-                .unwrap_or_default()
-                .iter()
-                .any(Diagnostic::is_error);
-            if chapters.is_empty() && !reported {
+            if chapters.is_empty() && !incomplete {
                 diags.push(Diagnostic::error(file, "no turns found").with_help(
                     "the file holds no cue with text; check that it is the transcript you meant",
                 ));

@@ -48,6 +48,9 @@ pub(in crate::transcript) struct Context<'a> {
     pub(in crate::transcript) chapters: &'a [MetaChapter],
     /// Places positions for diagnostics.
     pub(in crate::transcript) locate: &'a dyn Locate,
+    /// Reading the file met errors: cues may be missing, so a `speakers:` entry no
+    /// cue uses is not worth a warning.
+    pub(in crate::transcript) incomplete: bool,
 }
 
 /// A turn being built.
@@ -309,7 +312,7 @@ fn resolve_labels(
             ),
         ));
     }
-    if cx.front.is_some() {
+    if cx.front.is_some() && !cx.incomplete {
         speakers::warn_unused(cx.speakers, &used, diags);
     }
     out
