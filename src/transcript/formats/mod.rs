@@ -176,47 +176,56 @@ pub(super) fn parse_timestamp(t: &str) -> Result<u64, BadTime> {
         msg: msg.to_owned(),
         at,
     };
-    let (whole, frac) = match t.find(['.', ',']) {
-        Some(i) => (&t[..i], Some((&t[i + 1..], i + 1))),
-        None => (t, None),
-    };
-    // Each field with its byte offset in `t` (no allocation: one per cue adds up).
-    let mut fields = [(0usize, ""); 3];
+    let b = t.as_bytes();
+    // Byte by byte, no allocation: a caption file has two timestamps a cue.
+    let mut fields = [(0usize, 0u64, 0usize); 3]; // (offset, value, digits)
     let mut n = 0;
-    let mut offset = 0;
-    for part in whole.split(':') {
-        if part.is_empty() || part.len() > 9 || !part.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad("expected digits", offset));
+    let mut i = 0;
+    loop {
+        let start = i;
+        let mut value = 0u64;
+        while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+            value = value.saturating_mul(10).saturating_add(u64::from(d - b'0'));
+            i += 1;
+        }
+        let digits = i - start;
+        if digits == 0 || digits > 9 || !matches!(b.get(i), None | Some(b':' | b'.' | b',')) {
+            return Err(bad("expected digits", start));
         }
         if n == 3 {
             return Err(bad("expected MM:SS.mmm or HH:MM:SS.mmm", 0));
         }
-        fields[n] = (offset, part);
+        fields[n] = (start, value, digits);
         n += 1;
-        offset += part.len() + 1;
+        if b.get(i) == Some(&b':') {
+            i += 1;
+        } else {
+            break;
+        }
     }
-    let num = |p: &str| p.parse::<u64>().unwrap_or(0);
-    let (h, (m_at, m), (s_at, s)) = match &fields[..n] {
-        [m, s] => (0, *m, *s),
-        [h, m, s] => (num(h.1), *m, *s),
+    let (h, (m_at, m, m_digits), (s_at, s, s_digits)) = match n {
+        2 => (0, fields[0], fields[1]),
+        3 => (fields[0].1, fields[1], fields[2]),
         _ => return Err(bad("expected MM:SS.mmm or HH:MM:SS.mmm", 0)),
     };
-    if m.len() != 2 || num(m) >= 60 {
+    if m_digits != 2 || m >= 60 {
         return Err(bad("minutes must be two digits under 60", m_at));
     }
-    if s.len() != 2 || num(s) >= 60 {
+    if s_digits != 2 || s >= 60 {
         return Err(bad("seconds must be two digits under 60", s_at));
     }
-    let ms = match frac {
-        None => 0,
-        Some((f, at)) => {
-            if f.is_empty() || f.len() > 3 || !f.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad("milliseconds must be 1 to 3 digits", at));
-            }
-            num(f) * 10u64.pow(3 - f.len() as u32)
+    let ms = if i < b.len() {
+        // At a `.` or `,`: 1 to 3 digits of fraction, then the end.
+        let f = &b[i + 1..];
+        if f.is_empty() || f.len() > 3 || !f.iter().all(u8::is_ascii_digit) {
+            return Err(bad("milliseconds must be 1 to 3 digits", i + 1));
         }
+        let v = f.iter().fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'));
+        v * 10u64.pow(3 - f.len() as u32)
+    } else {
+        0
     };
-    Ok(((h * 60 + num(m)) * 60 + num(s)) * 1000 + ms)
+    Ok(((h * 60 + m) * 60 + s) * 1000 + ms)
 }
 
 /// True when `s` holds `-->` (a cue timing line), found by its `>`.
@@ -231,7 +240,11 @@ pub(super) fn has_arrow(s: &str) -> bool {
 /// A `start --> end` timing line, times in ms, plus anything after the end (cue
 /// settings). `Err` says what is wrong and at which byte.
 pub(super) fn parse_timing(line: &str) -> Result<(u64, u64), BadTime> {
-    let Some(arrow) = line.find("-->") else {
+    let b = line.as_bytes();
+    let arrow = memchr::memchr_iter(b'>', b)
+        .find(|&i| i >= 2 && b[i - 1] == b'-' && b[i - 2] == b'-')
+        .map(|i| i - 2);
+    let Some(arrow) = arrow else {
         return Err(BadTime {
             msg: "no \"-->\" between the start and end times".into(),
             at: 0,

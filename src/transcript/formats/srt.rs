@@ -37,13 +37,12 @@ pub(in crate::transcript) fn read(
     let mut i = 0;
     while i < all.len() {
         let line = all[i];
-        if line.text.trim().is_empty() {
+        if is_blank(line.text) {
             i += 1;
             continue;
         }
         // The card's timing line: this one, or the next after a number.
-        let timing_at = if is_number(line.text)
-            && all.get(i + 1).is_some_and(|l| !l.text.trim().is_empty())
+        let timing_at = if is_number(line.text) && all.get(i + 1).is_some_and(|l| !is_blank(l.text))
         {
             i + 1
         } else if has_arrow(line.text) {
@@ -66,7 +65,7 @@ pub(in crate::transcript) fn read(
         while let Some(l) = all.get(end_at) {
             let next_card = has_arrow(l.text)
                 || (is_number(l.text) && all.get(end_at + 1).is_some_and(|n| has_arrow(n.text)));
-            if l.text.trim().is_empty() || next_card {
+            if is_blank(l.text) || next_card {
                 break;
             }
             end_at += 1;
@@ -135,15 +134,27 @@ pub(in crate::transcript) fn read(
 }
 
 fn is_number(s: &str) -> bool {
+    if !s
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_digit() || *b == b' ')
+    {
+        return false;
+    }
     let t = s.trim();
     !t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A line of nothing but spaces and tabs (a card separator).
+fn is_blank(s: &str) -> bool {
+    s.bytes().all(|b| b == b' ' || b == b'\t')
 }
 
 /// The index of the line after the card that holds line `i`.
 fn skip_card(all: &[Line<'_>], mut i: usize) -> usize {
     while all
         .get(i)
-        .is_some_and(|l| !l.text.trim().is_empty() && !has_arrow(l.text))
+        .is_some_and(|l| !is_blank(l.text) && !has_arrow(l.text))
     {
         i += 1;
     }
