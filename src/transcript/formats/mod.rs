@@ -232,8 +232,12 @@ pub(super) fn parse_timestamp(t: &str) -> Result<u64, BadTime> {
 pub(super) fn has_arrow(s: &str) -> bool {
     let b = s.as_bytes();
     // Timing lines start with a digit (perhaps after blanks); text lines rarely do.
-    let first = b.iter().find(|c| !matches!(c, b' ' | b'\t'));
-    first.is_some_and(u8::is_ascii_digit)
+    let starts_like_timing = match b.first() {
+        Some(d) if d.is_ascii_digit() => true,
+        Some(b' ' | b'\t') => s.trim_start().starts_with(|c: char| c.is_ascii_digit()),
+        _ => false,
+    };
+    starts_like_timing
         && memchr::memchr_iter(b'>', b).any(|i| i >= 2 && b[i - 1] == b'-' && b[i - 2] == b'-')
 }
 

@@ -64,16 +64,13 @@ impl Prose {
 
     /// Appends plain text: whitespace separates words, `\n` starts a paragraph.
     pub(super) fn push(&mut self, text: &str) {
-        if memchr::memchr(b'\n', text.as_bytes()).is_none() {
-            self.push_line(text);
-            return;
+        let mut from = 0;
+        for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            self.push_line(&text[from..nl]);
+            self.paragraph();
+            from = nl + 1;
         }
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                self.paragraph();
-            }
-            self.push_line(line);
-        }
+        self.push_line(&text[from..]);
     }
 
     /// One line of [`Prose::push`].
@@ -93,24 +90,32 @@ impl Prose {
     /// word is looked at. Only a paragraph's first word goes through [`Prose::word`].
     fn push_plain(&mut self, line: &str) {
         let b = line.as_bytes();
+        // Words are short: their ends are found by a plain loop, not a search call.
+        let word_end = |from: usize| {
+            let mut i = from;
+            while i < b.len() && b[i] != b' ' {
+                i += 1;
+            }
+            i
+        };
         let mut pos = 0;
+        // One pass over the sentence-end candidates; `pos` is where text not yet
+        // written starts.
+        let mut candidates = memchr::memchr3_iter(b'.', b'!', b'?', b);
         while pos < b.len() {
-            let word_end =
-                |from: usize| memchr::memchr(b' ', &b[from..]).map_or(b.len(), |i| from + i);
             if self.soft || self.pending || self.out.len() == self.para_start {
                 let end = word_end(pos);
                 self.word(&line[pos..end]);
                 pos = end + 1;
                 continue;
             }
-            // The run ends with the first word holding a `.`, `!` or `?`, or the line.
-            let candidate =
-                memchr::memchr3(b'.', b'!', b'?', &b[pos..]).map_or(b.len(), |i| pos + i);
-            let end = if candidate < b.len() {
-                word_end(candidate)
-            } else {
-                b.len()
+            let candidate = loop {
+                match candidates.next() {
+                    Some(c) if c < pos => {}
+                    other => break other,
+                }
             };
+            let end = candidate.map_or(b.len(), word_end);
             let run = &line[pos..end];
             if self.auto && self.out.len() - self.para_start + run.len() + 1 >= MAX_BYTES {
                 for w in run.split(' ') {
@@ -119,8 +124,12 @@ impl Prose {
             } else {
                 self.out.push(' ');
                 self.out.push_str(run);
-                if self.auto && candidate < b.len() {
-                    let start = memchr::memrchr(b' ', run.as_bytes()).map_or(0, |i| i + 1);
+                if self.auto && candidate.is_some() {
+                    let rb = run.as_bytes();
+                    let mut start = rb.len();
+                    while start > 0 && rb[start - 1] != b' ' {
+                        start -= 1;
+                    }
                     self.after_word(&run[start..]);
                 }
             }
@@ -198,7 +207,8 @@ fn ends_sentence(word: &str) -> bool {
         Some('!' | '?' | '…') => true,
         Some('.') => {
             let inner_dot = core[..core.len() - 1].contains('.');
-            !(inner_dot || ABBREVIATIONS.contains(&core))
+            // The longest abbreviation has 7 bytes: most words are not looked up.
+            !(inner_dot || (core.len() <= 7 && ABBREVIATIONS.contains(&core)))
         }
         _ => false,
     }
@@ -250,28 +260,36 @@ fn is_plain(b: &[u8]) -> bool {
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
-    // One pass of comparisons the compiler vectorises (no early exit, no table): bytes
-    // never plain, and bytes to look at closely.
+    // One pass of comparisons the compiler vectorises (no early exit, no table, no
+    // value carried from one byte to the next): bytes never plain, bytes to look at
+    // closely, and two spaces in a row (each byte against the next, as two views).
     let (mut bad, mut look, mut double) = (0u8, 0u8, 0u8);
-    let mut prev_space = 0u8;
-    for &x in b {
-        bad |= u8::from(x < 0x20)
+    let class = |x: u8| {
+        let bad = u8::from(x < 0x20)
             | u8::from(x == 0x7f)
             | u8::from(x == b'\\')
             | u8::from(x == b'`')
             | u8::from(x == b'*')
             | u8::from(x == b'~')
             | u8::from(x == b'[');
-        look |= u8::from(x == b'_')
+        let look = u8::from(x == b'_')
             | u8::from(x == b'&')
             | u8::from(x == b'<')
             | u8::from(x == 0xC2)
             | u8::from(x == 0xE1)
             | u8::from(x == 0xE2)
             | u8::from(x == 0xE3);
-        let space = u8::from(x == b' ');
-        double |= prev_space & space;
-        prev_space = space;
+        (bad, look)
+    };
+    if let Some(&last) = b.last() {
+        (bad, look) = class(last);
+    }
+    let next = b.get(1..).unwrap_or_default();
+    for (&x, &y) in b.iter().zip(next) {
+        let (bx, lx) = class(x);
+        bad |= bx;
+        look |= lx;
+        double |= u8::from(x == b' ') & u8::from(y == b' ');
     }
     if bad | double != 0 {
         return false;

@@ -109,8 +109,15 @@ impl Reader<'_, '_> {
         let Some(first) = block.first() else {
             return;
         };
-        let keyword = first.text.split([' ', '\t']).next().unwrap_or("");
-        if matches!(keyword, "NOTE" | "STYLE" | "REGION") {
+        let keyword = |k: &str| {
+            first
+                .text
+                .strip_prefix(k)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+        };
+        if matches!(first.text.as_bytes().first(), Some(b'N' | b'S' | b'R'))
+            && (keyword("NOTE") || keyword("STYLE") || keyword("REGION"))
+        {
             return;
         }
         let timing_at = if has_arrow(first.text) {
