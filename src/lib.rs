@@ -4,7 +4,8 @@
 //! [`config`] (book.toml) → [`content`] (walk and read) → [`transcript`] (parse, in
 //! parallel) → [`archive`] (link into the [`model`]) → render → [`output`] (stage and
 //! swap in). [`load`] runs the first four stages (all `castbook check` needs);
-//! [`build`] runs them all.
+//! [`build`] runs them all. Modules import only from layers below their own; the
+//! table and the test that keeps it are in `src/layers.rs`.
 
 pub mod archive;
 pub mod config;
@@ -12,6 +13,8 @@ pub mod content;
 pub mod diag;
 pub mod exports;
 pub mod init;
+#[cfg(test)]
+mod layers;
 pub mod markdown;
 pub mod model;
 pub mod output;
@@ -19,8 +22,11 @@ pub mod render;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod site;
 pub mod slug;
+pub mod text;
 pub mod theme;
+pub mod timeline;
 pub mod transcript;
 
 use std::path::PathBuf;
@@ -350,7 +356,7 @@ pub fn search_options(config: &LoadedConfig) -> search::SearchOptions {
 }
 
 /// Pages are written straight into the staging folder as they are rendered.
-impl render::OutputSink for output::Staging {
+impl site::OutputSink for output::Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
         output::Staging::write(self, rel, bytes)
     }

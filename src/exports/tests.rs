@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::*;
 use crate::model::*;
 
-use crate::render::memory_sink::MemorySink;
+use crate::site::memory_sink::MemorySink;
 
 const LONG: &str = "Yeah, so for me personally, I was one of those engineers who was not very \
     focused on school. I always wanted to be building, and my initial work was just kind of \

@@ -8,9 +8,9 @@
 
 use serde::Serialize;
 
-use super::urls::SiteUrls;
 use crate::config::{BrandConfig, CONFIG_FILE};
 use crate::diag::Diagnostic;
+use crate::site::urls::SiteUrls;
 
 /// An opaque sRGB colour, 8 bits per channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,7 +13,6 @@ mod minify;
 mod pages;
 mod stats;
 mod transcript;
-pub mod urls;
 pub mod views;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -24,19 +23,15 @@ use serde::Serialize;
 use crate::config::{ColorScheme, LoadedConfig};
 use crate::diag::Diagnostic;
 use crate::model::{Archive, EpisodeId, PersonId, PodcastId, TopicId};
+use crate::site::urls::{self, SiteUrls};
 use crate::theme::{self, Theme};
 use brand::BrandView;
-use urls::SiteUrls;
 use views::{EpisodeItems, PodcastLink, Shared};
 
 /// Global-context key of the UI strings (`{{ ui.episodes }}`), see `theme::I18N_FILE`.
 pub const STRINGS_VAR: &str = "ui";
 
-/// Where rendered files go; implemented over the staging folder (and in memory in tests).
-pub trait OutputSink: Sync {
-    /// Writes `bytes` at `rel` (`/`-separated, relative to the output root), creating folders.
-    fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()>;
-}
+pub use crate::site::OutputSink;
 
 /// How to render, beyond what book.toml says.
 #[derive(Debug, Clone, Default)]
@@ -224,7 +219,7 @@ impl Job {
             Job::Person(id) => urls::rel::file_of(&urls::rel::person(&archive.person(id).slug)),
             Job::Topic(id) => urls::rel::file_of(&urls::rel::topic(&archive.topic(id).slug)),
             Job::Podcast(id) => urls::rel::file_of(&urls::rel::podcast(&archive.podcast(id).slug)),
-            Job::PodcastFeed(id) => feeds::podcast_feed(&archive.podcast(id).slug),
+            Job::PodcastFeed(id) => urls::rel::podcast_feed(&archive.podcast(id).slug),
             Job::Home => "index.html".to_owned(),
             Job::Episodes => "episodes/index.html".to_owned(),
             Job::Guests => "guests/index.html".to_owned(),
@@ -453,7 +448,5 @@ fn rel_path(p: &std::path::Path) -> String {
         .join("/")
 }
 
-#[cfg(test)]
-pub(crate) mod memory_sink;
 #[cfg(test)]
 mod tests;

@@ -6,11 +6,11 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use super::stats::StatView;
-use super::urls::rel;
 use super::views::{EpisodeItems, PodcastLink, Shared};
 use super::{Emitter, Job, feeds, jsonld, lists, transcript};
 use crate::markdown;
 use crate::model::{EpisodeId, PersonId, TopicId};
+use crate::site::urls::rel;
 use crate::theme::Theme;
 
 /// How many words of a chapter's first turn a topic page shows.

@@ -1,7 +1,7 @@
 //! Speaker statistics: who talks how long, in how many words and turns.
 //!
 //! Talk time comes from the turns' timestamps through the same timeline as the
-//! transcript exports ([`crate::exports::timeline`]): a turn lasts until the next
+//! transcript exports ([`crate::timeline`]): a turn lasts until the next
 //! one starts, the last one until `episode_duration` (estimated from its words
 //! when the duration is unknown). Words are counted on the Markdown source split
 //! at whitespace, which is close enough to the rendered words for a statistic and
@@ -12,8 +12,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::exports::timeline;
 use crate::model::{Archive, Episode, PersonId};
+use crate::timeline;
 
 /// One speaker's share of one episode.
 #[derive(Debug, Clone, PartialEq, Eq)]

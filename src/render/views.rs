@@ -13,8 +13,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tera::Value;
 
-use super::urls::{SiteUrls, rel};
 use crate::model::{Archive, EpisodeId, PersonId, TopicId};
+use crate::site::urls::{SiteUrls, rel};
 
 /// A named link: people, topics, shows.
 #[derive(Debug, Serialize)]
@@ -142,7 +142,7 @@ impl<'a> Shared<'a> {
                 name: &p.name,
                 url: multi_show.then(|| urls.path(&rel::podcast(&p.slug))),
                 episode_count: p.episodes.len(),
-                feed: multi_show.then(|| urls.path(&super::feeds::podcast_feed(&p.slug))),
+                feed: multi_show.then(|| urls.path(&rel::podcast_feed(&p.slug))),
             })
             .collect();
         let people: Vec<Link<'a>> = archive

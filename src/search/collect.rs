@@ -16,9 +16,9 @@ use rustc_hash::FxHashMap;
 
 use super::docs::{ChunkBuilder, DocView};
 use super::encode::{MAX_TF, posting};
-use super::tokenize::{ascii_key, keyed_tokens, tokens};
 use crate::model::Archive;
-use crate::render::OutputSink;
+use crate::site::OutputSink;
+use crate::text::tokenize::{ascii_key, keyed_tokens, tokens};
 
 /// Key prefix of a podcast filter term (`!<podcast slug>`); never a word's first byte.
 pub(super) const PODCAST_KEY: char = '!';
@@ -306,7 +306,7 @@ fn collect_group(pass: &Pass<'_>, episodes: Range<usize>, first_doc: u32) -> any
     for ei in episodes {
         let e = &a.episodes[ei];
         let podcast = a.podcast(e.podcast);
-        let url = crate::render::urls::rel::episode(&e.slug);
+        let url = crate::site::urls::rel::episode(&e.slug);
         let date = e.date.to_string();
         let ep_row = [
             e.title.as_str(),

@@ -23,7 +23,6 @@ mod collect;
 mod docs;
 pub mod encode;
 pub mod query;
-pub mod tokenize;
 
 #[cfg(test)]
 mod tests;
@@ -36,7 +35,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::model::{Archive, Topic};
-use crate::render::OutputSink;
+use crate::site::OutputSink;
 use encode::{EncodedList, ShardTerm, encode_postings, write_shard};
 
 /// Version of the file formats, checked by the client.
@@ -110,7 +109,7 @@ pub fn write_index(
         stages.push((name, lap.elapsed()));
         lap = Instant::now();
     };
-    let algorithm = stemmer_for(&opts.language);
+    let algorithm = crate::text::stemmer_for(&opts.language);
     // `terms`: (term, stem group), sorted by term; `ids`: their term ids.
     let (terms, ids, stems) = stem_groups(&collected, algorithm);
     stage("stems");
@@ -248,32 +247,6 @@ impl<'a> Filters<'a> {
             },
         }
     }
-}
-
-/// The Snowball stemmer for a language tag's primary subtag (`en-GB` → English).
-pub fn stemmer_for(language: &str) -> Option<Algorithm> {
-    let primary = language.trim().split(['-', '_']).next().unwrap_or("");
-    Some(match primary.to_ascii_lowercase().as_str() {
-        "" | "en" => Algorithm::English,
-        "ar" => Algorithm::Arabic,
-        "da" => Algorithm::Danish,
-        "de" => Algorithm::German,
-        "el" => Algorithm::Greek,
-        "es" => Algorithm::Spanish,
-        "fi" => Algorithm::Finnish,
-        "fr" => Algorithm::French,
-        "hu" => Algorithm::Hungarian,
-        "it" => Algorithm::Italian,
-        "nl" => Algorithm::Dutch,
-        "no" | "nb" | "nn" => Algorithm::Norwegian,
-        "pt" => Algorithm::Portuguese,
-        "ro" => Algorithm::Romanian,
-        "ru" => Algorithm::Russian,
-        "sv" => Algorithm::Swedish,
-        "ta" => Algorithm::Tamil,
-        "tr" => Algorithm::Turkish,
-        _ => return None,
-    })
 }
 
 /// Sorts the terms and numbers their stem groups: returns `(term, group)` sorted by

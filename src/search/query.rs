@@ -22,7 +22,7 @@ use serde::Deserialize;
 use super::encode::{ShardTerm, decode_postings, doc_of, read_shard, tf_of};
 
 type Shard = Vec<ShardTerm<String>>;
-use super::tokenize::token_list;
+use crate::text::tokenize::token_list;
 
 /// Most words the last, unfinished word expands to.
 pub const MAX_EXPANSIONS: usize = 24;
@@ -128,7 +128,7 @@ impl Index {
             })
             .collect();
         let fetched = RefCell::new(BTreeMap::from([("manifest.json".to_owned(), bytes.len())]));
-        let stemmer = (super::stemmer_for(&manifest.lang) == Some(Algorithm::English))
+        let stemmer = (crate::text::stemmer_for(&manifest.lang) == Some(Algorithm::English))
             .then(|| Stemmer::create(Algorithm::English));
         Ok(Index {
             fetch,

@@ -2,9 +2,10 @@
 
 use super::query::{Filter, Index};
 use super::*;
+use crate::text::stemmer_for;
 use crate::transcript::{ParseOptions, SourceFile};
 
-use crate::render::memory_sink::MemorySink;
+use crate::site::memory_sink::MemorySink;
 
 /// Opens the index a build wrote into a sink.
 trait IndexOf {

@@ -47,7 +47,8 @@ use rustc_hash::FxHasher;
 use crate::config::LoadedConfig;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Archive, Episode, PersonId, TopicId};
-use crate::render::{self, Job, OutputSink};
+use crate::render::{self, Job};
+use crate::site::{OutputSink, layout};
 use crate::theme::Theme;
 use crate::transcript::{ParseOptions, ParsedChapter, ParsedEpisode, ParsedTurn};
 use crate::{ArchiveStats, BuildOptions, BuildReport, Timings, content, exports, lap, output};
@@ -492,7 +493,7 @@ impl Session {
             .collect();
         episodes.par_iter().try_for_each(|e| {
             for (file, bytes) in exports::render_episode(archive, e, &urls) {
-                sink.write(&exports::export_rel(&e.slug, file), &bytes)?;
+                sink.write(&layout::export_rel(&e.slug, file), &bytes)?;
             }
             anyhow::Ok(())
         })?;
@@ -911,10 +912,10 @@ fn remove_page(dest: &Path, rel: &str) -> anyhow::Result<()> {
     };
     if rel.starts_with("episodes/") && rel != "episodes/index.html" {
         for file in [
-            exports::CHAPTERS_JSON,
-            exports::TRANSCRIPT_JSON,
-            exports::TRANSCRIPT_VTT,
-            exports::TRANSCRIPT_SRT,
+            layout::CHAPTERS_JSON,
+            layout::TRANSCRIPT_JSON,
+            layout::TRANSCRIPT_VTT,
+            layout::TRANSCRIPT_SRT,
         ] {
             remove(&dir.join(file.name))?;
         }

@@ -7,7 +7,7 @@ use jiff::civil::date;
 
 use crate::model::*;
 
-pub(crate) use crate::render::memory_sink::MemorySink;
+pub(crate) use crate::site::memory_sink::MemorySink;
 
 pub(crate) const XSS: &str = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
 
