@@ -71,18 +71,50 @@ fn run_check(args: &cli::CheckArgs) -> anyhow::Result<ExitCode> {
         summary_counts(&report.diagnostics)
     );
     if args.timings {
-        print_timings(&report.timings, report.elapsed);
+        print_timings(&report.timings, report.elapsed, &[]);
     }
     Ok(exit_for(&report.diagnostics))
 }
 
-/// One stage a line, on stderr so stdout's summary line stays the same for scripts.
-fn print_timings(timings: &castbook::Timings, total: std::time::Duration) {
+/// One stage a line, with what the writing stages wrote, on stderr so stdout's
+/// summary lines stay the same for scripts.
+fn print_timings(
+    timings: &castbook::Timings,
+    total: std::time::Duration,
+    sizes: &[(&'static str, castbook::site::Tally)],
+) {
+    use castbook::output::size::{mb, thousands};
     let mut err = std::io::stderr().lock();
     for (stage, took) in timings {
-        let _ = writeln!(err, "{stage:>8} {:>9.1} ms", took.as_secs_f64() * 1e3);
+        let wrote = sizes
+            .iter()
+            .find(|(s, _)| s == stage)
+            .map(|(_, t)| format!(" {:>10} {:>7} files", mb(t.bytes), thousands(t.files)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            err,
+            "{stage:>8} {:>9.1} ms{wrote}",
+            took.as_secs_f64() * 1e3
+        );
     }
-    let _ = writeln!(err, "{:>8} {:>9.1} ms", "total", total.as_secs_f64() * 1e3);
+    let written: castbook::site::Tally = sizes
+        .iter()
+        .fold(castbook::site::Tally::default(), |a, (_, t)| a + *t);
+    let wrote = if sizes.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " {:>10} {:>7} files",
+            mb(written.bytes),
+            thousands(written.files)
+        )
+    };
+    let _ = writeln!(
+        err,
+        "{:>8} {:>9.1} ms{wrote}",
+        "total",
+        total.as_secs_f64() * 1e3
+    );
 }
 
 fn run_build(args: &cli::BuildArgs) -> anyhow::Result<ExitCode> {
@@ -117,6 +149,7 @@ fn run_build(args: &cli::BuildArgs) -> anyhow::Result<ExitCode> {
             report.dest.display(),
             summary_counts(&report.diagnostics)
         );
+        println!("{}", report.size);
     } else {
         eprintln!(
             "build stopped: {}; the previous site in {} was left untouched",
@@ -125,7 +158,7 @@ fn run_build(args: &cli::BuildArgs) -> anyhow::Result<ExitCode> {
         );
     }
     if args.timings {
-        print_timings(&report.timings, report.elapsed);
+        print_timings(&report.timings, report.elapsed, &report.stage_sizes);
     }
     Ok(exit_for(&report.diagnostics))
 }

@@ -27,6 +27,7 @@ use crate::content::{self, EntryKind, WalkOptions};
 use crate::diag::Diagnostic;
 
 mod folders;
+pub mod size;
 
 use folders::is_owned;
 
@@ -186,6 +187,26 @@ fn resolve(path: &Path) -> anyhow::Result<PathBuf> {
     Ok(abs)
 }
 
+/// What [`Staging::copy_dir`] copied.
+#[derive(Debug, Default)]
+pub struct Copied {
+    /// Warnings: links leading outside the root, folders that could not be read.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files copied (or found already up to date in the recycled tree).
+    pub files: usize,
+    /// Their bytes.
+    pub bytes: u64,
+}
+
+impl Copied {
+    fn warning(d: Diagnostic) -> Copied {
+        Copied {
+            diagnostics: vec![d],
+            ..Copied::default()
+        }
+    }
+}
+
 /// A site being written beside DEST; [`Staging::commit`] swaps it in, dropping discards it.
 #[derive(Debug)]
 pub struct Staging {
@@ -278,7 +299,7 @@ impl Staging {
     /// castbook's own marker and staging folders are skipped. File contents and
     /// modification times are copied, permissions are not. Symlinks are followed only
     /// inside `root` (warnings otherwise). A missing `src` copies nothing.
-    pub fn copy_dir(&self, src: &Path, root: &Path) -> anyhow::Result<Vec<Diagnostic>> {
+    pub fn copy_dir(&self, src: &Path, root: &Path) -> anyhow::Result<Copied> {
         let root_c = fs::canonicalize(root)
             .with_context(|| format!("cannot open the site root `{}`", root.display()))?;
         let shown = src.strip_prefix(root).map_or_else(
@@ -286,7 +307,7 @@ impl Staging {
             |rel| content::join_display("", rel),
         );
         match fs::symlink_metadata(src) {
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Copied::default()),
             Err(err) => {
                 return Err(err).with_context(|| format!("cannot open `{}`", src.display()));
             }
@@ -296,7 +317,7 @@ impl Staging {
             Ok(path) => path,
             Err(err) => {
                 let msg = format!("cannot resolve folder, not copied: {err}");
-                return Ok(vec![Diagnostic::warning(shown, msg)]);
+                return Ok(Copied::warning(Diagnostic::warning(shown, msg)));
             }
         };
         if !src_c.starts_with(&root_c) {
@@ -304,10 +325,13 @@ impl Staging {
                 "folder leads outside the site root (to `{}`); not copied",
                 src_c.display()
             );
-            return Ok(vec![Diagnostic::warning(shown, msg)]);
+            return Ok(Copied::warning(Diagnostic::warning(shown, msg)));
         }
         if !src_c.is_dir() {
-            return Ok(vec![Diagnostic::warning(shown, "not a folder; not copied")]);
+            return Ok(Copied::warning(Diagnostic::warning(
+                shown,
+                "not a folder; not copied",
+            )));
         }
         let opts = WalkOptions {
             boundary: &root_c,
@@ -324,22 +348,30 @@ impl Staging {
             }
             self.record(&entry.rel);
         }
-        walked
+        let (files, bytes) = walked
             .entries
             .par_iter()
             .filter(|e| e.kind == EntryKind::File)
-            .try_for_each(|entry| {
+            .map(|entry| {
                 let to = self.path.join(&entry.rel);
                 let context =
                     || format!("failed to copy `{}` to `{}`", entry.display, to.display());
-                if let Err(err) = folders::copy_file(&entry.path, &to, self.recycled) {
-                    self.prepare(&entry.rel, false, err).with_context(context)?;
-                    folders::copy_file(&entry.path, &to, false).with_context(context)?;
-                }
+                let bytes = match folders::copy_file(&entry.path, &to, self.recycled) {
+                    Ok(bytes) => bytes,
+                    Err(err) => {
+                        self.prepare(&entry.rel, false, err).with_context(context)?;
+                        folders::copy_file(&entry.path, &to, false).with_context(context)?
+                    }
+                };
                 self.record(&entry.rel);
-                Ok::<(), anyhow::Error>(())
-            })?;
-        Ok(walked.diagnostics)
+                Ok::<_, anyhow::Error>((1usize, bytes))
+            })
+            .try_reduce(|| (0, 0), |a, b| Ok((a.0 + b.0, a.1 + b.1)))?;
+        Ok(Copied {
+            diagnostics: walked.diagnostics,
+            files,
+            bytes,
+        })
     }
 
     /// Swaps the finished site in for DEST atomically; the previous site becomes the spare.

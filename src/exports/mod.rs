@@ -32,26 +32,29 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
+#[cfg(doc)]
+use crate::config::ExportsConfig;
 use crate::model::{Archive, Episode};
 use crate::site::OutputSink;
 pub use crate::site::layout::{
-    CHAPTERS_JSON, ExportFile, FILES_PER_EPISODE, TRANSCRIPT_JSON, TRANSCRIPT_SRT, TRANSCRIPT_VTT,
-    TRANSCRIPTS, export_rel,
+    CHAPTERS_JSON, ExportFile, TRANSCRIPT_JSON, TRANSCRIPT_SRT, TRANSCRIPT_VTT, TRANSCRIPTS,
+    export_rel,
 };
 use crate::site::urls::SiteUrls;
 pub(crate) use crate::text::one_line;
 
-/// Writes the exports of every episode through `sink` (in parallel) and returns
-/// the number of files written ([`FILES_PER_EPISODE`] per episode).
+/// Writes the chosen exports (`files`, see [`ExportsConfig::files`]) of every episode
+/// through `sink`, in parallel, and returns the number of files written.
 pub fn write_exports(
     archive: &Archive,
     urls: &SiteUrls,
+    files: &[ExportFile],
     sink: &dyn OutputSink,
 ) -> anyhow::Result<usize> {
     archive
         .episodes
         .par_iter()
-        .map(|e| write_episode(archive, e, urls, sink))
+        .map(|e| write_episode(archive, e, urls, files, sink))
         .try_reduce(|| 0, |a, b| Ok(a + b))
 }
 
@@ -59,28 +62,42 @@ fn write_episode(
     archive: &Archive,
     episode: &Episode,
     urls: &SiteUrls,
+    files: &[ExportFile],
     sink: &dyn OutputSink,
 ) -> anyhow::Result<usize> {
-    let files = render_episode(archive, episode, urls);
-    for (file, bytes) in &files {
+    let rendered = render_episode(archive, episode, urls, files);
+    for (file, bytes) in &rendered {
         sink.write(&export_rel(&episode.slug, *file), bytes)?;
     }
-    Ok(files.len())
+    Ok(rendered.len())
 }
 
-/// The four export files of one episode, rendered in memory.
+/// The chosen export files of one episode, rendered in memory, in the order of `files`.
 pub(crate) fn render_episode(
     archive: &Archive,
     episode: &Episode,
     urls: &SiteUrls,
-) -> [(ExportFile, Vec<u8>); FILES_PER_EPISODE] {
-    let segments = segments(archive, episode);
-    [
-        (CHAPTERS_JSON, chapters::render(archive, episode, urls)),
-        (TRANSCRIPT_JSON, json::render(&segments)),
-        (TRANSCRIPT_VTT, vtt::render(&segments)),
-        (TRANSCRIPT_SRT, srt::render(&segments)),
-    ]
+    files: &[ExportFile],
+) -> Vec<(ExportFile, Vec<u8>)> {
+    // Segments feed every transcript format; the chapters alone don't need them.
+    let needs_segments = files.iter().any(|f| *f != CHAPTERS_JSON);
+    let segments = if needs_segments {
+        segments(archive, episode)
+    } else {
+        Vec::new()
+    };
+    files
+        .iter()
+        .map(|&file| {
+            let bytes = match file.name {
+                n if n == CHAPTERS_JSON.name => chapters::render(archive, episode, urls),
+                n if n == TRANSCRIPT_JSON.name => json::render(&segments),
+                n if n == TRANSCRIPT_VTT.name => vtt::render(&segments),
+                _ => srt::render(&segments),
+            };
+            (file, bytes)
+        })
+        .collect()
 }
 
 /// One turn, ready for any format.

@@ -409,7 +409,7 @@ fn open_for_overwrite(path: &Path) -> io::Result<fs::File> {
 
 /// Copies `src` over `dst` in place, keeping `src`'s modification time. With
 /// `quick_check`, a `dst` of the same size and time is taken as already copied.
-pub(super) fn copy_file(src: &Path, dst: &Path, quick_check: bool) -> io::Result<()> {
+pub(super) fn copy_file(src: &Path, dst: &Path, quick_check: bool) -> io::Result<u64> {
     let (mut from, meta) = content::open_regular(src)?;
     let modified = meta.modified()?;
     if quick_check
@@ -418,12 +418,13 @@ pub(super) fn copy_file(src: &Path, dst: &Path, quick_check: bool) -> io::Result
         && old.len() == meta.len()
         && old.modified().is_ok_and(|t| t == modified)
     {
-        return Ok(());
+        return Ok(meta.len());
     }
     let mut to = open_for_overwrite(dst)?;
     let copied = io::copy(&mut from, &mut to)?;
     to.set_len(copied)?;
-    to.set_modified(modified)
+    to.set_modified(modified)?;
+    Ok(copied)
 }
 
 /// Swaps two folders in one step with `renameat2(RENAME_EXCHANGE)`; `Ok(false)` when the

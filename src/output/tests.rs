@@ -423,9 +423,12 @@ fn copy_dir_copies_verbatim_except_junk_and_outside_links() {
     symlink(outside.path().join("secret"), s.join("secret")).unwrap();
 
     let staging = Staging::begin(&site.dest()).unwrap();
-    let diags = staging.copy_dir(&s, site.root()).unwrap();
+    let copied = staging.copy_dir(&s, site.root()).unwrap();
+    let diags = copied.diagnostics;
     staging.commit().unwrap();
     let tree = Site::tree(&site.dest());
+    // security.txt, favicon.ico, logo.svg and style.css: "sec", 3, "<svg/>" and "css".
+    assert_eq!((copied.files, copied.bytes), (4, 3 + 3 + 6 + 3));
     let names: Vec<_> = tree.keys().map(String::as_str).collect();
     assert_eq!(
         names,
@@ -455,13 +458,15 @@ fn copy_dir_of_a_missing_or_outside_folder_copies_nothing() {
         staging
             .copy_dir(&site.root().join("static"), site.root())
             .unwrap()
+            .diagnostics
             .is_empty()
     );
     let outside = tempfile::tempdir().unwrap();
     symlink(outside.path(), site.root().join("static")).unwrap();
     let diags = staging
         .copy_dir(&site.root().join("static"), site.root())
-        .unwrap();
+        .unwrap()
+        .diagnostics;
     assert_eq!(diags.len(), 1);
     assert!(diags[0].message.contains("outside the site root"));
 }
@@ -573,7 +578,13 @@ fn copy_dir_skips_unchanged_files_and_recopies_changed_ones() {
     fs::write(s.join("logo.svg"), "v1").unwrap();
     let copy = || {
         let staging = Staging::begin(&site.dest()).unwrap();
-        assert!(staging.copy_dir(&s, site.root()).unwrap().is_empty());
+        assert!(
+            staging
+                .copy_dir(&s, site.root())
+                .unwrap()
+                .diagnostics
+                .is_empty()
+        );
         staging.commit().unwrap();
         fs::read(site.dest().join("logo.svg")).unwrap()
     };

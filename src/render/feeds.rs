@@ -4,8 +4,8 @@
 //! site's address is known.
 //!
 //! Per item, beside the usual RSS elements: one `podcast:transcript` per transcript
-//! format ([`layout::TRANSCRIPTS`], with the namespace's MIME types),
-//! `podcast:chapters` for `chapters.json`, a `podcast:person` per host (restated on
+//! format written (`[output.exports]`, best first: [`layout::TRANSCRIPTS`], with the
+//! namespace's MIME types), `podcast:chapters` for `chapters.json` when written, a `podcast:person` per host (restated on
 //! every item, as the namespace asks: item-level people replace the channel's) and
 //! per guest (`role="guest"`), and an `enclosure` when the episode has `audio_url`.
 
@@ -16,7 +16,7 @@ use super::pages::PageCtx;
 use super::views::date_rfc2822;
 use crate::markdown;
 use crate::model::{Archive, Episode, PersonId, PodcastId};
-use crate::site::layout::{self, CHAPTERS_JSON, TRANSCRIPTS};
+use crate::site::layout::{self, CHAPTERS_JSON, ExportFile, TRANSCRIPTS};
 use crate::site::urls::{SiteUrls, rel};
 
 /// The Podcasting 2.0 namespace URI.
@@ -50,8 +50,8 @@ struct FeedItem<'a> {
     enclosure: Option<Enclosure>,
     /// One per transcript format, best first.
     transcripts: Vec<FeedFile>,
-    /// `chapters.json`.
-    chapters: FeedFile,
+    /// `chapters.json`, when written.
+    chapters: Option<FeedFile>,
     /// Hosts, then guests.
     people: Vec<FeedPerson>,
 }
@@ -139,7 +139,9 @@ fn write_feed<'a>(
     episodes: impl Iterator<Item = &'a Episode>,
 ) -> anyhow::Result<()> {
     let s = ctx.shared;
-    let items: Vec<FeedItem<'_>> = episodes.map(|e| item(s.archive, s.urls, e)).collect();
+    let items: Vec<FeedItem<'_>> = episodes
+        .map(|e| item(s.archive, s.urls, &s.exports, e))
+        .collect();
     let mut context = Context::new();
     context.insert("channel", channel);
     context.insert("items", &items);
@@ -147,7 +149,12 @@ fn write_feed<'a>(
     ctx.out.file(file, xml.as_bytes())
 }
 
-fn item<'a>(a: &'a Archive, urls: &SiteUrls, e: &'a Episode) -> FeedItem<'a> {
+fn item<'a>(
+    a: &'a Archive,
+    urls: &SiteUrls,
+    exports: &[ExportFile],
+    e: &'a Episode,
+) -> FeedItem<'a> {
     let export = |f| urls.absolute_or_path(&layout::export_rel(&e.slug, f));
     let mut people = people(a, urls, &e.hosts, "host");
     people.extend(self::people(a, urls, &e.guests, "guest"));
@@ -174,17 +181,18 @@ fn item<'a>(a: &'a Archive, urls: &SiteUrls, e: &'a Episode) -> FeedItem<'a> {
                 url,
                 length: 0,
             }),
-        transcripts: TRANSCRIPTS
+        transcripts: exports
             .iter()
+            .filter(|f| TRANSCRIPTS.contains(f))
             .map(|f| FeedFile {
                 url: export(*f),
                 mime: f.mime,
             })
             .collect(),
-        chapters: FeedFile {
+        chapters: exports.contains(&CHAPTERS_JSON).then(|| FeedFile {
             url: export(CHAPTERS_JSON),
             mime: CHAPTERS_JSON.mime,
-        },
+        }),
         people,
     }
 }

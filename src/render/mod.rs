@@ -53,6 +53,9 @@ pub struct RenderReport {
     pub pages: usize,
     /// Total bytes written.
     pub bytes: u64,
+    /// Of those, the theme's assets and the small fixed files (robots.txt, CNAME,
+    /// `additional-css`/`-js`): files and bytes.
+    pub assets: (usize, u64),
     /// Whether HTML was minified.
     pub minified: bool,
     /// Warnings about settings that limit the output (e.g. no absolute site URL).
@@ -118,7 +121,8 @@ pub fn render_jobs(
     }
     let brand = brand::view(&cfg.config.brand, &urls, &mut diagnostics);
     let extras = Extras::read(cfg)?;
-    let shared = Shared::new(archive, &urls);
+    let mut shared = Shared::new(archive, &urls);
+    shared.exports = cfg.config.output.exports.files();
     let language = SiteView::language_of(cfg);
     let (strings, unknown) = theme.strings(language, &html_cfg.strings);
     diagnostics.extend(
@@ -155,6 +159,10 @@ pub fn render_jobs(
     jobs.par_iter()
         .try_for_each(|job| pages::render(&ctx, *job))?;
 
+    let before = (
+        out.files.load(Ordering::Relaxed),
+        out.bytes.load(Ordering::Relaxed),
+    );
     if fixed_files {
         for asset in &theme.assets {
             out.file(&asset.path, &asset.bytes)?;
@@ -168,10 +176,15 @@ pub fn render_jobs(
             out.file("CNAME", format!("{cname}\n").as_bytes())?;
         }
     }
+    let assets = (
+        out.files.load(Ordering::Relaxed) - before.0,
+        out.bytes.load(Ordering::Relaxed) - before.1,
+    );
     Ok(RenderReport {
         files: out.files.load(Ordering::Relaxed),
         pages: out.pages.load(Ordering::Relaxed),
         bytes: out.bytes.load(Ordering::Relaxed),
+        assets,
         minified: out.minify,
         diagnostics,
     })

@@ -10,6 +10,7 @@ use super::views::{EpisodeItems, PodcastLink, Shared};
 use super::{Emitter, Job, feeds, jsonld, lists, transcript};
 use crate::markdown;
 use crate::model::{EpisodeId, PersonId, TopicId};
+use crate::site::layout;
 use crate::site::urls::rel;
 use crate::theme::Theme;
 
@@ -148,7 +149,19 @@ struct EpisodeView<'a> {
     audio_url: Option<String>,
     /// Talk time, share, words and turns per speaker, longest first.
     speakers: Vec<StatView<'a>>,
+    /// The export files written beside the page (`[output.exports]`).
+    downloads: Vec<DownloadView>,
     extra: &'a BTreeMap<String, serde_json::Value>,
+}
+
+/// A link to one of the episode's export files.
+#[derive(Serialize)]
+struct DownloadView {
+    /// File name, also the link text (`transcript.vtt`).
+    name: &'static str,
+    /// Its MIME type, for the link's `type`.
+    mime: &'static str,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -245,6 +258,15 @@ fn episode(ctx: &PageCtx<'_>, id: EpisodeId) -> anyhow::Result<()> {
             .collect(),
         audio_url: e.audio_url.as_deref().and_then(|u| s.urls.resource(u)),
         speakers: speaker_views(ctx, id),
+        downloads: s
+            .exports
+            .iter()
+            .map(|f| DownloadView {
+                name: f.name,
+                mime: f.mime,
+                url: s.urls.path(&layout::export_rel(&e.slug, *f)),
+            })
+            .collect(),
         extra: &e.extra,
     };
     let rel_url = rel::episode(&e.slug);

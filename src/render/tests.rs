@@ -253,7 +253,12 @@ fn subpath_site_prefixes_every_link() {
 fn every_internal_link_and_anchor_resolves() {
     let a = archive();
     for site in ["/", "/archive/"] {
-        let (sink, _) = build(&a, &config(site), &plain());
+        let cfg = config(site);
+        let (sink, _) = build(&a, &cfg, &plain());
+        // Pages link the export files written beside them.
+        let urls = crate::site::urls::SiteUrls::new(site, None);
+        crate::exports::write_exports(&a, &urls, &cfg.config.output.exports.files(), &sink)
+            .unwrap();
         let files = sink.0.lock().unwrap().clone();
         let ids = |file: &str| -> Vec<String> {
             let html = String::from_utf8_lossy(&files[file]).into_owned();

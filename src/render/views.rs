@@ -14,6 +14,7 @@ use serde::Serialize;
 use tera::Value;
 
 use crate::model::{Archive, EpisodeId, PersonId, TopicId};
+use crate::site::layout::ExportFile;
 use crate::site::urls::{SiteUrls, rel};
 
 /// A named link: people, topics, shows.
@@ -129,6 +130,9 @@ pub struct Shared<'a> {
     pub topic_values: Vec<Value>,
     /// Speaker statistics, by episode id (episode pages show them, person pages sum them).
     pub(crate) stats: Vec<super::stats::EpisodeStats>,
+    /// The export files written beside each episode page (`[output.exports]`): pages
+    /// and feeds link these and no others.
+    pub exports: Vec<ExportFile>,
 }
 
 impl<'a> Shared<'a> {
@@ -168,6 +172,7 @@ impl<'a> Shared<'a> {
             people_values: values(&people),
             topic_values: values(&topics),
             stats: super::stats::all(archive),
+            exports: crate::site::layout::ALL.to_vec(),
             podcasts,
             people,
             topics,

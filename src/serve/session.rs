@@ -216,6 +216,8 @@ impl Session {
             dest: dest.clone(),
             written: false,
             timings,
+            size: crate::output::size::SiteSize::default(),
+            stage_sizes: Vec::new(),
         };
         if diagnostics.has_errors() {
             // The archive holds the lent texts, so it is kept. The search index now
@@ -227,6 +229,8 @@ impl Session {
             anyhow::bail!("internal error: the theme was not loaded");
         };
         let search = self.config.config.output.html.search.enable;
+        let mut size = crate::output::size::SiteSize::default();
+        let mut stage_sizes = Vec::new();
         let written = if whole {
             let opts = self.build_options();
             let site = crate::write_site(
@@ -246,6 +250,8 @@ impl Session {
                 exports,
             });
             self.search_stale = false;
+            size = site.size;
+            stage_sizes = site.stage_sizes;
             site.files
         } else {
             let written = self.update_in_place(&archive, &dest, theme_changed, &mut timings)?;
@@ -262,6 +268,8 @@ impl Session {
             dest,
             written: true,
             timings,
+            size,
+            stage_sizes,
         })
     }
 
@@ -491,8 +499,9 @@ impl Session {
             .iter()
             .filter(|e| published.exports.get(&e.slug) != exports_now.get(&e.slug))
             .collect();
+        let export_files = self.config.config.output.exports.files();
         episodes.par_iter().try_for_each(|e| {
-            for (file, bytes) in exports::render_episode(archive, e, &urls) {
+            for (file, bytes) in exports::render_episode(archive, e, &urls, &export_files) {
                 sink.write(&layout::export_rel(&e.slug, file), &bytes)?;
             }
             anyhow::Ok(())
@@ -911,12 +920,7 @@ fn remove_page(dest: &Path, rel: &str) -> anyhow::Result<()> {
         return Ok(());
     };
     if rel.starts_with("episodes/") && rel != "episodes/index.html" {
-        for file in [
-            layout::CHAPTERS_JSON,
-            layout::TRANSCRIPT_JSON,
-            layout::TRANSCRIPT_VTT,
-            layout::TRANSCRIPT_SRT,
-        ] {
+        for file in layout::ALL {
             remove(&dir.join(file.name))?;
         }
     }

@@ -159,6 +159,71 @@ fn cname_and_static_files_are_written() {
 }
 
 #[test]
+fn every_build_ends_with_what_it_wrote_and_warns_past_the_hosts_limits() {
+    let site = Site::sample();
+    site.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let run = site.run(&["build"]);
+    run.expect_code(0);
+    let last = run.stdout.lines().last().unwrap_or_default().to_owned();
+    // The line counts what is on disk, kind by kind.
+    let out = site.path().join("public");
+    let files: Vec<_> = walk(&out)
+        .into_iter()
+        .filter(|p| p.is_file() && !p.ends_with(".castbook-output"))
+        .collect();
+    let bytes: u64 = files.iter().map(|p| p.metadata().unwrap().len()).sum();
+    let total = format!(
+        "wrote {:.1} MB in {} files: ",
+        bytes as f64 / 1e6,
+        files.len()
+    );
+    assert!(last.starts_with(&total), "{last} vs {total}");
+    for kind in ["pages ", "exports ", "search ", "static "] {
+        assert!(last.contains(kind), "{last}");
+    }
+    assert!(!run.stderr.contains("max-site"), "{}", run.stderr);
+
+    // --timings shows what each writing stage wrote.
+    let run = site.run(&["build", "--timings"]);
+    let exports = run
+        .stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("exports"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(exports.ends_with(" 2 files"), "{}", run.stderr);
+
+    // Past a limit (lowered here: the real ones are GitHub's and GitLab's), a warning
+    // names the limit, the host and the keys that shrink the site; the build succeeds.
+    site.write(
+        "book.toml",
+        "[build]\nmax-site-files = 10\nmax-site-mb = 0\n",
+    );
+    let run = site.run(&["build"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .contains("limit 10: `[build] max-site-files`), over what GitLab Pages"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`[build] max-site-mb`), over what GitHub and GitLab Pages"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`[output.html.search] enable = false`"));
+    assert!(
+        run.stderr
+            .contains("`[output.exports]` (vtt, chapters are on")
+    );
+}
+
+#[test]
 fn drafts_are_left_out_unless_asked_for() {
     let site = Site::sample();
     site.write(
