@@ -6,7 +6,8 @@ use clap::{Args, Parser, Subcommand};
 
 /// castbook turns a folder of podcast transcripts into a fast, cross-linked, searchable site.
 #[derive(Debug, Parser)]
-#[command(name = "castbook", version, about, long_about = None)]
+// `--version` names the commit (build.rs): `castbook 0.1.0 (4512783c70af 2026-11-26)`.
+#[command(name = "castbook", version = env!("CASTBOOK_VERSION"), about, long_about = None)]
 pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]

@@ -37,6 +37,9 @@ mod themes;
 // `castbook init`: a scaffold that builds, never overwriting.
 mod init;
 
+// `castbook --version` names the commit: git checkouts, crates.io packages, tarballs.
+mod version;
+
 // HTML validity: the Nu HTML Checker on built pages (needs Java and e2e/node_modules).
 mod html_valid;
 
