@@ -251,7 +251,7 @@ fn init_ci_gitlab_writes_a_pages_job_for_the_project_pages_url() {
     );
     assert_eq!(
         script.last(),
-        Some(&"castbook build --site-url \"${CI_PAGES_URL%/}/\" --dest-dir public")
+        Some(&"castbook build --site-url \"$CI_PAGES_URL\" --dest-dir public")
     );
     // The job itself runs in tests/suite/action.rs against a local release.
 
