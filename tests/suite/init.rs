@@ -294,3 +294,37 @@ fn init_ci_gitlab_in_a_github_archive_adds_only_the_gitlab_file() {
         assert_eq!(after.get(path), Some(bytes), "{} changed", path.display());
     }
 }
+
+/// The YAML block of the README that starts with `first_line`, as JSON.
+fn readme_yaml(first_line: &str) -> serde_json::Value {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let fence = format!("```yaml\n{first_line}\n");
+    let start = readme.find(&fence).expect("the README's example") + "```yaml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    serde_saphyr::from_str(&readme[start..end]).unwrap()
+}
+
+#[test]
+fn the_readme_shows_the_ci_files_init_writes() {
+    let site = Site::empty();
+    site.run(&["init", "--ci", "github"]).expect_code(0);
+    site.run(&["init", "--ci", "gitlab"]).expect_code(0);
+
+    // GitHub: the README's workflow is init's without names and comments: same steps.
+    let shown = readme_yaml("name: Deploy transcripts to Pages");
+    let shown_steps = shown["jobs"]["build"]["steps"].as_array().unwrap();
+    let written = github_build_steps(site.path());
+    let key = |steps: &[serde_json::Value]| -> Vec<String> {
+        steps
+            .iter()
+            .map(|s| {
+                let what = s["uses"].as_str().or(s["run"].as_str()).unwrap();
+                format!("{what} {}", s["with"])
+            })
+            .collect()
+    };
+    assert_eq!(key(shown_steps), key(&written));
+
+    // GitLab: the same job, comments aside.
+    assert_eq!(readme_yaml("pages:"), gitlab_ci(site.path()));
+}
