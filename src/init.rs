@@ -1,5 +1,6 @@
 //! `castbook init`: scaffold a ready archive — `book.toml` with every key explained, one
-//! example transcript, `.gitignore`, and a GitHub Pages workflow — that builds as is.
+//! example transcript, `.gitignore`, and a GitHub Pages workflow (or a GitLab Pages
+//! pipeline, with `--ci gitlab`) — that builds as is.
 //!
 //! It never overwrites: every file is created with `create_new`, so an existing file
 //! (even one appearing meanwhile) is left alone and reported as skipped. The example
@@ -18,6 +19,19 @@ const BOOK_TOML: &str = include_str!("init/book.toml");
 const EXAMPLE: &str = include_str!("init/example-episode.txt");
 const GITIGNORE: &str = include_str!("init/gitignore");
 const PAGES_YML: &str = include_str!("init/pages.yml");
+const GITLAB_CI_YML: &str = include_str!("init/gitlab-ci.yml");
+
+/// Which host's continuous integration publishes the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ci {
+    /// GitHub Pages: `.github/workflows/pages.yml`, using the castbook action.
+    #[default]
+    Github,
+    /// GitLab Pages: `.gitlab-ci.yml`, building into `public/` for the Pages address.
+    Gitlab,
+    /// No CI file: build and upload the output folder yourself.
+    None,
+}
 
 /// Where the scaffold goes, and whether to copy the theme out too.
 #[derive(Debug, Clone)]
@@ -26,6 +40,8 @@ pub struct InitOptions {
     pub dir: PathBuf,
     /// Also copy the default theme into `themes/default/`.
     pub theme: bool,
+    /// The CI file to write.
+    pub ci: Ci,
 }
 
 /// Why a file was not written.
@@ -64,14 +80,11 @@ pub fn init(opts: &InitOptions) -> anyhow::Result<InitReport> {
 
     let build_dir = config.build.build_dir.to_string_lossy().into_owned();
     let files = [
-        (PathBuf::from(CONFIG_FILE), book_toml(dir)),
-        (PathBuf::from(".gitignore"), gitignore(&config)),
-        (
-            PathBuf::from(".github/workflows/pages.yml"),
-            pages_yml(&build_dir),
-        ),
+        Some((PathBuf::from(CONFIG_FILE), book_toml(dir))),
+        Some((PathBuf::from(".gitignore"), gitignore(&config))),
+        ci_file(opts.ci, &build_dir),
     ];
-    for (rel, text) in files {
+    for (rel, text) in files.into_iter().flatten() {
         write_new(dir, rel, &text, &mut report)?;
     }
 
@@ -189,12 +202,42 @@ fn gitignore(config: &Config) -> String {
     GITIGNORE.replace("@BUILD_DIR_IGNORE@", &line)
 }
 
+/// The CI file for `ci`, as (path in the archive, text).
+fn ci_file(ci: Ci, build_dir: &str) -> Option<(PathBuf, String)> {
+    match ci {
+        Ci::Github => Some((
+            PathBuf::from(".github/workflows/pages.yml"),
+            pages_yml(build_dir),
+        )),
+        Ci::Gitlab => Some((PathBuf::from(".gitlab-ci.yml"), gitlab_ci_yml())),
+        Ci::None => None,
+    }
+}
+
+/// The castbook action at this castbook's version, e.g. `castbook/castbook@v0.1.0`: the
+/// workflow keeps installing the release it was written for until the user raises it.
+fn action_ref() -> String {
+    let repo = env!("CARGO_PKG_REPOSITORY");
+    let repo = repo.strip_prefix("https://github.com/").unwrap_or(repo);
+    format!("{repo}@v{}", env!("CARGO_PKG_VERSION"))
+}
+
 fn pages_yml(build_dir: &str) -> String {
     // JSON strings are valid YAML double-quoted scalars: safe whatever the folder's name.
     let path = serde_json::to_string(build_dir).unwrap_or_else(|_| "public".to_owned());
     PAGES_YML
-        .replace("@REPOSITORY@", env!("CARGO_PKG_REPOSITORY"))
+        .replace("@ACTION@", &action_ref())
         .replace("@BUILD_DIR@", &path)
+}
+
+/// GitLab Pages publishes `public/` whatever `build-dir` says, so the job builds there.
+fn gitlab_ci_yml() -> String {
+    GITLAB_CI_YML
+        .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
+        .replace(
+            "@RELEASES@",
+            &format!("{}/releases", env!("CARGO_PKG_REPOSITORY")),
+        )
 }
 
 #[cfg(test)]
@@ -205,12 +248,21 @@ mod tests {
     fn templates_are_filled() {
         let yml = pages_yml("public");
         assert!(
-            !yml.contains("@REPOSITORY@") && !yml.contains("@BUILD_DIR@"),
+            !yml.contains("@ACTION@") && !yml.contains("@BUILD_DIR@"),
             "{yml}"
         );
         assert!(yml.contains("path: \"public\""));
-        assert!(yml.contains("--git https://github.com/castbook/castbook castbook"));
+        let action = format!("- uses: castbook/castbook@v{}\n", env!("CARGO_PKG_VERSION"));
+        assert!(yml.contains(&action), "{yml}");
+        assert!(!yml.contains("cargo install"), "{yml}");
         assert!(yml.contains("${{ steps.pages.outputs.base_url }}/"));
+        let gitlab = gitlab_ci_yml();
+        assert!(!gitlab.contains("@VERSION@") && !gitlab.contains("@RELEASES@"));
+        assert!(gitlab.contains(&format!(
+            "CASTBOOK_VERSION: \"{}\"",
+            env!("CARGO_PKG_VERSION")
+        )));
+        assert!(gitlab.contains("https://github.com/castbook/castbook/releases/download"));
         assert_eq!(
             gitignore(&Config::default()).lines().last(),
             Some("/public/")

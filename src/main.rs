@@ -180,6 +180,7 @@ fn run_init(args: &cli::InitArgs) -> anyhow::Result<ExitCode> {
     let report = init(&InitOptions {
         dir: args.dir.clone(),
         theme: args.theme,
+        ci: args.ci.into(),
     })?;
     // Paths as the user would type them from here: `podcast/book.toml`, or `book.toml`.
     let shown = |rel: &std::path::Path| {
@@ -211,10 +212,23 @@ fn run_init(args: &cli::InitArgs) -> anyhow::Result<ExitCode> {
     } else {
         format!("cd {} && ", args.dir.display())
     };
+    let publish = match args.ci {
+        cli::CiArg::Github => {
+            "push to GitHub, then choose Settings → Pages → Source: GitHub Actions (a custom \
+             domain is set there too)."
+        }
+        cli::CiArg::Gitlab => {
+            "push to GitLab: the `pages` job publishes the site at the address shown under \
+             Deploy → Pages."
+        }
+        cli::CiArg::None => {
+            "`castbook build --site-url <the site's address>` and upload the output folder \
+             to any static host."
+        }
+    };
     println!(
         "\nNext: `{cd}castbook serve` previews the archive at http://127.0.0.1:3000/ and \
-         reloads it as you edit.\nTo publish: push to GitHub, then choose Settings → Pages → \
-         Source: GitHub Actions (a custom domain is set there too)."
+         reloads it as you edit.\nTo publish: {publish}"
     );
     Ok(ExitCode::SUCCESS)
 }

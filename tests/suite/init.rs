@@ -50,16 +50,19 @@ fn init_then_build_works_in_an_empty_folder() {
         Some("/public/")
     );
     let workflow = std::fs::read_to_string(dir.join(".github/workflows/pages.yml")).unwrap();
+    let action = format!("- uses: castbook/castbook@v{}\n", env!("CARGO_PKG_VERSION"));
     for step in [
         "actions/checkout@v6",
         "actions/configure-pages@v6",
-        "cargo install --locked --git https://github.com/castbook/castbook",
+        &action,
         "castbook build --site-url \"${{ steps.pages.outputs.base_url }}/\"",
         "actions/upload-pages-artifact@v5",
         "actions/deploy-pages@v5",
     ] {
         assert!(workflow.contains(step), "{step} missing from\n{workflow}");
     }
+    assert!(!workflow.contains("cargo install"), "{workflow}");
+    assert!(!dir.join(".gitlab-ci.yml").exists());
 
     // The example is clean: no warnings at all, and it builds.
     let check = run_in(&dir, &["check"]);
@@ -145,4 +148,183 @@ fn init_refuses_a_file_as_folder() {
         std::fs::read_to_string(site.path().join("taken")).unwrap(),
         "x"
     );
+}
+
+/// The `.gitlab-ci.yml` that `init --ci gitlab` wrote, as JSON.
+pub fn gitlab_ci(site: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(site.join(".gitlab-ci.yml")).unwrap();
+    serde_saphyr::from_str(&text).unwrap()
+}
+
+/// The steps of `.github/workflows/pages.yml`'s build job, as JSON.
+fn github_build_steps(dir: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(dir.join(".github/workflows/pages.yml")).unwrap();
+    let workflow: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    workflow["jobs"]["build"]["steps"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn init_ci_github_writes_the_pages_workflow_with_the_action() {
+    let site = Site::empty();
+    let run = site.run(&["init", "--ci", "github"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("Settings → Pages"), "{}", run.stdout);
+    assert!(!site.path().join(".gitlab-ci.yml").exists());
+    let steps = github_build_steps(site.path());
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
+    let action = format!("castbook/castbook@v{}", env!("CARGO_PKG_VERSION"));
+    // Checkout, Pages' address, castbook, then the build; one line installs castbook.
+    assert_eq!(
+        uses,
+        [
+            "actions/checkout@v6",
+            "actions/configure-pages@v6",
+            action.as_str(),
+            "actions/upload-pages-artifact@v5",
+        ]
+    );
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert_eq!(
+        runs,
+        ["castbook build --site-url \"${{ steps.pages.outputs.base_url }}/\""]
+    );
+    // The same file as plain `init`.
+    let default = Site::empty();
+    default.run(&["init"]).expect_code(0);
+    assert_eq!(
+        std::fs::read(default.path().join(".github/workflows/pages.yml")).unwrap(),
+        std::fs::read(site.path().join(".github/workflows/pages.yml")).unwrap()
+    );
+}
+
+#[test]
+fn init_ci_gitlab_writes_a_pages_job_for_the_project_pages_url() {
+    let site = Site::empty();
+    let run = site.run(&["init", "podcast", "--ci", "gitlab"]);
+    run.expect_code(0);
+    let dir = site.path().join("podcast");
+    assert!(
+        run.stdout.contains("podcast/.gitlab-ci.yml"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Deploy → Pages"), "{}", run.stdout);
+    assert!(
+        !dir.join(".github").exists(),
+        "a GitHub workflow was written too"
+    );
+    for file in ["book.toml", ".gitignore", "content/example-episode.txt"] {
+        assert!(dir.join(file).is_file(), "{file} missing");
+    }
+
+    let ci = gitlab_ci(&dir);
+    let jobs: Vec<&String> = ci.as_object().unwrap().keys().collect();
+    assert_eq!(jobs, ["pages"], "one job, named as GitLab Pages wants");
+    let job = &ci["pages"];
+    assert_eq!(job["stage"].as_str(), Some("deploy"));
+    assert_eq!(job["artifacts"]["paths"], serde_json::json!(["public"]));
+    assert_eq!(
+        job["rules"][0]["if"].as_str(),
+        Some("$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH")
+    );
+    assert_eq!(
+        job["variables"]["CASTBOOK_VERSION"].as_str(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(
+        job["variables"]["CASTBOOK_DOWNLOAD"].as_str(),
+        Some("https://github.com/castbook/castbook/releases/download")
+    );
+    let script: Vec<&str> = job["script"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        script
+            .iter()
+            .any(|l| l.starts_with("(cd .castbook && sha256sum -c "))
+    );
+    assert_eq!(
+        script.last(),
+        Some(&"castbook build --site-url \"$CI_PAGES_URL\" --dest-dir public")
+    );
+    // The job itself runs in tests/suite/action.rs against a local release.
+
+    // The scaffold builds as is.
+    run_in(&dir, &["build"]).expect_code(0);
+}
+
+#[test]
+fn init_ci_none_writes_no_ci_file_and_a_wrong_host_is_refused() {
+    let site = Site::empty();
+    let run = site.run(&["init", "--ci", "none"]);
+    run.expect_code(0);
+    assert!(!site.path().join(".github").exists());
+    assert!(!site.path().join(".gitlab-ci.yml").exists());
+    assert!(site.path().join("book.toml").is_file());
+    assert!(run.stdout.contains("any static host"), "{}", run.stdout);
+
+    let other = Site::empty();
+    let run = other.run(&["init", "--ci", "bitbucket"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("github, gitlab, none"),
+        "{}",
+        run.stderr
+    );
+    assert!(std::fs::read_dir(other.path()).unwrap().next().is_none());
+}
+
+#[test]
+fn init_ci_gitlab_in_a_github_archive_adds_only_the_gitlab_file() {
+    let site = Site::empty();
+    site.run(&["init"]).expect_code(0);
+    let before = snapshot(site.path());
+    let run = site.run(&["init", "--ci", "gitlab"]);
+    run.expect_code(0);
+    let after = snapshot(site.path());
+    let added: Vec<&PathBuf> = after.keys().filter(|p| !before.contains_key(*p)).collect();
+    assert_eq!(added, [&PathBuf::from(".gitlab-ci.yml")]);
+    for (path, bytes) in &before {
+        assert_eq!(after.get(path), Some(bytes), "{} changed", path.display());
+    }
+}
+
+/// The YAML block of the README that starts with `first_line`, as JSON.
+fn readme_yaml(first_line: &str) -> serde_json::Value {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let fence = format!("```yaml\n{first_line}\n");
+    let start = readme.find(&fence).expect("the README's example") + "```yaml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    serde_saphyr::from_str(&readme[start..end]).unwrap()
+}
+
+#[test]
+fn the_readme_shows_the_ci_files_init_writes() {
+    let site = Site::empty();
+    site.run(&["init", "--ci", "github"]).expect_code(0);
+    site.run(&["init", "--ci", "gitlab"]).expect_code(0);
+
+    // GitHub: the README's workflow is init's without names and comments: same steps.
+    let shown = readme_yaml("name: Deploy transcripts to Pages");
+    let shown_steps = shown["jobs"]["build"]["steps"].as_array().unwrap();
+    let written = github_build_steps(site.path());
+    let key = |steps: &[serde_json::Value]| -> Vec<String> {
+        steps
+            .iter()
+            .map(|s| {
+                let what = s["uses"].as_str().or(s["run"].as_str()).unwrap();
+                format!("{what} {}", s["with"])
+            })
+            .collect()
+    };
+    assert_eq!(key(shown_steps), key(&written));
+
+    // GitLab: the same job, comments aside.
+    assert_eq!(readme_yaml("pages:"), gitlab_ci(site.path()));
 }
