@@ -64,12 +64,16 @@ impl Default for BookConfig {
 pub struct BuildConfig {
     /// Output folder, relative to the root unless absolute.
     pub build_dir: PathBuf,
+    /// Keep the previous site beside the output (`.<build-dir>.castbook-spare/`) for the
+    /// next build to write over: fast rebuilds, at the cost of a second copy on disk.
+    pub keep_spare: bool,
 }
 
 impl Default for BuildConfig {
     fn default() -> Self {
         BuildConfig {
             build_dir: PathBuf::from("public"),
+            keep_spare: true,
         }
     }
 }

@@ -116,6 +116,60 @@ fn a_rebuild_leaves_no_stale_pages() {
     assert!(!site.path().join("public/people/jane-doe").exists());
 }
 
+/// Names beside DEST (in the site root) that castbook writes: its spare, staging and
+/// old folders.
+fn hidden_copies(site: &Site) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public.castbook-"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn builds_keep_a_hidden_spare_unless_keep_spare_is_off() {
+    let site = Site::sample();
+    site.run(&["build"]).expect_code(0);
+    site.run(&["build"]).expect_code(0);
+    assert_eq!(hidden_copies(&site), [".public.castbook-spare"]);
+    let spare = site.path().join(".public.castbook-spare");
+    assert!(
+        spare.join("index.html").is_file(),
+        "the spare is a whole site"
+    );
+
+    // Off: the spare there is used up and not replaced, and a folder without one
+    // never gets one, however many builds run.
+    let toml = std::fs::read_to_string(site.path().join("book.toml")).unwrap();
+    let toml = toml.replace(
+        "build-dir = \"public\"",
+        "build-dir = \"public\"\nkeep-spare = false",
+    );
+    assert!(toml.contains("keep-spare = false"), "{toml}");
+    site.write("book.toml", &toml);
+    for _ in 0..3 {
+        let run = site.run(&["build"]);
+        run.expect_code(0);
+        assert!(!run.stderr.contains("unknown key"), "{}", run.stderr);
+        assert!(
+            hidden_copies(&site).is_empty(),
+            "{:?}",
+            hidden_copies(&site)
+        );
+    }
+    // A content error leaves no copy behind either.
+    site.write("content/broken.txt", "not a transcript\n");
+    site.run(&["build"]).expect_code(1);
+    assert!(
+        hidden_copies(&site).is_empty(),
+        "{:?}",
+        hidden_copies(&site)
+    );
+    assert!(site.path().join("public/index.html").is_file());
+}
+
 #[test]
 fn dangerous_destinations_are_refused() {
     let site = Site::sample();
