@@ -88,6 +88,24 @@ pub struct FrontMatter {
     pub draft: bool,
     /// Every other key, kept for templates.
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// Where some values are in the file, for warnings raised after parsing.
+    pub at: FrontPositions,
+}
+
+/// 1-based (line, column) of the front-matter values later stages may warn about
+/// (slugs are handed out when linking); `None` or missing entries when unknown.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontPositions {
+    /// The value of `podcast_name`.
+    pub podcast_name: Option<(u32, u32)>,
+    /// The value of `episode_title`.
+    pub episode_title: Option<(u32, u32)>,
+    /// The value of `slug`.
+    pub slug: Option<(u32, u32)>,
+    /// Each `host_name` entry, parallel to `FrontMatter::hosts`.
+    pub hosts: Vec<(u32, u32)>,
+    /// Each `guest_name` entry, parallel to `FrontMatter::guests`.
+    pub guests: Vec<(u32, u32)>,
 }
 
 /// One turn as written.
