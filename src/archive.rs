@@ -230,6 +230,8 @@ fn link_episode(
     let guests: Vec<PersonId> = f.guests.iter().filter_map(person).collect();
     let mut chapter_slugs = SlugSet::with_reserved(RESERVED_ANCHORS);
     let mut turn_anchors = SlugSet::new();
+    // A chapter kept only for its opening text starts where the one before it did.
+    let mut last_start = Timestamp(0);
     let chapters = p
         .chapters
         .into_iter()
@@ -261,13 +263,16 @@ fn link_episode(
                     line: t.line,
                 })
                 .collect();
+            let start = turns.first().map_or(last_start, |t| t.start);
+            last_start = start;
             Chapter {
                 slug: chapter_slugs.claim(&wanted),
-                start: turns.first().map_or(Timestamp(0), |t| t.start),
+                start,
                 title,
                 implicit,
                 topic,
                 line: c.line,
+                intro: c.intro,
                 turns,
             }
         })

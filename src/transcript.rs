@@ -128,9 +128,12 @@ pub struct ParsedTurn {
 pub struct ParsedChapter {
     /// Heading text, or `None` for the implicit chapter before the first heading.
     pub title: Option<String>,
-    /// 1-based line of the heading (or of the first turn for the implicit chapter).
+    /// 1-based line of the heading (or of the first turn or text for the implicit chapter).
     pub line: u32,
-    /// Turns in order (a heading with no turns yields a chapter with none).
+    /// Markdown text between the heading and the first turn (warned about when not
+    /// empty): kept so no word of a transcript is lost.
+    pub intro: String,
+    /// Turns in order (a chapter kept for its opening text may have none).
     pub turns: Vec<ParsedTurn>,
 }
 
@@ -141,7 +144,7 @@ pub struct ParsedEpisode {
     pub source: String,
     /// The front matter.
     pub front: FrontMatter,
-    /// Chapters in order; only chapters that hold at least one turn are kept.
+    /// Chapters in order; only chapters that hold a turn or opening text are kept.
     pub chapters: Vec<ParsedChapter>,
 }
 

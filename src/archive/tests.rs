@@ -49,6 +49,7 @@ fn chapter(title: Option<&str>, turns: Vec<ParsedTurn>) -> ParsedChapter {
     ParsedChapter {
         title: title.map(str::to_owned),
         line: 5,
+        intro: String::new(),
         turns,
     }
 }

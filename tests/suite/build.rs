@@ -309,3 +309,37 @@ Eve 00:00:01: <script>alert(1)</script> and [link](javascript:alert(1)) and <img
 
 Eve 00:00:05: [data](data:text/html;base64,PHNjcmlwdD4=) [ok](https://example.org/)
 "#;
+
+#[test]
+fn text_after_a_hash_line_inside_a_turn_stays_on_the_page_with_a_warning() {
+    let site = Site::empty();
+    site.write(
+        "content/ep.txt",
+        "---\npodcast_name: Show\nepisode_title: Numbers\nhost_name: Ann Host\n\
+         episode_date: 2025-01-02\n---\nAnn 00:00:01:\nWe measured it.\n\
+         # of users doubled that year\nand revenue went up too.\nAnn 00:00:09: Next.\n",
+    );
+    // `check` alone: `build` also warns about the site-url of a site without book.toml.
+    let run = site.run(&["check"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.headlines(),
+        [
+            "warning: content/ep.txt:10:1: text after the heading \"of users doubled that year\" \
+          (line 9), before any turn, is shown as the chapter's opening text"
+        ]
+    );
+    assert!(run.stderr.contains("\\#"), "{}", run.stderr);
+    site.run(&["build", "--no-minify"]).expect_code(0);
+    let page =
+        std::fs::read_to_string(site.path().join("public/episodes/numbers/index.html")).unwrap();
+    let intro = page
+        .split("<div class=\"chapter-intro prose\">")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        intro.starts_with("<p>and revenue went up too.</p>"),
+        "{}",
+        &intro[..intro.len().min(200)]
+    );
+}
