@@ -23,15 +23,21 @@ impl Rgb {
     }
 }
 
-/// Background, body text and muted text of one colour scheme of the bundled themes.
+/// The colours of one scheme of the bundled themes that text sits on or is drawn in.
 #[derive(Debug, Clone, Copy)]
 pub struct Palette {
     /// `--bg`.
     pub bg: Rgb,
     /// `--fg`.
     pub fg: Rgb,
-    /// `--muted` (dates, counts, footer).
+    /// `--muted` (dates, footer).
     pub muted: Rgb,
+    /// `--faint` (counts, turn timestamps, the copy-link button): the weakest text.
+    pub faint: Rgb,
+    /// `--surface` (cards, topic pills, code), a background text and links sit on.
+    pub surface: Rgb,
+    /// `--highlight` (the turn a `#t=` link leads to), another such background.
+    pub highlight: Rgb,
 }
 
 /// The light scheme of `themes/default/static/style.css` (a test keeps them in step).
@@ -39,6 +45,9 @@ pub const LIGHT: Palette = Palette {
     bg: Rgb(0xfb, 0xfa, 0xf7),
     fg: Rgb(0x1d, 0x21, 0x26),
     muted: Rgb(0x56, 0x5c, 0x64),
+    faint: Rgb(0x62, 0x68, 0x6f),
+    surface: Rgb(0xf2, 0xef, 0xe9),
+    highlight: Rgb(0xff, 0xf3, 0xc4),
 };
 
 /// The dark scheme of `themes/default/static/style.css`.
@@ -46,7 +55,32 @@ pub const DARK: Palette = Palette {
     bg: Rgb(0x15, 0x17, 0x1a),
     fg: Rgb(0xe7, 0xe5, 0xe0),
     muted: Rgb(0xa7, 0xad, 0xb5),
+    faint: Rgb(0x9b, 0xa1, 0xa9),
+    surface: Rgb(0x1d, 0x20, 0x24),
+    highlight: Rgb(0x3a, 0x32, 0x20),
 };
+
+impl Palette {
+    /// The backgrounds text may sit on in this scheme, with `bg` in place of `--bg`.
+    fn backgrounds(&self, bg: Rgb) -> [(&'static str, Rgb); 3] {
+        [
+            ("background", bg),
+            ("surface", self.surface),
+            ("highlighted turn", self.highlight),
+        ]
+    }
+}
+
+/// The background of `backgrounds` on which `fg` has the lowest contrast, and that ratio.
+fn worst(fg: Rgb, backgrounds: &[(&'static str, Rgb)]) -> (&'static str, Rgb, f64) {
+    backgrounds
+        .iter()
+        .map(|&(name, bg)| (name, bg, contrast(fg, bg)))
+        .fold(
+            ("", fg, f64::INFINITY),
+            |w, b| if b.2 < w.2 { b } else { w },
+        )
+}
 
 /// WCAG 2 AA minimum for body-size text.
 pub const AA_TEXT: f64 = 4.5;
@@ -362,30 +396,40 @@ fn check_contrast(
             warn(key, "body text on the background".into(), r, AA_TEXT);
         }
         if text.is_none() {
-            let r = contrast(LIGHT.muted, light_bg);
+            // The faintest grey (counts, timestamps) is the first to fail.
+            let r = contrast(LIGHT.faint, light_bg);
             if r < AA_TEXT {
                 warn(key, "muted text (dates, counts) on it".into(), r, AA_TEXT);
             }
         }
     }
     if let Some(a) = accent {
+        // Links sit on the page, on cards and pills, and in a highlighted turn: the
+        // weakest of those is what a reader gets.
+        let light = LIGHT.backgrounds(light_bg);
+        let dark = DARK.backgrounds(DARK.bg);
         let checks = [
             (
                 "links in the light scheme",
                 light_link(a),
-                light_bg,
+                &light[..],
                 AA_TEXT,
             ),
-            ("links in the dark scheme", dark_link(a), DARK.bg, AA_TEXT),
-            ("the accent on the light background", a, light_bg, AA_UI),
-            ("the accent on the dark background", a, DARK.bg, AA_UI),
+            ("links in the dark scheme", dark_link(a), &dark[..], AA_TEXT),
+            ("the accent on the light background", a, &light[..1], AA_UI),
+            ("the accent on the dark background", a, &dark[..1], AA_UI),
         ];
-        for (what, fg, bg, min) in checks {
-            let r = contrast(fg, bg);
+        for (what, fg, backgrounds, min) in checks {
+            let (name, bg, r) = worst(fg, backgrounds);
             if r < min {
+                let on = if name == "background" {
+                    String::new()
+                } else {
+                    format!(", on the {name}")
+                };
                 warn(
                     "accent",
-                    format!("{what} ({} on {})", fg.hex(), bg.hex()),
+                    format!("{what} ({} on {}{on})", fg.hex(), bg.hex()),
                     r,
                     min,
                 );
@@ -451,7 +495,14 @@ mod tests {
     fn palette_constants_match_the_stylesheet() {
         let css = include_str!("../../themes/default/static/style.css");
         for (name, p) in [("light", LIGHT), ("dark", DARK)] {
-            for (var, c) in [("--bg", p.bg), ("--fg", p.fg), ("--muted", p.muted)] {
+            for (var, c) in [
+                ("--bg", p.bg),
+                ("--fg", p.fg),
+                ("--muted", p.muted),
+                ("--faint", p.faint),
+                ("--surface", p.surface),
+                ("--highlight", p.highlight),
+            ] {
                 let decl = format!("{var}: {};", c.hex());
                 let decl_var = format!("{}, {});", var.replace("--", "--brand-"), c.hex());
                 assert!(
@@ -461,6 +512,45 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_palette_meets_aa_wherever_text_sits() {
+        // What axe-core checks in the browser tests, for every pair a page can show:
+        // each text colour, and the default accent's links, on each background.
+        let accent = Rgb(0xb5, 0x44, 0x1c);
+        for (name, p, link) in [
+            ("light", LIGHT, light_link(accent)),
+            ("dark", DARK, dark_link(accent)),
+        ] {
+            for (what, fg) in [
+                ("fg", p.fg),
+                ("muted", p.muted),
+                ("faint", p.faint),
+                ("link", link),
+            ] {
+                let (bg_name, bg, r) = worst(fg, &p.backgrounds(p.bg));
+                assert!(
+                    r >= AA_TEXT,
+                    "{name} {what} {} on {bg_name} {}: {r:.2}:1",
+                    fg.hex(),
+                    bg.hex()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn links_are_checked_on_every_background_they_sit_on() {
+        // #ff66cc gives light links of 4.65:1 on the page but 4.23:1 on cards.
+        let w = warnings(BrandConfig {
+            accent: Some("#ff66cc".into()),
+            ..BrandConfig::default()
+        });
+        let link = "warning: book.toml: `brand.accent`: links in the light scheme (#b74792 on \
+                    #f2efe9, on the surface) has a contrast of 4.23:1, below WCAG AA's 4.5:1; \
+                    pick a darker or lighter colour";
+        assert!(w.iter().any(|l| l == link), "{w:#?}");
     }
 
     fn warnings(brand: BrandConfig) -> Vec<String> {
