@@ -73,6 +73,9 @@ pub struct BuildConfig {
     /// Warn when the site has more files than this: GitLab Pages publishes at most
     /// 200,000 (Cloudflare Pages 20,000).
     pub max_site_files: u64,
+    /// Keep the previous site beside the output (`.<build-dir>.castbook-spare/`) for the
+    /// next build to write over: fast rebuilds, at the cost of a second copy on disk.
+    pub keep_spare: bool,
 }
 
 impl Default for BuildConfig {
@@ -81,6 +84,7 @@ impl Default for BuildConfig {
             build_dir: PathBuf::from("public"),
             max_site_mb: 1_000,
             max_site_files: 200_000,
+            keep_spare: true,
         }
     }
 }

@@ -4,8 +4,10 @@
 //!
 //! It never overwrites: every file is created with `create_new`, so an existing file
 //! (even one appearing meanwhile) is left alone and reported as skipped. The example
-//! transcript is added only to a content folder without transcripts, so `init` in an
-//! existing archive never adds an episode to it. `--theme` also copies the embedded
+//! transcript is added only to a content folder without transcripts (looked at with the
+//! build's own walk, so linked folders and files count), so `init` in an existing
+//! archive never adds an episode to it; an existing book.toml that cannot be read stops
+//! `init` before it writes anything. `--theme` also copies the embedded
 //! default theme to `themes/default/` for editing.
 
 use std::io::Write as _;
@@ -51,6 +53,9 @@ pub enum SkipReason {
     Exists,
     /// The content folder already holds transcripts, so no example is added.
     HasTranscripts,
+    /// The content folder cannot be read as one (it leads outside the archive, is not
+    /// a folder, or is unreadable); `castbook check` says why.
+    ContentUnusable,
 }
 
 /// What `init` did, with paths relative to the archive folder.
@@ -72,7 +77,7 @@ pub fn init(opts: &InitOptions) -> anyhow::Result<InitReport> {
     }
     std::fs::create_dir_all(dir)
         .with_context(|| format!("failed to create folder `{}`", dir.display()))?;
-    let config = existing_config(dir);
+    let config = existing_config(dir)?;
     let mut report = InitReport {
         dir: dir.clone(),
         ..InitReport::default()
@@ -90,10 +95,15 @@ pub fn init(opts: &InitOptions) -> anyhow::Result<InitReport> {
 
     let example = config.book.src.join("example-episode.txt");
     // An example already there is simply "exists"; other transcripts mean a real archive.
-    if !dir.join(&example).exists() && has_transcripts(&dir.join(&config.book.src)) {
-        report.skipped.push((example, SkipReason::HasTranscripts));
-    } else {
-        write_new(dir, example, EXAMPLE, &mut report)?;
+    let content = match content_state(dir, &dir.join(&config.book.src)) {
+        _ if dir.join(&example).exists() => None,
+        ContentState::Empty => None,
+        ContentState::HasTranscripts => Some(SkipReason::HasTranscripts),
+        ContentState::Unusable => Some(SkipReason::ContentUnusable),
+    };
+    match content {
+        Some(why) => report.skipped.push((example, why)),
+        None => write_new(dir, example, EXAMPLE, &mut report)?,
     }
 
     if opts.theme {
@@ -103,12 +113,21 @@ pub fn init(opts: &InitOptions) -> anyhow::Result<InitReport> {
 }
 
 /// The settings of an archive already there (so the example lands in its content folder
-/// and the workflow uploads its output folder); defaults otherwise, or if unreadable.
-fn existing_config(dir: &Path) -> Config {
-    if !dir.join(CONFIG_FILE).is_file() {
-        return Config::default();
+/// and the workflow uploads its output folder); defaults without a book.toml. A
+/// book.toml that cannot be read is an error: guessing its content folder could put
+/// the example episode beside real transcripts.
+fn existing_config(dir: &Path) -> anyhow::Result<Config> {
+    if !dir.join(CONFIG_FILE).exists() {
+        return Ok(Config::default());
     }
-    crate::config::load(dir).map_or_else(|_| Config::default(), |c| c.config)
+    let loaded = crate::config::load(dir).with_context(|| {
+        format!(
+            "`init` reads the existing `{}` to find the content and output folders; fix it \
+             first",
+            dir.join(CONFIG_FILE).display()
+        )
+    })?;
+    Ok(loaded.config)
 }
 
 /// Writes `text` to `dir/rel` unless something is there; records which happened.
@@ -151,18 +170,28 @@ fn copy_theme(dir: &Path, report: &mut InitReport) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Whether `content` holds any transcript (`.txt`/`.md`, not hidden), at any depth.
-fn has_transcripts(content: &Path) -> bool {
-    walkdir::WalkDir::new(content)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .any(|e| {
-            e.file_type().is_file()
-                && e.path()
-                    .extension()
-                    .is_some_and(|x| x.eq_ignore_ascii_case("txt") || x.eq_ignore_ascii_case("md"))
-        })
+/// What the content folder holds, as a build would see it.
+enum ContentState {
+    /// Missing, or no transcript in it.
+    Empty,
+    /// At least one transcript.
+    HasTranscripts,
+    /// A build could not read it (outside the root, not a folder, unreadable).
+    Unusable,
+}
+
+/// Looks at `content` with the build's own walk, so whatever a build would publish
+/// (transcripts in symlinked folders, linked files, any extension it reads) counts.
+fn content_state(root: &Path, content: &Path) -> ContentState {
+    match std::fs::symlink_metadata(content) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return ContentState::Empty,
+        _ => {}
+    }
+    match crate::content::list(root, content) {
+        Ok(listing) if listing.files.is_empty() => ContentState::Empty,
+        Ok(_) => ContentState::HasTranscripts,
+        Err(_) => ContentState::Unusable,
+    }
 }
 
 fn book_toml(dir: &Path) -> String {

@@ -328,7 +328,12 @@ pub fn write_site(
     timings: &mut Timings,
 ) -> anyhow::Result<SiteWritten> {
     let mut t = Instant::now();
-    let staging = output::Staging::begin(dest)?;
+    let spare = if config.config.build.keep_spare {
+        output::Spare::Keep
+    } else {
+        output::Spare::Discard
+    };
+    let staging = output::Staging::begin_with(dest, spare)?;
     lap(timings, "stage", &mut t);
     let render_opts = render::RenderOptions {
         minify: opts.minify,

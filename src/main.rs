@@ -197,6 +197,9 @@ fn run_init(args: &cli::InitArgs) -> anyhow::Result<ExitCode> {
         let why = match why {
             SkipReason::Exists => "exists, left unchanged",
             SkipReason::HasTranscripts => "the content folder already has transcripts",
+            SkipReason::ContentUnusable => {
+                "the content folder cannot be read; `castbook check` says why"
+            }
         };
         println!("skipped {} ({why})", shown(rel));
     }

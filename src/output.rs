@@ -10,6 +10,8 @@
 //! 14k-file tree costs 5–40 s on a file system that trims freed blocks synchronously
 //! (ext4 with `discard`, as here), and creating inodes soon after mass deletion is slow
 //! too; a steady-state rebuild from the spare frees and allocates almost nothing.
+//! The price is a second full copy of the site on disk; [`Spare::Discard`] (`[build]
+//! keep-spare = false`) deletes the previous site instead and never leaves a spare.
 //!
 //! castbook deletes only what it can prove it made: folders holding its [`MARKER`] file,
 //! or empty folders named like its staging folders.
@@ -207,11 +209,23 @@ impl Copied {
     }
 }
 
+/// Whether the previous site is kept beside DEST, as the next build's starting point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spare {
+    /// Keep it as `.<dest>.castbook-spare` (fast rebuilds; a second copy on disk).
+    Keep,
+    /// Delete it after each swap, and any leftover of a killed build (`[build]
+    /// keep-spare = false`): no second copy, but each build deletes the previous site.
+    Discard,
+}
+
 /// A site being written beside DEST; [`Staging::commit`] swaps it in, dropping discards it.
 #[derive(Debug)]
 pub struct Staging {
     dest: PathBuf,
     path: PathBuf,
+    /// What happens to the site this one replaces, or to this one if it fails.
+    spare: Spare,
     /// Started from the previous site's tree, so it may hold files this build must
     /// overwrite or, at commit, remove.
     recycled: bool,
@@ -222,11 +236,18 @@ pub struct Staging {
 }
 
 impl Staging {
+    /// Opens a staging folder beside `dest` that keeps a spare; see [`Staging::begin_with`].
+    pub fn begin(dest: &Path) -> anyhow::Result<Staging> {
+        Staging::begin_with(dest, Spare::Keep)
+    }
+
     /// Opens a staging folder beside `dest`, after repairing leftovers of killed builds.
     ///
-    /// The folder may start with the previous site's files (see the module docs); they
-    /// are overwritten or removed by [`Staging::commit`], so callers never see them in DEST.
-    pub fn begin(dest: &Path) -> anyhow::Result<Staging> {
+    /// The folder may start with the previous site's files (a spare left by an earlier
+    /// build, see the module docs); they are overwritten or removed by
+    /// [`Staging::commit`], so callers never see them in DEST. With [`Spare::Discard`],
+    /// no spare is left beside DEST once this value is committed or dropped.
+    pub fn begin_with(dest: &Path, spare: Spare) -> anyhow::Result<Staging> {
         let dest = std::path::absolute(dest)
             .with_context(|| format!("cannot resolve output folder `{}`", dest.display()))?;
         let (Some(parent), Some(name)) = (dest.parent(), dest.file_name()) else {
@@ -249,7 +270,7 @@ impl Staging {
         }
         fs::create_dir_all(parent)
             .with_context(|| format!("failed to create folder `{}`", parent.display()))?;
-        folders::recover(parent, name, &dest)?;
+        folders::recover(parent, name, &dest, spare)?;
         if dest.exists() && !is_owned(&dest)? {
             bail!(
                 "refusing to replace `{}`: it is not empty and castbook did not write it (it has \
@@ -261,6 +282,7 @@ impl Staging {
         let staging = Staging {
             dest,
             path,
+            spare,
             recycled,
             written: Mutex::new(HashSet::new()),
             done: false,
@@ -374,7 +396,8 @@ impl Staging {
         })
     }
 
-    /// Swaps the finished site in for DEST atomically; the previous site becomes the spare.
+    /// Swaps the finished site in for DEST atomically; the previous site becomes the
+    /// spare (or is deleted, with [`Spare::Discard`]).
     pub fn commit(mut self) -> anyhow::Result<()> {
         self.swap(true)
     }
@@ -415,7 +438,7 @@ impl Staging {
         if try_exchange && folders::exchange(&self.path, &self.dest)? {
             // The previous site now sits at the staging path, still marked as ours.
             self.release();
-            folders::retire(&self.path, &parent, &name);
+            folders::retire(&self.path, &parent, &name, self.spare);
             return Ok(());
         }
         let old = folders::old_path(&parent, &name);
@@ -433,7 +456,7 @@ impl Staging {
             });
         }
         self.release();
-        folders::retire(&old, &parent, &name);
+        folders::retire(&old, &parent, &name, self.spare);
         Ok(())
     }
 
@@ -481,12 +504,12 @@ impl Staging {
 }
 
 impl Drop for Staging {
-    /// Keeps an unfinished staging folder as the next build's spare (or deletes it).
+    /// Keeps an unfinished staging folder as the next build's spare, or deletes it.
     fn drop(&mut self) {
         if !self.done {
             self.release();
             if let (Some(parent), Some(name)) = (self.dest.parent(), self.dest.file_name()) {
-                folders::retire(&self.path, parent, name);
+                folders::retire(&self.path, parent, name, self.spare);
             }
         }
     }

@@ -60,6 +60,7 @@ pub static DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "README.md",
     "i18n.toml",
     "static/castbook.js",
+    "static/favicon.svg",
     "static/highlight.js",
     "static/search.js",
     "static/style.css",

@@ -31,6 +31,7 @@ fn chapter(title: &str, slug: &str, turns: Vec<Turn>) -> Chapter {
         start: turns.first().map(|t| t.start).unwrap_or_default(),
         topic: None,
         line: 1,
+        intro: String::new(),
         turns,
     }
 }

@@ -247,6 +247,63 @@ fn commit_replaces_dest_without_stale_files_and_leaves_the_marker() {
     assert!(spare.contains_key(".gitignore") && spare.contains_key(MARKER));
 }
 
+fn build_discarding(dest: &Path, pages: &[(&str, &str)]) {
+    let staging = Staging::begin_with(dest, Spare::Discard).unwrap();
+    for (rel, body) in pages {
+        staging.write(rel, body.as_bytes()).unwrap();
+    }
+    staging.commit().unwrap();
+}
+
+#[test]
+fn without_a_spare_builds_leave_nothing_beside_dest() {
+    let site = Site::new();
+    build_discarding(&site.dest(), &[("index.html", "v1")]);
+    build_discarding(&site.dest(), &[("index.html", "v2"), ("a.html", "a")]);
+    assert!(!site.spare().exists());
+    assert!(site.leftovers().is_empty(), "{:?}", site.leftovers());
+    let names: Vec<_> = Site::tree(&site.dest()).into_keys().collect();
+    assert_eq!(names, [MARKER, "a.html", "index.html"]);
+    // The rename fallback and a failed build leave no spare either.
+    let mut staging = Staging::begin_with(&site.dest(), Spare::Discard).unwrap();
+    staging.write("b.html", b"b").unwrap();
+    staging.swap(false).unwrap();
+    drop(staging);
+    let before = Site::tree(&site.dest());
+    assert!(before.contains_key("b.html"));
+    {
+        let staging = Staging::begin_with(&site.dest(), Spare::Discard).unwrap();
+        staging.write("index.html", b"half").unwrap();
+    }
+    assert_eq!(Site::tree(&site.dest()), before);
+    assert!(!site.spare().exists());
+    assert!(site.leftovers().is_empty(), "{:?}", site.leftovers());
+}
+
+#[test]
+fn turning_the_spare_off_uses_up_an_old_one_and_deletes_killed_builds_leftovers() {
+    let site = Site::new();
+    build(&site.dest(), &[("index.html", "v1")]);
+    build(&site.dest(), &[("index.html", "v2")]);
+    assert!(site.spare().join(MARKER).is_file());
+    // What a build killed after its swap leaves: a marked old tree.
+    let old = site
+        .root()
+        .join(tagged_name(OsStr::new("public"), OLD_TAG, u32::MAX - 1, 0));
+    fs::create_dir_all(old.join("episodes")).unwrap();
+    fs::write(old.join(MARKER), "").unwrap();
+    let staging = Staging::begin_with(&site.dest(), Spare::Discard).unwrap();
+    assert!(
+        staging.recycled,
+        "the old spare is still worth writing over"
+    );
+    staging.write("index.html", b"v3").unwrap();
+    staging.commit().unwrap();
+    assert!(!site.spare().exists() && !old.exists());
+    assert!(site.leftovers().is_empty(), "{:?}", site.leftovers());
+    assert_eq!(fs::read(site.dest().join("index.html")).unwrap(), b"v3");
+}
+
 #[test]
 fn commit_without_exchange_uses_the_rename_fallback() {
     let site = Site::new();

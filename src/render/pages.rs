@@ -174,8 +174,12 @@ struct ChapterView<'a> {
     topic: Option<&'a Value>,
     /// More episodes on this chapter's topic than this one.
     topic_others: usize,
-    /// The turns, pre-rendered (see `transcript.rs`).
+    /// The opening text and the turns, pre-rendered (see `transcript.rs`).
     html: Value,
+    /// The opening text alone (text before the first turn), for themes that loop over
+    /// `turns` instead of using `html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    intro_html: Option<Value>,
     /// Structured turns, only for themes that ask for them.
     #[serde(skip_serializing_if = "Option::is_none")]
     turns: Option<Vec<TurnView<'a>>>,
@@ -227,6 +231,8 @@ fn episode(ctx: &PageCtx<'_>, id: EpisodeId) -> anyhow::Result<()> {
                     .and_then(|t| s.topic(t))
                     .map_or(0, |t| t.count.saturating_sub(1)),
                 html: Value::safe_string(&html),
+                intro_html: (with_turns && !c.intro.is_empty())
+                    .then(|| Value::safe_string(&markdown::to_html(&c.intro, &c.slug))),
                 turns: with_turns.then(|| turn_views(ctx, c)),
             }
         })
@@ -508,11 +514,7 @@ fn topic(ctx: &PageCtx<'_>, id: TopicId) -> anyhow::Result<()> {
                 title: &c.title,
                 url: format!("{}#{}", item.url, c.slug),
                 start: c.start.to_string(),
-                excerpt: c
-                    .turns
-                    .first()
-                    .map(|turn| markdown::excerpt(&turn.body, EXCERPT_WORDS))
-                    .unwrap_or_default(),
+                excerpt: markdown::excerpt(c.excerpt_source(), EXCERPT_WORDS),
                 episode,
             })
         })

@@ -2,6 +2,7 @@ use super::*;
 use crate::config::Config;
 
 mod support;
+mod text_kept;
 use support::{MemorySink, XSS, archive, assert_unique_ids, attr_values, links, tags};
 
 fn config(site_url: &str) -> LoadedConfig {

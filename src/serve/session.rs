@@ -589,6 +589,7 @@ fn lend(p: &mut ParsedEpisode) -> ParsedEpisode {
             .map(|c| ParsedChapter {
                 title: c.title.clone(),
                 line: c.line,
+                intro: std::mem::take(&mut c.intro),
                 turns: c
                     .turns
                     .iter_mut()
@@ -617,6 +618,7 @@ fn take_back(p: &mut ParsedEpisode, e: &mut Episode) -> bool {
         return false;
     }
     for (pc, ec) in p.chapters.iter_mut().zip(&mut e.chapters) {
+        pc.intro = std::mem::take(&mut ec.intro);
         for (pt, et) in pc.turns.iter_mut().zip(&mut ec.turns) {
             pt.speaker = std::mem::take(&mut et.speaker_label);
             pt.body = std::mem::take(&mut et.body);
@@ -650,6 +652,7 @@ fn same_shape(p: &ParsedEpisode, e: &Episode) -> bool {
 fn swap_texts(e: &mut Episode, p: ParsedEpisode) {
     for (ec, pc) in e.chapters.iter_mut().zip(p.chapters) {
         ec.line = pc.line;
+        ec.intro = pc.intro;
         for (et, pt) in ec.turns.iter_mut().zip(pc.turns) {
             et.body = pt.body;
             et.line = pt.line;
@@ -845,7 +848,7 @@ impl<'a> Fingerprints<'a> {
                     self.card(r.episode).hash(&mut h);
                     if let Some(c) = a.episode(r.episode).chapters.get(r.chapter as usize) {
                         (&c.title, &c.slug, c.start.seconds()).hash(&mut h);
-                        c.turns.first().map(|t| &t.body).hash(&mut h);
+                        c.excerpt_source().hash(&mut h);
                     }
                 }
                 for e in &t.episodes {

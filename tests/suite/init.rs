@@ -113,6 +113,128 @@ fn init_in_an_existing_archive_adds_no_episode() {
     assert!(site.path().join(".gitignore").is_file());
 }
 
+/// Archives laid out as users keep them: `init` in each adds no example, says so, and
+/// the next build publishes only the archive's own episodes.
+#[test]
+fn init_in_archives_of_every_shape_adds_no_episode_and_says_so() {
+    let sample = std::fs::read_dir(repo().join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "txt"))
+        .unwrap();
+    let transcript = std::fs::read_to_string(sample).unwrap();
+    // (name, files to write, symlinks to make (link, target), example path)
+    type Layout<'a> = (&'a str, Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
+    let layouts: Vec<Layout<'_>> = vec![
+        (
+            "nested",
+            vec!["content/2024/show/ep.txt"],
+            vec![],
+            "content",
+        ),
+        ("markdown", vec!["content/EP.MD"], vec![], "content"),
+        (
+            "shows folder linked in",
+            vec!["shows/ep.txt"],
+            vec![("content/shows", "../shows")],
+            "content",
+        ),
+        (
+            "transcript linked in",
+            vec!["archive/ep.txt"],
+            vec![("content/ep.txt", "../archive/ep.txt")],
+            "content",
+        ),
+        (
+            "content folder linked",
+            vec!["real/ep.txt"],
+            vec![("content", "real")],
+            "content",
+        ),
+    ];
+    for (name, files, links, src) in layouts {
+        let site = Site::empty();
+        std::fs::create_dir_all(site.path().join("content")).unwrap();
+        for f in &files {
+            site.write(f, &transcript);
+        }
+        for (link, target) in &links {
+            let link = site.path().join(link);
+            if link.is_dir() {
+                std::fs::remove_dir(&link).unwrap();
+            }
+            std::os::unix::fs::symlink(target, link).unwrap();
+        }
+        let run = site.run(&["init"]);
+        run.expect_code(0);
+        let example = format!("{src}/example-episode.txt");
+        assert!(
+            !site.path().join(&example).exists(),
+            "{name}: example added\n{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains(&format!(
+                "skipped {example} (the content folder already has transcripts)"
+            )),
+            "{name}:\n{}",
+            run.stdout
+        );
+        let build = site.run(&["build"]);
+        build.expect_code(0);
+        assert!(
+            build.stdout.contains("1 episode"),
+            "{name}: {}",
+            build.stdout
+        );
+    }
+
+    // A custom `[book] src`: the example is neither added there nor in `content/`.
+    let site = Site::empty();
+    site.write("book.toml", "[book]\nsrc = \"./transcripts/\"\n")
+        .write("transcripts/ep.txt", &transcript);
+    let run = site.run(&["init"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.contains("already has transcripts"),
+        "{}",
+        run.stdout
+    );
+    assert!(!site.path().join("content").exists());
+    assert!(!site.path().join("transcripts/example-episode.txt").exists());
+}
+
+#[test]
+fn init_with_an_unreadable_book_toml_or_content_folder_adds_no_episode() {
+    // A book.toml with an error: its content folder is unknown, so init stops first.
+    let site = Site::empty();
+    site.write("book.toml", "[book]\nsrc = \"transcripts\"\ntitle = 3\n")
+        .write("transcripts/ep.txt", "x");
+    let before = snapshot(site.path());
+    let run = site.run(&["init"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("book.toml") && run.stderr.contains("fix it first"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(site.path()), before, "init wrote something");
+
+    // A content folder leading outside the archive: nothing is written through it.
+    let outside = Site::empty();
+    let site = Site::empty();
+    std::os::unix::fs::symlink(outside.path(), site.path().join("content")).unwrap();
+    let run = site.run(&["init"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .contains("skipped content/example-episode.txt (the content folder cannot be read"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}
+
 #[test]
 fn init_theme_copies_the_default_theme_without_overwriting() {
     let site = Site::sample();

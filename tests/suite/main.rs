@@ -34,6 +34,9 @@ mod serve_hostile;
 // e2e/node_modules and /usr/bin/chromium).
 mod themes;
 
+// `.ci/advisories`: the RustSec check against the snapshot in ../shared/ (needs cargo-deny).
+mod advisories;
+
 // `castbook init`: a scaffold that builds, never overwriting.
 mod init;
 
