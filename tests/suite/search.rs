@@ -63,7 +63,7 @@ fn check_index(out: &Path) {
                 t.term
             );
             previous = t.term.clone();
-            let postings = decode_postings(t.list.form, &t.list.bytes).unwrap();
+            let postings = decode_postings(t.list.form, t.list.df, &t.list.bytes).unwrap();
             assert_eq!(postings.len(), t.list.df as usize, "df of {}", t.term);
             assert!(
                 postings.windows(2).all(|w| doc_of(w[0]) < doc_of(w[1])),
