@@ -21,10 +21,11 @@ use rustc_hash::FxHashMap;
 use super::deflate::Deflater;
 use super::docs::{ChunkBuilder, DocView};
 use super::encode::{MAX_TF, posting};
+use super::scan::{Surfaces, Terms};
 use super::text::TextModel;
 use crate::model::{Archive, Episode};
 use crate::site::OutputSink;
-use crate::text::tokenize::{ascii_key, keyed_tokens, tokens};
+use crate::text::tokenize::{ascii_key, tokens};
 
 /// Key prefix of a podcast filter term (`!<podcast slug>`); never a word's first byte.
 pub(super) const PODCAST_KEY: char = '!';
@@ -152,6 +153,22 @@ impl Local {
             self.pairs
                 .push((id, posting(doc, self.seen[id as usize].1.min(MAX_TF))));
         }
+    }
+}
+
+/// The record being scanned, as the scanner's [`Terms`].
+struct Turn<'a> {
+    local: &'a mut Local,
+    doc: u32,
+}
+
+impl Terms for Turn<'_> {
+    fn id(&mut self, key: u128, term: &str) -> u32 {
+        self.local.keyed_id(key, term)
+    }
+
+    fn add(&mut self, id: u32) {
+        self.local.add(id, self.doc);
     }
 }
 
@@ -330,6 +347,7 @@ fn collect_group(pass: &Pass<'_>, episodes: Range<usize>, first_doc: u32) -> any
         .sum();
     local.pairs.reserve(text / 8);
     let mut deflater = Deflater::new(pass.level);
+    let mut surfaces = Surfaces::with_capacity(VOCABULARY);
     let mut doc = first_doc;
     let mut keys: Vec<u32> = Vec::new();
     // Speaker → their name's term ids, for the current episode (a handful of speakers).
@@ -378,15 +396,15 @@ fn collect_group(pass: &Pass<'_>, episodes: Range<usize>, first_doc: u32) -> any
                         speakers.len() - 1
                     }
                 };
-                keyed_tokens(&t.body, |key, w| {
-                    let id = local.keyed_id(key, w);
-                    local.add(id, doc);
-                });
+                let mut turn = Turn {
+                    local: &mut local,
+                    doc,
+                };
+                surfaces.scan(&t.body, pass.model, &mut turn, &mut encoded);
                 for &id in keys.iter().chain(&speakers[at].1) {
                     local.add(id, doc);
                 }
                 local.end_doc(doc);
-                pass.model.encode(&t.body, &mut encoded);
                 ends.push(encoded.len());
                 names.push(speaker);
                 doc += 1;

@@ -31,6 +31,7 @@ pub mod deflate;
 pub mod docs;
 pub mod encode;
 pub mod query;
+mod scan;
 pub mod text;
 
 #[cfg(test)]

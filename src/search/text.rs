@@ -185,17 +185,29 @@ impl TextModel {
             }
             if let Some(&code) = self.codes.get(&pack(&b[s..e])) {
                 out.extend_from_slice(&b[copied..s]);
-                let code = usize::from(code);
-                if code < ONE_BYTE {
-                    out.push(0x80 + code as u8);
-                } else {
-                    out.push(LEADS[(code - ONE_BYTE) / 256]);
-                    out.push(((code - ONE_BYTE) % 256) as u8);
-                }
+                self.push_code(code, out);
                 copied = e;
             }
         });
         out.extend_from_slice(&b[copied..]);
+    }
+
+    /// The code of a word (its bytes packed little-endian into a `u128`).
+    #[inline]
+    pub fn code_of(&self, packed: u128) -> Option<u16> {
+        self.codes.get(&packed).copied()
+    }
+
+    /// Appends the bytes of word code `code`.
+    #[inline]
+    pub fn push_code(&self, code: u16, out: &mut Vec<u8>) {
+        let code = usize::from(code);
+        if code < ONE_BYTE {
+            out.push(0x80 + code as u8);
+        } else {
+            out.push(LEADS[(code - ONE_BYTE) / 256]);
+            out.push(((code - ONE_BYTE) % 256) as u8);
+        }
     }
 
     /// The text `encode` wrote as `bytes`.

@@ -1,6 +1,7 @@
 // castbook default theme: the search page's client. It reads the sharded index that
 // `castbook build` writes under search/ (src/search/), fetching only the shards its
-// words need and the record chunks of the results on screen. Query semantics mirror
+// words need and the record chunks of the results on screen; .bin files are raw
+// DEFLATE, decoded by the browser's DecompressionStream. Query semantics mirror
 // src/search/query.rs exactly. Everything from the index is inserted as text (never
 // innerHTML), highlighted words as <mark> elements built from text.
 (function () {
@@ -9,6 +10,7 @@
   var app = document.getElementById("search-app");
   var T = window.castbookText;
   if (!app || !T || !window.fetch) return;
+  var FORMAT = 2;
 
   var MAX_EXPANSIONS = 24;
   var MAX_PREFIX_SHARDS = 2;
@@ -158,6 +160,80 @@
     });
   }
 
+  /** The raw-DEFLATE stream made of `parts` (ArrayBuffers or typed arrays), decoded. */
+  function inflate(parts) {
+    if (!window.DecompressionStream) return Promise.reject(new Error("this browser cannot decompress the index"));
+    var s = new Blob(parts).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(s).arrayBuffer().then(function (b) { return new Uint8Array(b); });
+  }
+
+  // ---- Record text: the model (search/t.bin) is the word table and the prefix every
+  // chunk stream continues (src/search/text.rs, src/search/docs.rs).
+  var END = new Uint8Array([1, 0, 0, 255, 255]); // an empty final block
+  var END_OF_TEXT = 0xc0;
+  var modelPromise = null;
+  function textModel() {
+    if (!modelPromise) {
+      modelPromise = get("t.bin", "bin").then(function (prefix) {
+        return inflate([prefix, END]).then(function (b) {
+          if (String.fromCharCode(b[0], b[1], b[2], b[3]) !== "CBT1") throw new Error("not a text model");
+          var at = [4], words = [];
+          for (var n = varint(b, at); n > 0; n--) {
+            var len = b[at[0]];
+            words.push(b.subarray(at[0] + 1, at[0] + 1 + len));
+            at[0] += 1 + len;
+          }
+          return { prefix: prefix, skip: b.length, words: words };
+        });
+      });
+    }
+    return modelPromise;
+  }
+
+  /** The texts of a chunk's records: codes expanded to words, each text ended by END_OF_TEXT. */
+  function decodeTexts(b, from, words) {
+    var dec = new TextDecoder(), texts = [];
+    var out = new Uint8Array((b.length - from) * 16 + 16), n = 0, i = from;
+    function word(code) {
+      var w = words[code];
+      if (!w) throw new Error("word code " + code + " is not in the table");
+      out.set(w, n);
+      n += w.length;
+    }
+    while (i < b.length) {
+      var c = b[i];
+      if (c < 0x80) { out[n++] = c; i++; }
+      else if (c < 0xc0) { word(c - 0x80); i++; }
+      else if (c === END_OF_TEXT) { texts.push(dec.decode(out.subarray(0, n))); n = 0; i++; }
+      else if (c >= 0xc2 && c <= 0xf4) {
+        for (var k = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4; k > 0; k--) out[n++] = b[i++];
+      } else { // a two-byte code: lead 0xC1 or 0xF5–0xFF, then any byte
+        word(64 + (c === 0xc1 ? 0 : c - 0xf4) * 256 + b[i + 1]);
+        i += 2;
+      }
+    }
+    return texts;
+  }
+
+  /** A chunk's records: [{episode, url, podcast, date, chapter, speaker, seconds, anchor, md}]. */
+  function parseChunk(b, words) {
+    var z = b.indexOf(0);
+    var h = JSON.parse(new TextDecoder().decode(b.subarray(0, z)));
+    var texts = decodeTexts(b, z + 1, words);
+    var anchors = new Map((h.a || []).map(function (x) { return [x[0], x[1]]; }));
+    var rows = [], seconds = 0, c = 0, left = h.c.length ? h.c[0][2] : 0;
+    for (var i = 0; i < texts.length; i++) {
+      while (left === 0 && c + 1 < h.c.length) left = h.c[++c][2];
+      left--;
+      seconds += h.d[2 * i + 1];
+      rows.push({
+        episode: h.e[0], url: h.e[1], podcast: h.e[2], date: h.e[3], chapter: h.c[c][0],
+        speaker: h.s[h.d[2 * i]], seconds: seconds, anchor: anchors.get(i) || "t-" + hms(seconds).replace(/:/g, "-"), md: texts[i],
+      });
+    }
+    return rows;
+  }
+
   function cmp(a, b) { // code point order, as the index sorts terms (by UTF-8 bytes)
     var i = 0, j = 0;
     while (i < a.length && j < b.length) {
@@ -190,9 +266,8 @@
   }
 
   /** A shard: parallel arrays over its terms (text, stem group, postings location). */
-  function parseShard(buf) {
-    var b = new Uint8Array(buf);
-    if (String.fromCharCode(b[0], b[1], b[2], b[3]) !== "CBI2") throw new Error("not an index shard");
+  function parseShard(b) {
+    if (String.fromCharCode(b[0], b[1], b[2], b[3]) !== "CBI3") throw new Error("not an index shard");
     var at = [4];
     var count = varint(b, at);
     var sh = { b: b, terms: new Array(count), group: [], df: [], form: [], start: [], end: [] };
@@ -218,28 +293,23 @@
   }
 
   function shard(n) {
-    if (!shardCache.has(n)) shardCache.set(n, get("i/" + n + ".bin", "bin").then(parseShard));
+    if (!shardCache.has(n)) {
+      shardCache.set(n, get("i/" + n + ".bin", "bin").then(function (buf) { return inflate([buf]); }).then(parseShard));
+    }
     return shardCache.get(n);
   }
 
   /** Adds `weight` × tf of every posting of term `i` of shard `sh` into `tf`, pushing new docs to `docs`. */
   function decodeInto(sh, i, weight, tf, docs) {
-    var b = sh.b, at = [sh.start[i]], end = sh.end[i], form = sh.form[i];
+    var b = sh.b, at = [sh.start[i]], df = sh.df[i], form = sh.form[i];
+    var mine = [];
     if (form === 0) {
-      var next = 0;
-      while (at[0] < end) {
-        var v = varint(b, at);
-        var t = v % 2 ? varint(b, at) + 2 : 1;
-        var doc = next + Math.floor(v / 2);
-        if (!tf[doc]) docs.push(doc);
-        tf[doc] += weight * t;
+      for (var next = 0, d = 0; d < df; d++) {
+        var doc = next + varint(b, at);
+        mine.push(doc);
         next = doc + 1;
       }
-      return;
-    }
-    // RUNS and BITMAP: the docs (tf 1), then the tf section for those above 1.
-    var mine = [];
-    if (form === 1) {
+    } else if (form === 1) {
       var runEnd = 0;
       for (var r = varint(b, at); r > 0; r--) {
         var start = runEnd + varint(b, at), len = varint(b, at) + 1;
@@ -256,15 +326,17 @@
     } else {
       throw new Error("unknown postings form " + form);
     }
-    var tfs = new Uint8Array(mine.length).fill(1);
-    var idx = -1;
-    for (var e = varint(b, at); e > 0; e--) {
-      idx += varint(b, at) + 1;
-      tfs[idx] = varint(b, at) + 2;
+    if (mine.length !== df) throw new Error("bad postings list");
+    // The tf section: how many tfs are above 1, their flags, their values.
+    var tfs = new Uint8Array(df).fill(1);
+    if (varint(b, at) > 0) {
+      var flags = at[0];
+      at[0] += (df + 7) >> 3;
+      for (var m = 0; m < df; m++) if (b[flags + (m >> 3)] & (1 << (m & 7))) tfs[m] = varint(b, at) + 2;
     }
-    for (var m = 0; m < mine.length; m++) {
-      if (!tf[mine[m]]) docs.push(mine[m]);
-      tf[mine[m]] += weight * tfs[m];
+    for (var p = 0; p < df; p++) {
+      if (!tf[mine[p]]) docs.push(mine[p]);
+      tf[mine[p]] += weight * tfs[p];
     }
   }
 
@@ -350,10 +422,16 @@
       if (chunkStarts[mid] <= doc) lo = mid + 1; else hi = mid;
     }
     var start = chunkStarts[Math.max(0, lo - 1)];
-    if (!chunkCache.has(start)) chunkCache.set(start, get("d/" + start + ".json", "json"));
-    return chunkCache.get(start).then(function (c) {
-      var d = c.d[doc - start], e = c.e[d[0]], ch = c.c[d[1]];
-      return { episode: e[0], url: e[1], podcast: e[2], date: e[3], chapter: ch[0], speaker: d[2], seconds: d[3], anchor: d[4], text: plain(d[5]) };
+    if (!chunkCache.has(start)) {
+      chunkCache.set(start, Promise.all([textModel(), get("d/" + start + ".bin", "bin")]).then(function (r) {
+        var model = r[0];
+        return inflate([model.prefix, r[1]]).then(function (b) { return parseChunk(b.subarray(model.skip), model.words); });
+      }));
+    }
+    return chunkCache.get(start).then(function (rows) {
+      var d = rows[doc - start];
+      if (!d) throw new Error("record " + doc + " is not in its chunk");
+      return { episode: d.episode, url: d.url, podcast: d.podcast, date: d.date, chapter: d.chapter, speaker: d.speaker, seconds: d.seconds, anchor: d.anchor, text: plain(d.md) };
     });
   }
 
@@ -386,7 +464,8 @@
       var docs = touched.filter(function (d) { return count[d] === cs.length && allowed(d); });
       var partial = !docs.length && cs.length > 1;
       if (partial) docs = touched.filter(allowed);
-      docs.sort(function (a, b) { return score[b] - score[a] || a - b; });
+      // Equal scores: the newer episode (the larger doc id) first.
+      docs.sort(function (a, b) { return score[b] - score[a] || b - a; });
       return { total: docs.length, partial: partial, docs: docs, terms: terms };
     });
   }
@@ -582,7 +661,7 @@
   });
 
   var ready = get("manifest.json", "json").then(function (m) {
-    if (m.format !== 1) throw new Error("unknown index format " + m.format);
+    if (m.format !== FORMAT) throw new Error("unknown index format " + m.format);
     manifest = m;
     var at = 0;
     chunkStarts = m.chunks.map(function (d) { return (at += d); });
