@@ -666,6 +666,8 @@
     var at = 0;
     chunkStarts = m.chunks.map(function (d) { return (at += d); });
     stemming = /^(en\b|en[-_]|$)/i.test(m.lang || "");
+    // Every result needs the text model: fetch it while the shards come in.
+    textModel().catch(function () {});
   });
   if (anyFilter) { if (filters) filters.open = true; loadFilters(); }
   if (input.value.trim()) search();
