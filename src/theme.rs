@@ -62,6 +62,7 @@ pub static DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "static/castbook.js",
     "static/highlight.js",
     "static/search.js",
+    "static/stem.js",
     "static/style.css",
     "templates/404.html",
     "templates/base.html",
