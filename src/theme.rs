@@ -63,6 +63,7 @@ pub static DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "static/favicon.svg",
     "static/highlight.js",
     "static/search.js",
+    "static/stem.js",
     "static/style.css",
     "templates/404.html",
     "templates/base.html",

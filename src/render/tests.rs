@@ -193,7 +193,7 @@ fn hostile_content_is_inert_everywhere() {
                     scripts += 1;
                     assert!(
                         attrs.iter().any(|(a, v)| a == "src"
-                            && ["/castbook.js", "/highlight.js", "/search.js"]
+                            && ["/castbook.js", "/highlight.js", "/stem.js", "/search.js"]
                                 .iter()
                                 .any(|s| v.contains(s))),
                         "{name}: {attrs:?}"
@@ -201,9 +201,9 @@ fn hostile_content_is_inert_everywhere() {
                 }
             }
             // Episode pages also load highlight.js, for words a search leads to; the
-            // search page loads it and search.js.
+            // search page loads it, stem.js and search.js.
             let expected = if name == "search/index.html" {
-                3
+                4
             } else if name.starts_with("episodes/") && name != "episodes/index.html" {
                 2
             } else {
