@@ -100,10 +100,10 @@ pub struct OutputConfig {
     pub exports: ExportsConfig,
 }
 
-/// `[output.exports]`: which podcast files are written beside each episode page. Pages,
-/// feeds and players link only to the ones written. The defaults are the two that
-/// podcast apps read most (docs/podcast-outputs.md says which reads what) and keep a
-/// large archive within GitHub Pages' 1 GB.
+/// `[output.exports]`: which podcast files are written beside each episode page. Pages
+/// and feeds link only to the ones written. Each transcript format is another full copy
+/// of the text, so only `chapters.json` is on by default (docs/podcast-outputs.md says
+/// which app reads what, and why).
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct ExportsConfig {
@@ -147,7 +147,7 @@ impl Default for ExportsConfig {
     fn default() -> Self {
         ExportsConfig {
             chapters: true,
-            vtt: true,
+            vtt: false,
             srt: false,
             json: false,
         }
@@ -494,11 +494,11 @@ date-format = "%d/%m/%Y"
     }
 
     #[test]
-    fn exports_default_to_chapters_and_vtt_and_each_is_one_key_away() {
+    fn exports_default_to_chapters_and_each_format_is_one_key_away() {
         let (c, d) = parse("").unwrap();
         assert!(d.is_empty());
         let e = c.output.exports;
-        assert!(e.chapters && e.vtt && !e.srt && !e.json);
+        assert!(e.chapters && !e.vtt && !e.srt && !e.json);
         let (c, d) = parse("[output.exports]\nsrt = true\nvtt = false\n").unwrap();
         assert!(d.is_empty(), "{d:?}");
         assert!(c.output.exports.srt && !c.output.exports.vtt && c.output.exports.chapters);

@@ -89,7 +89,14 @@ fn print_timings(
         let wrote = sizes
             .iter()
             .find(|(s, _)| s == stage)
-            .map(|(_, t)| format!(" {:>10} {:>7} files", mb(t.bytes), thousands(t.files)))
+            .map(|(_, t)| {
+                format!(
+                    " {:>10} {:>7} {}",
+                    mb(t.bytes),
+                    thousands(t.files),
+                    file_s(t.files)
+                )
+            })
             .unwrap_or_default();
         let _ = writeln!(
             err,
@@ -161,6 +168,10 @@ fn run_build(args: &cli::BuildArgs) -> anyhow::Result<ExitCode> {
         print_timings(&report.timings, report.elapsed, &report.stage_sizes);
     }
     Ok(exit_for(&report.diagnostics))
+}
+
+fn file_s(n: u64) -> &'static str {
+    if n == 1 { "file" } else { "files" }
 }
 
 fn files(n: usize) -> String {

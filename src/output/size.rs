@@ -204,6 +204,7 @@ mod tests {
     #[test]
     fn past_a_limit_the_warning_names_the_limit_and_the_keys() {
         let mut config = Config::default();
+        config.output.exports.vtt = true;
         let warnings = size(600_000_000, 300_000_000, 200_000_000).check(&config);
         assert_eq!(warnings.len(), 1);
         let w = &warnings[0];

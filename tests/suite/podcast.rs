@@ -535,7 +535,7 @@ fn each_export_key_adds_and_removes_its_files_and_links_together() {
         .expect_code(0);
         only_episode(&site.path().join("out"))
     };
-    // The defaults: chapters and WebVTT.
+    // The default: chapters.json alone.
     site.run(&[
         "build",
         "--site-url",
@@ -554,7 +554,7 @@ fn each_export_key_adds_and_removes_its_files_and_links_together() {
         v.sort();
         v
     };
-    assert_eq!(names(&ep), ["chapters.json", "transcript.vtt"]);
+    assert_eq!(names(&ep), ["chapters.json"]);
     for everything in [true, false] {
         for (key, _) in formats {
             let on: Vec<&str> = if everything {
