@@ -4,7 +4,8 @@
 //! [`config`] (book.toml) → [`content`] (walk and read) → [`transcript`] (parse, in
 //! parallel) → [`archive`] (link into the [`model`]) → render → [`output`] (stage and
 //! swap in). [`load`] runs the first four stages (all `castbook check` needs);
-//! [`build`] runs them all.
+//! [`build`] runs them all. Modules import only from layers below their own; the
+//! table and the test that keeps it are in `src/layers.rs`.
 
 pub mod archive;
 pub mod config;
@@ -13,6 +14,8 @@ pub mod diag;
 pub mod exports;
 pub mod import;
 pub mod init;
+#[cfg(test)]
+mod layers;
 pub mod markdown;
 pub mod model;
 pub mod output;
@@ -20,8 +23,11 @@ pub mod render;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod site;
 pub mod slug;
+pub mod text;
 pub mod theme;
+pub mod timeline;
 pub mod transcript;
 
 use std::path::PathBuf;
@@ -233,6 +239,10 @@ pub struct BuildReport {
     pub written: bool,
     /// Wall time per stage (render includes minifying and writing each page).
     pub timings: Timings,
+    /// Bytes and files by kind (empty when nothing was written).
+    pub size: output::size::SiteSize,
+    /// Bytes and files per writing stage, for `--timings`.
+    pub stage_sizes: Vec<(&'static str, site::Tally)>,
 }
 
 /// Runs the whole pipeline and swaps the new site into place. Content errors leave
@@ -264,6 +274,8 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
             dest,
             written: false,
             timings,
+            size: output::size::SiteSize::default(),
+            stage_sizes: Vec::new(),
         });
     }
     let written = write_site(
@@ -286,6 +298,8 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
         dest,
         written: true,
         timings,
+        size: written.size,
+        stage_sizes: written.stage_sizes,
     })
 }
 
@@ -294,7 +308,11 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
 pub struct SiteWritten {
     /// Files written (pages, assets, exports, search index, static files).
     pub files: usize,
-    /// Warnings met on the way (settings, `static/` symlinks), unsorted.
+    /// Bytes and files by kind.
+    pub size: output::size::SiteSize,
+    /// Bytes and files per writing stage, in the order the stages ran (for `--timings`).
+    pub stage_sizes: Vec<(&'static str, site::Tally)>,
+    /// Warnings met on the way (settings, `static/` symlinks, size limits), unsorted.
     pub diagnostics: Vec<diag::Diagnostic>,
 }
 
@@ -311,33 +329,62 @@ pub fn write_site(
     timings: &mut Timings,
 ) -> anyhow::Result<SiteWritten> {
     let mut t = Instant::now();
-    let staging = output::Staging::begin(dest)?;
+    let spare = if config.config.build.keep_spare {
+        output::Spare::Keep
+    } else {
+        output::Spare::Discard
+    };
+    let staging = output::Staging::begin_with(dest, spare)?;
     lap(timings, "stage", &mut t);
     let render_opts = render::RenderOptions {
         minify: opts.minify,
         site_url_override: opts.site_url.clone(),
         live_reload: opts.live_reload.clone(),
     };
-    let rendered = render::render_site(archive, config, theme, &render_opts, &staging, progress)?;
+    let mut size = output::size::SiteSize::default();
+    let mut stage_sizes = Vec::new();
+    let sink = site::Counted::new(&staging);
+    let rendered = render::render_site(archive, config, theme, &render_opts, &sink, progress)?;
+    let assets = site::Tally {
+        files: rendered.assets.0 as u64,
+        bytes: rendered.assets.1,
+    };
+    size.pages = sink.tally() - assets;
+    size.statics = assets;
+    stage_sizes.push(("render", sink.tally()));
     lap(timings, "render", &mut t);
     let urls = render::site_urls(config, opts.site_url.as_deref());
-    let exported = exports::write_exports(archive, &urls, &staging)?;
+    let export_files = config.config.output.exports.files();
+    let sink = site::Counted::new(&staging);
+    exports::write_exports(archive, &urls, &export_files, &sink)?;
+    size.exports = sink.tally();
+    stage_sizes.push(("exports", size.exports));
     lap(timings, "exports", &mut t);
-    let searched = if config.config.output.html.search.enable {
-        let report = search::write_index(archive, &staging, &search_options(config))?;
+    if config.config.output.html.search.enable {
+        let sink = site::Counted::new(&staging);
+        search::write_index(archive, &sink, &search_options(config))?;
+        size.search = sink.tally();
+        stage_sizes.push(("search", size.search));
         lap(timings, "search", &mut t);
-        report.files
-    } else {
-        0
-    };
+    }
     let mut diagnostics = rendered.diagnostics;
     let static_dir = config.root.join("static");
-    diagnostics.extend(staging.copy_dir(&static_dir, &config.root)?);
+    let copied = staging.copy_dir(&static_dir, &config.root)?;
+    diagnostics.extend(copied.diagnostics);
+    let copied = site::Tally {
+        files: copied.files as u64,
+        bytes: copied.bytes,
+    };
+    size.statics = size.statics + copied;
+    stage_sizes.push(("static", copied));
     lap(timings, "static", &mut t);
     staging.commit()?;
     lap(timings, "commit", &mut t);
+    diagnostics.extend(size.check(&config.config));
     Ok(SiteWritten {
-        files: rendered.files + exported + searched,
+        files: usize::try_from(size.total().files).unwrap_or(usize::MAX),
+        size,
+        stage_sizes,
         diagnostics,
     })
 }
@@ -351,7 +398,7 @@ pub fn search_options(config: &LoadedConfig) -> search::SearchOptions {
 }
 
 /// Pages are written straight into the staging folder as they are rendered.
-impl render::OutputSink for output::Staging {
+impl site::OutputSink for output::Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
         output::Staging::write(self, rel, bytes)
     }

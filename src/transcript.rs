@@ -147,6 +147,47 @@ pub struct FrontMatter {
     pub draft: bool,
     /// Every other key, kept for templates.
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// Where some values are in the file, for warnings raised after parsing.
+    pub at: FrontPositions,
+}
+
+/// Where the front-matter values later stages may warn about are (slugs are handed
+/// out when linking); `None` or missing entries when unknown.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontPositions {
+    /// The value of `podcast_name`.
+    pub podcast_name: Option<Place>,
+    /// The value of `episode_title`.
+    pub episode_title: Option<Place>,
+    /// The value of `slug`.
+    pub slug: Option<Place>,
+    /// Each `host_name` entry, parallel to `FrontMatter::hosts` (line 0 when unknown).
+    pub hosts: Vec<Place>,
+    /// Each `guest_name` entry, parallel to `FrontMatter::guests` (line 0 when unknown).
+    pub guests: Vec<Place>,
+}
+
+/// A 1-based line and column, in the transcript or in the metadata file (sidecar or
+/// `_defaults.yml`) the value came from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Place {
+    /// The metadata file's display path; `None` for the transcript itself.
+    pub file: Option<String>,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub col: u32,
+}
+
+impl Place {
+    /// A place in the transcript itself.
+    pub fn here(line: u32, col: u32) -> Self {
+        Place {
+            file: None,
+            line,
+            col,
+        }
+    }
 }
 
 /// One turn as written.
@@ -171,9 +212,12 @@ pub struct ParsedTurn {
 pub struct ParsedChapter {
     /// Heading text, or `None` for the implicit chapter before the first heading.
     pub title: Option<String>,
-    /// 1-based line of the heading (or of the first turn for the implicit chapter).
+    /// 1-based line of the heading (or of the first turn or text for the implicit chapter).
     pub line: u32,
-    /// Turns in order (a heading with no turns yields a chapter with none).
+    /// Markdown text between the heading and the first turn (warned about when not
+    /// empty): kept so no word of a transcript is lost.
+    pub intro: String,
+    /// Turns in order (a chapter kept for its opening text may have none).
     pub turns: Vec<ParsedTurn>,
 }
 
@@ -184,7 +228,7 @@ pub struct ParsedEpisode {
     pub source: String,
     /// The front matter.
     pub front: FrontMatter,
-    /// Chapters in order; only chapters that hold at least one turn are kept.
+    /// Chapters in order; only chapters that hold a turn or opening text are kept.
     pub chapters: Vec<ParsedChapter>,
 }
 

@@ -143,7 +143,7 @@ fn vectors(archive: &Archive) -> Vec<Vec<(Feature, f32)>> {
             .map(|c| c.title.as_str())
             .chain(e.topics.iter().map(|t| archive.topic(*t).name.as_str()));
         for title in titles {
-            crate::search::tokenize::tokens(title, |tok| {
+            crate::text::tokenize::tokens(title, |tok| {
                 if tok.len() < 2 || tok.bytes().all(|b| b.is_ascii_digit()) {
                     return;
                 }

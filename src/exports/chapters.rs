@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use crate::model::{Archive, Episode};
-use crate::render::urls::{SiteUrls, rel};
+use crate::site::urls::{SiteUrls, rel};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -10,7 +10,7 @@
 //!
 //! Every format reads the same prepared [`Segment`]s: one per turn, with its speaker
 //! (full name when the label resolves to a person), its plain text ([`text`]) and its
-//! span in time ([`timeline`]). Episodes are exported in parallel (rayon); each file
+//! span in time ([`crate::timeline`]). Episodes are exported in parallel (rayon); each file
 //! depends only on its own episode, so the output is deterministic.
 //!
 //! Cue shapes: the VTT has exactly one cue per turn (lines wrapped at the namespace's
@@ -25,7 +25,6 @@ pub(crate) mod clean;
 mod json;
 mod srt;
 pub(crate) mod text;
-pub(crate) mod timeline;
 mod vtt;
 mod wrap;
 
@@ -33,66 +32,29 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
+#[cfg(doc)]
+use crate::config::ExportsConfig;
 use crate::model::{Archive, Episode};
-use crate::render::OutputSink;
-use crate::render::urls::{SiteUrls, rel};
-
-/// One export file: its name beside the episode page and its MIME type, for feeds
-/// (`podcast:chapters`, `podcast:transcript`) and servers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExportFile {
-    /// File name inside `episodes/<slug>/`.
-    pub name: &'static str,
-    /// MIME type as the podcast namespace names it.
-    pub mime: &'static str,
-}
-
-/// `chapters.json`: the namespace's `podcast:chapters` type is `application/json+chapters`.
-pub const CHAPTERS_JSON: ExportFile = ExportFile {
-    name: "chapters.json",
-    mime: "application/json+chapters",
+use crate::site::OutputSink;
+pub use crate::site::layout::{
+    CHAPTERS_JSON, ExportFile, TRANSCRIPT_JSON, TRANSCRIPT_SRT, TRANSCRIPT_VTT, TRANSCRIPTS,
+    export_rel,
 };
-/// `transcript.json`: JSON transcript, `podcast:transcript type="application/json"`.
-pub const TRANSCRIPT_JSON: ExportFile = ExportFile {
-    name: "transcript.json",
-    mime: "application/json",
-};
-/// `transcript.vtt`: WebVTT, `podcast:transcript type="text/vtt"`.
-pub const TRANSCRIPT_VTT: ExportFile = ExportFile {
-    name: "transcript.vtt",
-    mime: "text/vtt",
-};
-/// `transcript.srt`: SubRip, `podcast:transcript type="application/x-subrip"`.
-pub const TRANSCRIPT_SRT: ExportFile = ExportFile {
-    name: "transcript.srt",
-    mime: "application/x-subrip",
-};
-/// The transcript formats, best first (the namespace recommends WebVTT when a feed
-/// offers only one), for one `podcast:transcript` tag each.
-pub const TRANSCRIPTS: [ExportFile; 3] = [TRANSCRIPT_VTT, TRANSCRIPT_JSON, TRANSCRIPT_SRT];
+use crate::site::urls::SiteUrls;
+pub(crate) use crate::text::one_line;
 
-/// Files [`write_exports`] writes per episode.
-pub const FILES_PER_EPISODE: usize = 4;
-
-/// The site-relative path of an episode's export: `episodes/<slug>/transcript.vtt`;
-/// pass it to [`SiteUrls::path`] or [`SiteUrls::absolute_or_path`] for a URL.
-pub fn export_rel(episode_slug: &str, file: ExportFile) -> String {
-    let mut p = rel::episode(episode_slug);
-    p.push_str(file.name);
-    p
-}
-
-/// Writes the exports of every episode through `sink` (in parallel) and returns
-/// the number of files written ([`FILES_PER_EPISODE`] per episode).
+/// Writes the chosen exports (`files`, see [`ExportsConfig::files`]) of every episode
+/// through `sink`, in parallel, and returns the number of files written.
 pub fn write_exports(
     archive: &Archive,
     urls: &SiteUrls,
+    files: &[ExportFile],
     sink: &dyn OutputSink,
 ) -> anyhow::Result<usize> {
     archive
         .episodes
         .par_iter()
-        .map(|e| write_episode(archive, e, urls, sink))
+        .map(|e| write_episode(archive, e, urls, files, sink))
         .try_reduce(|| 0, |a, b| Ok(a + b))
 }
 
@@ -100,28 +62,42 @@ fn write_episode(
     archive: &Archive,
     episode: &Episode,
     urls: &SiteUrls,
+    files: &[ExportFile],
     sink: &dyn OutputSink,
 ) -> anyhow::Result<usize> {
-    let files = render_episode(archive, episode, urls);
-    for (file, bytes) in &files {
+    let rendered = render_episode(archive, episode, urls, files);
+    for (file, bytes) in &rendered {
         sink.write(&export_rel(&episode.slug, *file), bytes)?;
     }
-    Ok(files.len())
+    Ok(rendered.len())
 }
 
-/// The four export files of one episode, rendered in memory.
+/// The chosen export files of one episode, rendered in memory, in the order of `files`.
 pub(crate) fn render_episode(
     archive: &Archive,
     episode: &Episode,
     urls: &SiteUrls,
-) -> [(ExportFile, Vec<u8>); FILES_PER_EPISODE] {
-    let segments = segments(archive, episode);
-    [
-        (CHAPTERS_JSON, chapters::render(archive, episode, urls)),
-        (TRANSCRIPT_JSON, json::render(&segments)),
-        (TRANSCRIPT_VTT, vtt::render(&segments)),
-        (TRANSCRIPT_SRT, srt::render(&segments)),
-    ]
+    files: &[ExportFile],
+) -> Vec<(ExportFile, Vec<u8>)> {
+    // Segments feed every transcript format; the chapters alone don't need them.
+    let needs_segments = files.iter().any(|f| *f != CHAPTERS_JSON);
+    let segments = if needs_segments {
+        segments(archive, episode)
+    } else {
+        Vec::new()
+    };
+    files
+        .iter()
+        .map(|&file| {
+            let bytes = match file.name {
+                n if n == CHAPTERS_JSON.name => chapters::render(archive, episode, urls),
+                n if n == TRANSCRIPT_JSON.name => json::render(&segments),
+                n if n == TRANSCRIPT_VTT.name => vtt::render(&segments),
+                _ => srt::render(&segments),
+            };
+            (file, bytes)
+        })
+        .collect()
 }
 
 /// One turn, ready for any format.
@@ -135,7 +111,7 @@ pub(crate) struct Segment<'a> {
     /// Plain text: words separated by one space, blocks by one `\n`.
     pub(crate) text: String,
     /// When it is said.
-    pub(crate) span: timeline::Span,
+    pub(crate) span: crate::timeline::Span,
 }
 
 /// The episode's turns as [`Segment`]s, in transcript order.
@@ -143,14 +119,8 @@ pub(crate) fn segments<'a>(archive: &'a Archive, episode: &'a Episode) -> Vec<Se
     let turns: Vec<_> = episode.turns().collect();
     let texts: Vec<String> = turns.iter().map(|t| text::plain_text(&t.body)).collect();
     // Cue-based sources state every turn's times: those are kept to the millisecond.
-    let spans = match turns.iter().map(|t| t.times).collect::<Option<Vec<_>>>() {
-        Some(times) => timeline::exact(&times),
-        None => {
-            let starts: Vec<u32> = turns.iter().map(|t| t.start.seconds()).collect();
-            let duration = episode.duration_minutes.map(|m| u64::from(m) * 60);
-            timeline::spans(&starts, |i| word_count(&texts[i]), duration)
-        }
-    };
+    let duration = episode.duration_minutes.map(|m| u64::from(m) * 60);
+    let spans = crate::model::turn_spans(&turns, |i| word_count(&texts[i]), duration);
     turns
         .iter()
         .zip(texts)
@@ -172,19 +142,6 @@ pub(crate) fn segments<'a>(archive: &'a Archive, episode: &'a Episode) -> Vec<Se
 
 fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
-}
-
-/// `s` with whitespace runs as single spaces and trimmed; borrowed when already so.
-pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
-    let clean = !s.starts_with(char::is_whitespace)
-        && !s.ends_with(char::is_whitespace)
-        && !s.contains(|c: char| c.is_whitespace() && c != ' ')
-        && !s.contains("  ");
-    if clean {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(s.split_whitespace().collect::<Vec<_>>().join(" "))
-    }
 }
 
 /// Appends `ms` as `HH:MM:SS<sep>mmm` (hours at least two digits), the cue timestamp

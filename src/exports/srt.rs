@@ -16,10 +16,10 @@
 //! SRT has no escaping: text is written as is (it never holds a blank line, which is
 //! the only thing that would break a block).
 
-use super::timeline::mul_div;
 use super::wrap::Lines;
 use super::wrap::split_lines;
 use super::{Segment, push_timestamp, push_uint};
+use crate::timeline::mul_div;
 
 /// The namespace's maximum characters per SRT line.
 pub(crate) const MAX_LINE: usize = 32;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::*;
 use crate::model::*;
 
-use crate::render::memory_sink::MemorySink;
+use crate::site::memory_sink::MemorySink;
 
 const LONG: &str = "Yeah, so for me personally, I was one of those engineers who was not very \
     focused on school. I always wanted to be building, and my initial work was just kind of \
@@ -32,6 +32,7 @@ fn chapter(title: &str, slug: &str, turns: Vec<Turn>) -> Chapter {
         start: turns.first().map(|t| t.start).unwrap_or_default(),
         topic: None,
         line: 1,
+        intro: String::new(),
         turns,
     }
 }
@@ -109,7 +110,7 @@ fn archive() -> Archive {
 
 fn exports(urls: &SiteUrls) -> MemorySink {
     let sink = MemorySink::default();
-    let n = write_exports(&archive(), urls, &sink).unwrap();
+    let n = write_exports(&archive(), urls, &crate::site::layout::ALL, &sink).unwrap();
     assert_eq!(n, 4);
     sink
 }
@@ -369,7 +370,13 @@ fn the_sample_archive() {
     let archive = &loaded.archive;
     assert_eq!(archive.episodes.len(), 1);
     let sink = MemorySink::default();
-    let n = write_exports(archive, &SiteUrls::new("/", None), &sink).unwrap();
+    let n = write_exports(
+        archive,
+        &SiteUrls::new("/", None),
+        &crate::site::layout::ALL,
+        &sink,
+    )
+    .unwrap();
     assert_eq!(n, 4);
     let slug = &archive.episodes[0].slug;
     let chapters: serde_json::Value =
@@ -454,7 +461,7 @@ fn zz_stage_timing() {
     let (d, n) = best(|| {
         a.episodes
             .iter()
-            .map(|e| render_episode(a, e, &urls).len())
+            .map(|e| render_episode(a, e, &urls, &crate::site::layout::ALL).len())
             .sum::<usize>()
     });
     eprintln!("all, one thread {d:?} {n}");

@@ -4,8 +4,8 @@
 //! site's address is known.
 //!
 //! Per item, beside the usual RSS elements: one `podcast:transcript` per transcript
-//! format ([`exports::TRANSCRIPTS`], with the namespace's MIME types),
-//! `podcast:chapters` for `chapters.json`, a `podcast:person` per host (restated on
+//! format written (`[output.exports]`, best first: [`layout::TRANSCRIPTS`], with the
+//! namespace's MIME types), `podcast:chapters` for `chapters.json` when written, a `podcast:person` per host (restated on
 //! every item, as the namespace asks: item-level people replace the channel's) and
 //! per guest (`role="guest"`), and an `enclosure` when the episode has `audio_url`.
 
@@ -13,11 +13,11 @@ use serde::Serialize;
 use tera::Context;
 
 use super::pages::PageCtx;
-use super::urls::{SiteUrls, rel};
 use super::views::date_rfc2822;
-use crate::exports::{self, CHAPTERS_JSON, TRANSCRIPTS};
 use crate::markdown;
 use crate::model::{Archive, Episode, PersonId, PodcastId};
+use crate::site::layout::{self, CHAPTERS_JSON, ExportFile, TRANSCRIPTS};
+use crate::site::urls::{SiteUrls, rel};
 
 /// The Podcasting 2.0 namespace URI.
 const PODCAST_NS: &str = "https://podcastindex.org/namespace/1.0";
@@ -50,8 +50,8 @@ struct FeedItem<'a> {
     enclosure: Option<Enclosure>,
     /// One per transcript format, best first.
     transcripts: Vec<FeedFile>,
-    /// `chapters.json`.
-    chapters: FeedFile,
+    /// `chapters.json`, when written.
+    chapters: Option<FeedFile>,
     /// Hosts, then guests.
     people: Vec<FeedPerson>,
 }
@@ -116,7 +116,7 @@ pub(super) fn podcast_feed_file(ctx: &PageCtx<'_>, id: PodcastId) -> anyhow::Res
     let site = ctx.site;
     let p = a.podcast(id);
     let page = rel::podcast(&p.slug);
-    let file = podcast_feed(&p.slug);
+    let file = rel::podcast_feed(&p.slug);
     let channel = Channel {
         title: p.name.clone(),
         link: urls.absolute_or_path(&page),
@@ -132,12 +132,6 @@ pub(super) fn podcast_feed_file(ctx: &PageCtx<'_>, id: PodcastId) -> anyhow::Res
 }
 
 /// The site-relative path of a show's own feed: `podcasts/<slug>/feed.xml`.
-pub(super) fn podcast_feed(slug: &str) -> String {
-    let mut p = rel::podcast(slug);
-    p.push_str("feed.xml");
-    p
-}
-
 fn write_feed<'a>(
     ctx: &PageCtx<'_>,
     file: &str,
@@ -145,7 +139,9 @@ fn write_feed<'a>(
     episodes: impl Iterator<Item = &'a Episode>,
 ) -> anyhow::Result<()> {
     let s = ctx.shared;
-    let items: Vec<FeedItem<'_>> = episodes.map(|e| item(s.archive, s.urls, e)).collect();
+    let items: Vec<FeedItem<'_>> = episodes
+        .map(|e| item(s.archive, s.urls, &s.exports, e))
+        .collect();
     let mut context = Context::new();
     context.insert("channel", channel);
     context.insert("items", &items);
@@ -153,8 +149,13 @@ fn write_feed<'a>(
     ctx.out.file(file, xml.as_bytes())
 }
 
-fn item<'a>(a: &'a Archive, urls: &SiteUrls, e: &'a Episode) -> FeedItem<'a> {
-    let export = |f| urls.absolute_or_path(&exports::export_rel(&e.slug, f));
+fn item<'a>(
+    a: &'a Archive,
+    urls: &SiteUrls,
+    exports: &[ExportFile],
+    e: &'a Episode,
+) -> FeedItem<'a> {
+    let export = |f| urls.absolute_or_path(&layout::export_rel(&e.slug, f));
     let mut people = people(a, urls, &e.hosts, "host");
     people.extend(self::people(a, urls, &e.guests, "guest"));
     FeedItem {
@@ -180,17 +181,18 @@ fn item<'a>(a: &'a Archive, urls: &SiteUrls, e: &'a Episode) -> FeedItem<'a> {
                 url,
                 length: 0,
             }),
-        transcripts: TRANSCRIPTS
+        transcripts: exports
             .iter()
+            .filter(|f| TRANSCRIPTS.contains(f))
             .map(|f| FeedFile {
                 url: export(*f),
                 mime: f.mime,
             })
             .collect(),
-        chapters: FeedFile {
+        chapters: exports.contains(&CHAPTERS_JSON).then(|| FeedFile {
             url: export(CHAPTERS_JSON),
             mime: CHAPTERS_JSON.mime,
-        },
+        }),
         people,
     }
 }
@@ -199,7 +201,7 @@ fn people(a: &Archive, urls: &SiteUrls, ids: &[PersonId], role: &'static str) ->
     ids.iter()
         .filter_map(|id| a.people.get(id.index()))
         .map(|p| FeedPerson {
-            name: exports::one_line(&p.name).into_owned(),
+            name: crate::text::one_line(&p.name).into_owned(),
             role,
             href: urls.absolute_or_path(&rel::person(&p.slug)),
         })

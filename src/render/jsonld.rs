@@ -9,9 +9,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::urls::{SiteUrls, rel};
 use super::views::duration_iso;
 use crate::model::{Archive, Episode, Person, PersonId};
+use crate::site::urls::{SiteUrls, rel};
 
 /// The JSON-LD of an episode page, ready to go between `<script>` tags.
 pub(super) fn episode(archive: &Archive, e: &Episode, urls: &SiteUrls) -> String {

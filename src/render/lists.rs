@@ -5,9 +5,9 @@ use serde::Serialize;
 use tera::Value;
 
 use super::pages::{PageCtx, PageMeta};
-use super::urls::rel;
 use super::views::{LetterGroup, PersonItem, PodcastLink, by_letter};
 use crate::model::{EpisodeId, PodcastId};
+use crate::site::urls::rel;
 
 /// Latest episodes on the home page.
 const HOME_LATEST: usize = 10;

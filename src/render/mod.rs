@@ -13,7 +13,6 @@ mod minify;
 mod pages;
 mod stats;
 mod transcript;
-pub mod urls;
 pub mod views;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -24,19 +23,15 @@ use serde::Serialize;
 use crate::config::{ColorScheme, LoadedConfig};
 use crate::diag::Diagnostic;
 use crate::model::{Archive, EpisodeId, PersonId, PodcastId, TopicId};
+use crate::site::urls::{self, SiteUrls};
 use crate::theme::{self, Theme};
 use brand::BrandView;
-use urls::SiteUrls;
 use views::{EpisodeItems, PodcastLink, Shared};
 
 /// Global-context key of the UI strings (`{{ ui.episodes }}`), see `theme::I18N_FILE`.
 pub const STRINGS_VAR: &str = "ui";
 
-/// Where rendered files go; implemented over the staging folder (and in memory in tests).
-pub trait OutputSink: Sync {
-    /// Writes `bytes` at `rel` (`/`-separated, relative to the output root), creating folders.
-    fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()>;
-}
+pub use crate::site::OutputSink;
 
 /// How to render, beyond what book.toml says.
 #[derive(Debug, Clone, Default)]
@@ -58,6 +53,9 @@ pub struct RenderReport {
     pub pages: usize,
     /// Total bytes written.
     pub bytes: u64,
+    /// Of those, the theme's assets and the small fixed files (robots.txt, CNAME,
+    /// `additional-css`/`-js`): files and bytes.
+    pub assets: (usize, u64),
     /// Whether HTML was minified.
     pub minified: bool,
     /// Warnings about settings that limit the output (e.g. no absolute site URL).
@@ -123,7 +121,8 @@ pub fn render_jobs(
     }
     let brand = brand::view(&cfg.config.brand, &urls, &mut diagnostics);
     let extras = Extras::read(cfg)?;
-    let shared = Shared::new(archive, &urls);
+    let mut shared = Shared::new(archive, &urls);
+    shared.exports = cfg.config.output.exports.files();
     let language = SiteView::language_of(cfg);
     let (strings, unknown) = theme.strings(language, &html_cfg.strings);
     diagnostics.extend(
@@ -160,6 +159,10 @@ pub fn render_jobs(
     jobs.par_iter()
         .try_for_each(|job| pages::render(&ctx, *job))?;
 
+    let before = (
+        out.files.load(Ordering::Relaxed),
+        out.bytes.load(Ordering::Relaxed),
+    );
     if fixed_files {
         for asset in &theme.assets {
             out.file(&asset.path, &asset.bytes)?;
@@ -173,10 +176,15 @@ pub fn render_jobs(
             out.file("CNAME", format!("{cname}\n").as_bytes())?;
         }
     }
+    let assets = (
+        out.files.load(Ordering::Relaxed) - before.0,
+        out.bytes.load(Ordering::Relaxed) - before.1,
+    );
     Ok(RenderReport {
         files: out.files.load(Ordering::Relaxed),
         pages: out.pages.load(Ordering::Relaxed),
         bytes: out.bytes.load(Ordering::Relaxed),
+        assets,
         minified: out.minify,
         diagnostics,
     })
@@ -224,7 +232,7 @@ impl Job {
             Job::Person(id) => urls::rel::file_of(&urls::rel::person(&archive.person(id).slug)),
             Job::Topic(id) => urls::rel::file_of(&urls::rel::topic(&archive.topic(id).slug)),
             Job::Podcast(id) => urls::rel::file_of(&urls::rel::podcast(&archive.podcast(id).slug)),
-            Job::PodcastFeed(id) => feeds::podcast_feed(&archive.podcast(id).slug),
+            Job::PodcastFeed(id) => urls::rel::podcast_feed(&archive.podcast(id).slug),
             Job::Home => "index.html".to_owned(),
             Job::Episodes => "episodes/index.html".to_owned(),
             Job::Guests => "guests/index.html".to_owned(),
@@ -453,7 +461,5 @@ fn rel_path(p: &std::path::Path) -> String {
         .join("/")
 }
 
-#[cfg(test)]
-pub(crate) mod memory_sink;
 #[cfg(test)]
 mod tests;

@@ -6,11 +6,12 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use super::stats::StatView;
-use super::urls::rel;
 use super::views::{EpisodeItems, PodcastLink, Shared};
 use super::{Emitter, Job, feeds, jsonld, lists, transcript};
 use crate::markdown;
 use crate::model::{EpisodeId, PersonId, TopicId};
+use crate::site::layout;
+use crate::site::urls::rel;
 use crate::theme::Theme;
 
 /// How many words of a chapter's first turn a topic page shows.
@@ -148,7 +149,19 @@ struct EpisodeView<'a> {
     audio_url: Option<String>,
     /// Talk time, share, words and turns per speaker, longest first.
     speakers: Vec<StatView<'a>>,
+    /// The export files written beside the page (`[output.exports]`).
+    downloads: Vec<DownloadView>,
     extra: &'a BTreeMap<String, serde_json::Value>,
+}
+
+/// A link to one of the episode's export files.
+#[derive(Serialize)]
+struct DownloadView {
+    /// File name, also the link text (`transcript.vtt`).
+    name: &'static str,
+    /// Its MIME type, for the link's `type`.
+    mime: &'static str,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -161,8 +174,12 @@ struct ChapterView<'a> {
     topic: Option<&'a Value>,
     /// More episodes on this chapter's topic than this one.
     topic_others: usize,
-    /// The turns, pre-rendered (see `transcript.rs`).
+    /// The opening text and the turns, pre-rendered (see `transcript.rs`).
     html: Value,
+    /// The opening text alone (text before the first turn), for themes that loop over
+    /// `turns` instead of using `html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    intro_html: Option<Value>,
     /// Structured turns, only for themes that ask for them.
     #[serde(skip_serializing_if = "Option::is_none")]
     turns: Option<Vec<TurnView<'a>>>,
@@ -214,6 +231,8 @@ fn episode(ctx: &PageCtx<'_>, id: EpisodeId) -> anyhow::Result<()> {
                     .and_then(|t| s.topic(t))
                     .map_or(0, |t| t.count.saturating_sub(1)),
                 html: Value::safe_string(&html),
+                intro_html: (with_turns && !c.intro.is_empty())
+                    .then(|| Value::safe_string(&markdown::to_html(&c.intro, &c.slug))),
                 turns: with_turns.then(|| turn_views(ctx, c)),
             }
         })
@@ -245,6 +264,15 @@ fn episode(ctx: &PageCtx<'_>, id: EpisodeId) -> anyhow::Result<()> {
             .collect(),
         audio_url: e.audio_url.as_deref().and_then(|u| s.urls.resource(u)),
         speakers: speaker_views(ctx, id),
+        downloads: s
+            .exports
+            .iter()
+            .map(|f| DownloadView {
+                name: f.name,
+                mime: f.mime,
+                url: s.urls.path(&layout::export_rel(&e.slug, *f)),
+            })
+            .collect(),
         extra: &e.extra,
     };
     let rel_url = rel::episode(&e.slug);
@@ -486,11 +514,7 @@ fn topic(ctx: &PageCtx<'_>, id: TopicId) -> anyhow::Result<()> {
                 title: &c.title,
                 url: format!("{}#{}", item.url, c.slug),
                 start: c.start.to_string(),
-                excerpt: c
-                    .turns
-                    .first()
-                    .map(|turn| markdown::excerpt(&turn.body, EXCERPT_WORDS))
-                    .unwrap_or_default(),
+                excerpt: markdown::excerpt(c.excerpt_source(), EXCERPT_WORDS),
                 episode,
             })
         })

@@ -1,7 +1,7 @@
 //! Speaker statistics: who talks how long, in how many words and turns.
 //!
 //! Talk time comes from the turns' timestamps through the same timeline as the
-//! transcript exports ([`crate::exports::timeline`]): a turn lasts until the next
+//! transcript exports ([`crate::timeline`]): a turn lasts until the next
 //! one starts, the last one until `episode_duration` (estimated from its words
 //! when the duration is unknown). Words are counted on the Markdown source split
 //! at whitespace, which is close enough to the rendered words for a statistic and
@@ -12,8 +12,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::exports::timeline;
 use crate::model::{Archive, Episode, PersonId};
+use crate::timeline;
 
 /// One speaker's share of one episode.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,9 +51,8 @@ pub(crate) fn episode(e: &Episode) -> EpisodeStats {
         .iter()
         .map(|t| t.body.split_whitespace().count() as u64)
         .collect();
-    let starts: Vec<u32> = turns.iter().map(|t| t.start.seconds()).collect();
     let duration = e.duration_minutes.map(|m| u64::from(m) * 60);
-    let spans = timeline::spans(&starts, |i| words[i] as usize, duration);
+    let spans = crate::model::turn_spans(&turns, |i| words[i] as usize, duration);
     let mut index: FxHashMap<SpeakerKey<'_>, usize> = FxHashMap::default();
     let mut speakers: Vec<SpeakerStat> = Vec::new();
     for ((turn, span), w) in turns.iter().zip(&spans).zip(&words) {

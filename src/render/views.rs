@@ -13,8 +13,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tera::Value;
 
-use super::urls::{SiteUrls, rel};
 use crate::model::{Archive, EpisodeId, PersonId, TopicId};
+use crate::site::layout::ExportFile;
+use crate::site::urls::{SiteUrls, rel};
 
 /// A named link: people, topics, shows.
 #[derive(Debug, Serialize)]
@@ -129,6 +130,9 @@ pub struct Shared<'a> {
     pub topic_values: Vec<Value>,
     /// Speaker statistics, by episode id (episode pages show them, person pages sum them).
     pub(crate) stats: Vec<super::stats::EpisodeStats>,
+    /// The export files written beside each episode page (`[output.exports]`): pages
+    /// and feeds link these and no others.
+    pub exports: Vec<ExportFile>,
 }
 
 impl<'a> Shared<'a> {
@@ -142,7 +146,7 @@ impl<'a> Shared<'a> {
                 name: &p.name,
                 url: multi_show.then(|| urls.path(&rel::podcast(&p.slug))),
                 episode_count: p.episodes.len(),
-                feed: multi_show.then(|| urls.path(&super::feeds::podcast_feed(&p.slug))),
+                feed: multi_show.then(|| urls.path(&rel::podcast_feed(&p.slug))),
             })
             .collect();
         let people: Vec<Link<'a>> = archive
@@ -168,6 +172,7 @@ impl<'a> Shared<'a> {
             people_values: values(&people),
             topic_values: values(&topics),
             stats: super::stats::all(archive),
+            exports: crate::site::layout::ALL.to_vec(),
             podcasts,
             people,
             topics,

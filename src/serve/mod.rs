@@ -137,7 +137,7 @@ impl AppState {
 
 /// The base path pages link with (`site-url`'s path; its origin does not matter locally).
 fn base_path(config: &LoadedConfig) -> String {
-    crate::render::urls::SiteUrls::new(&config.config.output.html.site_url, None)
+    crate::site::urls::SiteUrls::new(&config.config.output.html.site_url, None)
         .base()
         .to_owned()
 }

@@ -47,7 +47,8 @@ use rustc_hash::FxHasher;
 use crate::config::LoadedConfig;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Archive, Episode, PersonId, TopicId};
-use crate::render::{self, Job, OutputSink};
+use crate::render::{self, Job};
+use crate::site::{OutputSink, layout};
 use crate::theme::Theme;
 use crate::transcript::{ParseOptions, ParsedChapter, ParsedEpisode, ParsedTurn};
 use crate::{ArchiveStats, BuildOptions, BuildReport, Timings, content, exports, lap, output};
@@ -219,6 +220,8 @@ impl Session {
             dest: dest.clone(),
             written: false,
             timings,
+            size: crate::output::size::SiteSize::default(),
+            stage_sizes: Vec::new(),
         };
         if diagnostics.has_errors() {
             // The archive holds the lent texts, so it is kept. The search index now
@@ -230,6 +233,8 @@ impl Session {
             anyhow::bail!("internal error: the theme was not loaded");
         };
         let search = self.config.config.output.html.search.enable;
+        let mut size = crate::output::size::SiteSize::default();
+        let mut stage_sizes = Vec::new();
         let written = if whole {
             let opts = self.build_options();
             let site = crate::write_site(
@@ -249,6 +254,8 @@ impl Session {
                 exports,
             });
             self.search_stale = false;
+            size = site.size;
+            stage_sizes = site.stage_sizes;
             site.files
         } else {
             let written = self.update_in_place(&archive, &dest, theme_changed, &mut timings)?;
@@ -265,6 +272,8 @@ impl Session {
             dest,
             written: true,
             timings,
+            size,
+            stage_sizes,
         })
     }
 
@@ -502,9 +511,10 @@ impl Session {
             .iter()
             .filter(|e| published.exports.get(&e.slug) != exports_now.get(&e.slug))
             .collect();
+        let export_files = self.config.config.output.exports.files();
         episodes.par_iter().try_for_each(|e| {
-            for (file, bytes) in exports::render_episode(archive, e, &urls) {
-                sink.write(&exports::export_rel(&e.slug, file), &bytes)?;
+            for (file, bytes) in exports::render_episode(archive, e, &urls, &export_files) {
+                sink.write(&layout::export_rel(&e.slug, file), &bytes)?;
             }
             anyhow::Ok(())
         })?;
@@ -591,6 +601,7 @@ fn lend(p: &mut ParsedEpisode) -> ParsedEpisode {
             .map(|c| ParsedChapter {
                 title: c.title.clone(),
                 line: c.line,
+                intro: std::mem::take(&mut c.intro),
                 turns: c
                     .turns
                     .iter_mut()
@@ -620,6 +631,7 @@ fn take_back(p: &mut ParsedEpisode, e: &mut Episode) -> bool {
         return false;
     }
     for (pc, ec) in p.chapters.iter_mut().zip(&mut e.chapters) {
+        pc.intro = std::mem::take(&mut ec.intro);
         for (pt, et) in pc.turns.iter_mut().zip(&mut ec.turns) {
             pt.speaker = std::mem::take(&mut et.speaker_label);
             pt.body = std::mem::take(&mut et.body);
@@ -651,6 +663,7 @@ fn same_shape(p: &ParsedEpisode, e: &Episode) -> bool {
 fn swap_texts(e: &mut Episode, p: ParsedEpisode) {
     for (ec, pc) in e.chapters.iter_mut().zip(p.chapters) {
         ec.line = pc.line;
+        ec.intro = pc.intro;
         for (et, pt) in ec.turns.iter_mut().zip(pc.turns) {
             et.body = pt.body;
             et.line = pt.line;
@@ -865,7 +878,7 @@ impl<'a> Fingerprints<'a> {
                     self.card(r.episode).hash(&mut h);
                     if let Some(c) = a.episode(r.episode).chapters.get(r.chapter as usize) {
                         (&c.title, &c.slug, c.start.seconds()).hash(&mut h);
-                        c.turns.first().map(|t| &t.body).hash(&mut h);
+                        c.excerpt_source().hash(&mut h);
                     }
                 }
                 for e in &t.episodes {
@@ -940,12 +953,7 @@ fn remove_page(dest: &Path, rel: &str) -> anyhow::Result<()> {
         return Ok(());
     };
     if rel.starts_with("episodes/") && rel != "episodes/index.html" {
-        for file in [
-            exports::CHAPTERS_JSON,
-            exports::TRANSCRIPT_JSON,
-            exports::TRANSCRIPT_VTT,
-            exports::TRANSCRIPT_SRT,
-        ] {
+        for file in layout::ALL {
             remove(&dir.join(file.name))?;
         }
     }

@@ -24,9 +24,13 @@ struct Exports {
     srt: String,
 }
 
-/// Builds `site` into `public/` and returns its exports per slug, with each
-/// episode's source stem and front matter.
+/// Builds `site` into `public/`, with every export turned on, and returns its exports
+/// per slug, with each episode's source stem and front matter.
 fn build_and_export(site: &Site) -> BTreeMap<String, Exports> {
+    site.write(
+        "book.toml",
+        "[output.exports]\nchapters = true\nvtt = true\nsrt = true\njson = true\n",
+    );
     site.run(&["build", "--no-minify"]).expect_code(0);
     let loaded = castbook::load(&castbook::LoadOptions {
         root: site.path().to_path_buf(),

@@ -7,7 +7,7 @@ use jiff::civil::date;
 
 use crate::model::*;
 
-pub(crate) use crate::render::memory_sink::MemorySink;
+pub(crate) use crate::site::memory_sink::MemorySink;
 
 pub(crate) const XSS: &str = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
 
@@ -31,6 +31,7 @@ fn chapter(title: &str, slug: &str, topic: Option<u32>, turns: Vec<Turn>) -> Cha
         start: turns.first().map(|t| t.start).unwrap_or_default(),
         topic: topic.map(TopicId),
         line: 1,
+        intro: String::new(),
         turns,
     }
 }

@@ -87,6 +87,7 @@ pub(in crate::transcript) fn assemble(
         chapter: ParsedChapter {
             title: None,
             line: 0,
+            intro: String::new(),
             turns: Vec::new(),
         },
         meta: None,
@@ -238,6 +239,7 @@ impl Builder<'_> {
             ParsedChapter {
                 title: None,
                 line: 0,
+                intro: String::new(),
                 turns: Vec::new(),
             },
         );
@@ -330,6 +332,7 @@ pub(in crate::transcript) fn distribute(
     let mut current = ParsedChapter {
         title: None,
         line: 0,
+        intro: String::new(),
         turns: Vec::new(),
     };
     let mut next = 0;
@@ -348,6 +351,7 @@ pub(in crate::transcript) fn distribute(
                 ParsedChapter {
                     title: Some(ch.title.clone()),
                     line: turn.line,
+                    intro: String::new(),
                     turns: Vec::new(),
                 },
             );

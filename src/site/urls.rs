@@ -127,6 +127,12 @@ pub mod rel {
     pub fn podcast(slug: &str) -> String {
         format!("podcasts/{slug}/")
     }
+    /// `podcasts/<slug>/feed.xml`: a show's own feed, when the archive has several.
+    pub fn podcast_feed(slug: &str) -> String {
+        let mut p = podcast(slug);
+        p.push_str("feed.xml");
+        p
+    }
     /// The file a page URL is served from: `episodes/x/` → `episodes/x/index.html`.
     pub fn file_of(rel_dir: &str) -> String {
         if rel_dir.is_empty() {

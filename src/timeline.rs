@@ -79,16 +79,17 @@ pub(crate) fn spans(
 }
 
 /// Spans for turns whose source stated exact times (cue formats): those times, made
-/// valid as above (starts never going back, every span at least 1 ms long).
-pub(crate) fn exact(times: &[crate::model::TimeSpan]) -> Vec<Span> {
+/// valid as above (starts never going back, every span at least 1 ms long). `times`
+/// are (start, end) in milliseconds.
+pub(crate) fn exact(times: impl IntoIterator<Item = (u64, u64)>) -> Vec<Span> {
     let mut prev = 0u64;
     times
-        .iter()
-        .map(|t| {
-            prev = prev.max(t.start);
+        .into_iter()
+        .map(|(start, end)| {
+            prev = prev.max(start);
             Span {
                 start: prev,
-                end: t.end.max(prev + 1),
+                end: end.max(prev + 1),
             }
         })
         .collect()
@@ -186,9 +187,7 @@ mod tests {
 
     #[test]
     fn exact_times_are_kept_and_made_valid() {
-        use crate::model::TimeSpan;
-        let t = |start, end| TimeSpan { start, end };
-        let got = exact(&[t(59_001, 93_499), t(93_000, 93_000), t(90_000, 95_000)]);
+        let got = exact([(59_001, 93_499), (93_000, 93_000), (90_000, 95_000)]);
         assert_eq!(
             got,
             [s(59_001, 93_499), s(93_000, 93_001), s(93_000, 95_000)]
