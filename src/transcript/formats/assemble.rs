@@ -109,17 +109,23 @@ pub(in crate::transcript) fn assemble(
             if backwards > MAX_WARNINGS {
                 continue;
             }
-            diags.push(cx.locate.place(
-                cue.at,
-                Diagnostic::warning(
-                    cx.file,
-                    format!(
-                        "cue starts at {}, before the cue above it ({})",
-                        clock(cue.start),
-                        clock(prev)
+            diags.push(
+                cx.locate.place(
+                    cue.at,
+                    Diagnostic::warning(
+                        cx.file,
+                        format!(
+                            "cue starts at {}, before the cue above it ({})",
+                            clock(cue.start),
+                            clock(prev)
+                        ),
+                    )
+                    .with_help(
+                        "cues are read in file order, so its text stays where it is; correct \
+                     the time if it is a typo, or move the cue to where it belongs",
                     ),
                 ),
-            ));
+            );
         }
         latest = Some(latest.map_or(cue.start, |p| p.max(cue.start)));
         while let Some(ch) = cx.chapters.get(next).filter(|ch| opens(&cue, ch)) {
@@ -141,10 +147,13 @@ pub(in crate::transcript) fn assemble(
         ));
     }
     for ch in cx.chapters.get(next..).unwrap_or_default() {
-        diags.push(ch.warning(format!(
-            "chapter \"{}\" starts after the transcript ends and is left out",
-            ch.title
-        )));
+        diags.push(
+            ch.warning(format!(
+                "chapter \"{}\" starts after the transcript ends and is left out",
+                ch.title
+            ))
+            .with_help("correct its start time, or remove it"),
+        );
     }
     b.out
 }
@@ -373,10 +382,13 @@ pub(in crate::transcript) fn distribute(
     }
     flush(current, &mut out);
     for ch in meta.get(next..).unwrap_or_default() {
-        diags.push(ch.warning(format!(
-            "chapter \"{}\" starts after the transcript ends and is left out",
-            ch.title
-        )));
+        diags.push(
+            ch.warning(format!(
+                "chapter \"{}\" starts after the transcript ends and is left out",
+                ch.title
+            ))
+            .with_help("correct its start time, or remove it"),
+        );
     }
     out
 }

@@ -85,6 +85,9 @@ pub(in crate::transcript) fn read(
                     file,
                     "card ends before it starts; its end is set to its start",
                 )
+                .with_help(
+                    "correct the end time (after the arrow): it must not be before the start",
+                )
                 .at(timing.no, 1)
                 .with_source(timing.text, span_chars(timing.text)),
             );

@@ -156,6 +156,9 @@ impl Reader<'_, '_> {
                     self.file,
                     "cue ends before it starts; its end is set to its start",
                 )
+                .with_help(
+                    "correct the end time (after the arrow): it must not be before the start",
+                )
                 .at(timing.no, 1)
                 .with_source(timing.text, crate::transcript::span_chars(timing.text)),
             );

@@ -152,4 +152,13 @@ fn problems_have_their_line_and_column_and_one_does_not_hide_the_others() {
             "error: content/ep.vtt:14:21: malformed cue timing: minutes must be two digits under 60",
         ]
     );
+    // Each says what to do.
+    let (_, diags) = parse_source(&with_sidecar("vtt", vtt, SIDECAR), &ParseOptions::default());
+    for d in &diags {
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(!help.is_empty(), "{} has no help", d.headline());
+        if d.message.contains("before the cue above it") {
+            assert!(help.contains("file order"), "{help}");
+        }
+    }
 }
