@@ -272,10 +272,15 @@ fn text_body(
             chapters = formats::distribute(chapters, meta_chapters, diags);
         } else if let Some(first) = meta_chapters.first() {
             diags.push(
-                first.warning(
-                    "these chapters are ignored: the transcript has chapter headings of its own"
-                        .to_owned(),
-                ),
+                first
+                    .warning(
+                        "these chapters are ignored: the transcript has chapter headings of its own"
+                            .to_owned(),
+                    )
+                    .with_help(
+                        "keep one list of chapters: remove the `###` headings from the \
+                         transcript, or these chapters",
+                    ),
             );
         }
     }

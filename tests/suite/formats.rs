@@ -487,6 +487,39 @@ fn one_bad_file_never_hides_the_others_and_metadata_is_not_published() {
     assert!(run.stdout.contains("4 episodes"), "{}", run.stdout);
 }
 
+#[test]
+fn a_warning_about_a_value_from_a_metadata_file_points_into_that_file() {
+    let site = Site::empty();
+    site.write(
+        "content/_defaults.yml",
+        "podcast_name: \"???\"\nhost_name: Ryan Peterman\n",
+    )
+    .write(
+        "content/good.vtt",
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello.\n",
+    )
+    .write(
+        "content/good.yml",
+        "episode_title: \"!!!\"\nepisode_date: 2025-01-01\n",
+    );
+    let run = site.run(&["check"]);
+    run.expect_code(0);
+    let says = "has no letters or digits to make a web address from";
+    assert_eq!(
+        run.headlines(),
+        [
+            format!(
+                "warning: content/_defaults.yml:1:15: podcast_name \"???\" {says}; the show's slug is \"podcast\""
+            ),
+            format!(
+                "warning: content/good.yml:1:16: episode_title \"!!!\" {says}; the episode is published at episodes/episode/"
+            ),
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
 #[cfg(feature = "serve")]
 #[test]
 fn serve_picks_up_sidecar_chapters_and_defaults_edits() {

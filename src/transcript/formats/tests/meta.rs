@@ -208,6 +208,43 @@ fn a_chapters_json_beside_or_named_by_the_sidecar() {
 }
 
 #[test]
+fn a_chapters_json_beside_a_transcript_with_headings_is_ignored_with_a_warning() {
+    let text = "Transcript\n### Start\nRyan 00:00:00: Hi.\nStefan 00:00:10: Hello.\n";
+    let src = source(
+        "content/ep.md",
+        text,
+        &[
+            (MetaKind::Sidecar, "content/ep.yml", SIDECAR),
+            (
+                MetaKind::Chapters,
+                "content/ep.chapters.json",
+                r#"{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Other"}]}"#,
+            ),
+        ],
+    );
+    let (ep, diags) = parse_source(&src, &ParseOptions::default());
+    let titles: Vec<_> = ep
+        .unwrap()
+        .chapters
+        .iter()
+        .map(|c| c.title.clone())
+        .collect();
+    assert_eq!(titles, [Some("Start".to_owned())]);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(
+        diags[0].headline(),
+        "warning: content/ep.chapters.json: these chapters are ignored: the transcript has chapter headings of its own"
+    );
+    assert!(
+        diags[0]
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("remove the `###` headings")
+    );
+}
+
+#[test]
 fn chapter_entries_and_defaults_chapters_are_checked() {
     let sidecar = format!("{SIDECAR}chapters: [\"Intro 00:00\", \"00:01:00\", 5]\n");
     let (_, diags) = run(&with_sidecar("vtt", VTT, &sidecar));
