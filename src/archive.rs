@@ -6,6 +6,7 @@
 //! the archive is read-only.
 
 mod related;
+mod reuse;
 #[cfg(test)]
 mod tests;
 
@@ -38,6 +39,7 @@ pub const RESERVED_ANCHORS: &[&str] = &[
 const RELATED_COUNT: usize = 5;
 
 pub use crate::slug::normalise_title as normalise;
+pub use reuse::{link_key, relink};
 
 /// Person identity: case and spacing do not make two people.
 fn person_key(name: &str) -> String {
@@ -201,7 +203,7 @@ fn link_episode(
     let guests: Vec<PersonId> = f.guests.iter().filter_map(person).collect();
     let mut chapter_slugs = SlugSet::with_reserved(RESERVED_ANCHORS);
     let mut turn_anchors = SlugSet::new();
-    let chapters = p
+    let chapters: Vec<Chapter> = p
         .chapters
         .into_iter()
         .map(|c| {
@@ -252,6 +254,7 @@ fn link_episode(
     let episode = Episode {
         id,
         source: p.source,
+        source_key: p.source_key,
         slug,
         title: f.episode_title,
         // Every podcast name was registered and the parser rejects empty ones.
@@ -261,7 +264,7 @@ fn link_episode(
         description: f.description,
         hosts,
         guests,
-        chapters,
+        chapters: chapters.into(),
         topics: ep_topics,
         audio_url: f.audio_url,
         draft: f.draft,

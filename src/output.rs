@@ -27,8 +27,10 @@ use crate::content::{self, EntryKind, WalkOptions};
 use crate::diag::Diagnostic;
 
 mod folders;
+mod live;
 
 use folders::is_owned;
+pub use live::Live;
 
 /// Name of the file that marks a folder as castbook output (safe to replace).
 pub const MARKER: &str = ".castbook-output";
@@ -279,6 +281,15 @@ impl Staging {
     /// modification times are copied, permissions are not. Symlinks are followed only
     /// inside `root` (warnings otherwise). A missing `src` copies nothing.
     pub fn copy_dir(&self, src: &Path, root: &Path) -> anyhow::Result<Vec<Diagnostic>> {
+        Ok(self.copy_dir_listed(src, root)?.0)
+    }
+
+    /// [`Staging::copy_dir`], also returning the output path of every file copied.
+    pub fn copy_dir_listed(
+        &self,
+        src: &Path,
+        root: &Path,
+    ) -> anyhow::Result<(Vec<Diagnostic>, Vec<String>)> {
         let root_c = fs::canonicalize(root)
             .with_context(|| format!("cannot open the site root `{}`", root.display()))?;
         let shown = src.strip_prefix(root).map_or_else(
@@ -286,7 +297,9 @@ impl Staging {
             |rel| content::join_display("", rel),
         );
         match fs::symlink_metadata(src) {
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                return Ok((Vec::new(), Vec::new()));
+            }
             Err(err) => {
                 return Err(err).with_context(|| format!("cannot open `{}`", src.display()));
             }
@@ -296,7 +309,7 @@ impl Staging {
             Ok(path) => path,
             Err(err) => {
                 let msg = format!("cannot resolve folder, not copied: {err}");
-                return Ok(vec![Diagnostic::warning(shown, msg)]);
+                return Ok((vec![Diagnostic::warning(shown, msg)], Vec::new()));
             }
         };
         if !src_c.starts_with(&root_c) {
@@ -304,10 +317,13 @@ impl Staging {
                 "folder leads outside the site root (to `{}`); not copied",
                 src_c.display()
             );
-            return Ok(vec![Diagnostic::warning(shown, msg)]);
+            return Ok((vec![Diagnostic::warning(shown, msg)], Vec::new()));
         }
         if !src_c.is_dir() {
-            return Ok(vec![Diagnostic::warning(shown, "not a folder; not copied")]);
+            return Ok((
+                vec![Diagnostic::warning(shown, "not a folder; not copied")],
+                Vec::new(),
+            ));
         }
         let opts = WalkOptions {
             boundary: &root_c,
@@ -339,7 +355,13 @@ impl Staging {
                 self.record(&entry.rel);
                 Ok::<(), anyhow::Error>(())
             })?;
-        Ok(walked.diagnostics)
+        let files = walked
+            .entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::File)
+            .map(|e| content::join_display("", &e.rel))
+            .collect();
+        Ok((walked.diagnostics, files))
     }
 
     /// Swaps the finished site in for DEST atomically; the previous site becomes the spare.

@@ -39,7 +39,7 @@ fn turn(speaker: &str, resolved: Option<SpeakerRef>, secs: u32) -> ParsedTurn {
         speaker: speaker.to_owned(),
         resolved,
         start: Timestamp(secs),
-        body: format!("{speaker} says something at {secs}"),
+        body: format!("{speaker} says something at {secs}").into(),
         line: 10 + secs,
     }
 }
@@ -76,6 +76,7 @@ fn episode(source: &str, f: FrontMatter, chapters: &[&str]) -> ParsedEpisode {
                 )
             })
             .collect(),
+        source_key: crate::model::SourceKey::UNKNOWN,
     }
 }
 

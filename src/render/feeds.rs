@@ -10,11 +10,10 @@
 //! per guest (`role="guest"`), and an `enclosure` when the episode has `audio_url`.
 
 use serde::Serialize;
-use tera::Context;
 
-use super::pages::PageCtx;
+use super::lazy::{Lazy, Markdown};
+use super::pages::{Out, PageCtx};
 use super::views::date_rfc2822;
-use crate::markdown;
 use crate::model::{Archive, Episode, PersonId, PodcastId};
 use crate::site::layout::{self, CHAPTERS_JSON, TRANSCRIPTS};
 use crate::site::urls::{SiteUrls, rel};
@@ -22,8 +21,15 @@ use crate::site::urls::{SiteUrls, rel};
 /// The Podcasting 2.0 namespace URI.
 const PODCAST_NS: &str = "https://podcastindex.org/namespace/1.0";
 
+/// What `feed.xml` is given: `channel` and `items`.
+#[derive(Serialize, Hash)]
+pub(super) struct FeedVars<'a> {
+    channel: Channel,
+    items: Vec<FeedItem<'a>>,
+}
+
 /// `channel` in `feed.xml`.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Channel {
     title: String,
     link: String,
@@ -38,14 +44,14 @@ struct Channel {
 }
 
 /// One of `items` in `feed.xml`.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct FeedItem<'a> {
     title: &'a str,
     link: String,
     pub_date: String,
     podcast: &'a str,
     guests: Vec<&'a str>,
-    description_html: Option<String>,
+    description_html: Option<Lazy<Markdown<'a>>>,
     /// `enclosure`, when the episode has audio.
     enclosure: Option<Enclosure>,
     /// One per transcript format, best first.
@@ -57,7 +63,7 @@ struct FeedItem<'a> {
 }
 
 /// A `podcast:transcript` or `podcast:chapters` target.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct FeedFile {
     url: String,
     #[serde(rename = "type")]
@@ -66,7 +72,7 @@ struct FeedFile {
 
 /// An RSS `enclosure`: the length is unknown at build time, and `0` is what the
 /// RSS Advisory Board recommends then.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Enclosure {
     url: String,
     #[serde(rename = "type")]
@@ -75,15 +81,15 @@ struct Enclosure {
 }
 
 /// A `podcast:person`.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct FeedPerson {
     name: String,
     role: &'static str,
     href: String,
 }
 
-/// Writes `feed.xml` for the whole archive.
-pub(super) fn feed(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+/// `feed.xml` for the whole archive.
+pub(super) fn feed<'a>(ctx: &PageCtx<'a>) -> Out<FeedVars<'a>> {
     let s = ctx.shared;
     let urls = s.urls;
     let a = s.archive;
@@ -104,12 +110,12 @@ pub(super) fn feed(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
         podcast_ns: PODCAST_NS,
         people: people(a, urls, &hosts, "host"),
     };
-    write_feed(ctx, "feed.xml", &channel, a.episodes.iter())
+    feed_out(ctx, "feed.xml".to_owned(), channel, a.episodes.iter())
 }
 
-/// Writes one show's own feed, `podcasts/<slug>/feed.xml` (linked from the show's
-/// page), when the archive holds several shows.
-pub(super) fn podcast_feed_file(ctx: &PageCtx<'_>, id: PodcastId) -> anyhow::Result<()> {
+/// One show's own feed, `podcasts/<slug>/feed.xml` (linked from the show's page),
+/// when the archive holds several shows.
+pub(super) fn podcast_feed<'a>(ctx: &PageCtx<'a>, id: PodcastId) -> Out<FeedVars<'a>> {
     let s = ctx.shared;
     let urls = s.urls;
     let a = s.archive;
@@ -128,23 +134,24 @@ pub(super) fn podcast_feed_file(ctx: &PageCtx<'_>, id: PodcastId) -> anyhow::Res
         people: people(a, urls, &p.hosts, "host"),
     };
     let episodes = p.episodes.iter().map(|e| a.episode(*e));
-    write_feed(ctx, &file, &channel, episodes)
+    feed_out(ctx, file, channel, episodes)
 }
 
-/// The site-relative path of a show's own feed: `podcasts/<slug>/feed.xml`.
-fn write_feed<'a>(
-    ctx: &PageCtx<'_>,
-    file: &str,
-    channel: &Channel,
+/// A feed at `file` with `channel` and an item per episode.
+fn feed_out<'a>(
+    ctx: &PageCtx<'a>,
+    file: String,
+    channel: Channel,
     episodes: impl Iterator<Item = &'a Episode>,
-) -> anyhow::Result<()> {
+) -> Out<FeedVars<'a>> {
     let s = ctx.shared;
-    let items: Vec<FeedItem<'_>> = episodes.map(|e| item(s.archive, s.urls, e)).collect();
-    let mut context = Context::new();
-    context.insert("channel", channel);
-    context.insert("items", &items);
-    let xml = ctx.render_template("feed.xml", &context)?;
-    ctx.out.file(file, xml.as_bytes())
+    let items: Vec<FeedItem<'a>> = episodes.map(|e| item(s.archive, s.urls, e)).collect();
+    Out {
+        rel: file,
+        template: "feed.xml",
+        html: false,
+        vars: FeedVars { channel, items },
+    }
 }
 
 fn item<'a>(a: &'a Archive, urls: &SiteUrls, e: &'a Episode) -> FeedItem<'a> {
@@ -161,10 +168,13 @@ fn item<'a>(a: &'a Archive, urls: &SiteUrls, e: &'a Episode) -> FeedItem<'a> {
             .iter()
             .map(|g| a.person(*g).name.as_str())
             .collect(),
-        description_html: e
-            .description
-            .as_deref()
-            .map(|d| markdown::to_html(d, "desc")),
+        description_html: e.description.as_deref().map(|d| {
+            Markdown {
+                source: d,
+                id: "desc",
+            }
+            .lazy_text()
+        }),
         enclosure: e
             .audio_url
             .as_deref()
@@ -217,14 +227,20 @@ fn audio_mime(url: &str) -> &'static str {
     }
 }
 
+/// What `sitemap.xml` is given.
+#[derive(Serialize, Hash)]
+pub(super) struct SitemapVars {
+    urls: Vec<SitemapUrl>,
+}
+
 /// One of `urls` in `sitemap.xml`.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct SitemapUrl {
     loc: String,
     lastmod: Option<String>,
 }
 
-pub(super) fn sitemap(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+pub(super) fn sitemap(ctx: &PageCtx<'_>) -> Out<SitemapVars> {
     let s = ctx.shared;
     let a = s.archive;
     let urls = s.urls;
@@ -245,10 +261,12 @@ pub(super) fn sitemap(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
     if a.podcasts.len() > 1 {
         list.extend(a.podcasts.iter().map(|p| plain(&rel::podcast(&p.slug))));
     }
-    let mut context = Context::new();
-    context.insert("urls", &list);
-    let xml = ctx.render_template("sitemap.xml", &context)?;
-    ctx.out.file("sitemap.xml", xml.as_bytes())
+    Out {
+        rel: "sitemap.xml".to_owned(),
+        template: "sitemap.xml",
+        html: false,
+        vars: SitemapVars { urls: list },
+    }
 }
 
 /// `robots.txt`: allow everything; point at the sitemap when its URL can be absolute

@@ -5,14 +5,13 @@
 //! one starts, the last one until `episode_duration` (estimated from its words
 //! when the duration is unknown). Words are counted on the Markdown source split
 //! at whitespace, which is close enough to the rendered words for a statistic and
-//! far cheaper than rendering. Computed once per build for every episode (in
-//! parallel), then read by episode pages and summed on person pages.
+//! far cheaper than rendering. Computed for every episode (see `derived.rs`), then
+//! read by episode pages and summed on person pages.
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::model::{Archive, Episode, PersonId};
+use crate::model::{Episode, PersonId};
 use crate::timeline;
 
 /// One speaker's share of one episode.
@@ -37,11 +36,6 @@ pub(crate) struct EpisodeStats {
     pub(crate) speakers: Vec<SpeakerStat>,
     /// Sum of every speaker's talk time, in milliseconds.
     pub(crate) total_ms: u64,
-}
-
-/// The statistics of every episode, by episode id.
-pub(crate) fn all(archive: &Archive) -> Vec<EpisodeStats> {
-    archive.episodes.par_iter().map(episode).collect()
 }
 
 /// The statistics of one episode.
@@ -91,7 +85,7 @@ enum SpeakerKey<'a> {
 }
 
 /// What a template shows of one speaker's statistics.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub(crate) struct StatView<'a> {
     /// Display name: the person's full name, or the label.
     pub(crate) name: &'a str,

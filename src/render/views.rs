@@ -3,21 +3,58 @@
 //! Templates never see `model` types, so the model can change without breaking
 //! themes. Small per-entity views (an episode's list item, a person's link, a
 //! topic's link) are built once per build in [`Shared`] and [`EpisodeItems`], and
-//! converted once to Tera values: pages embed those by reference count (Tera clones
-//! a `Value` met during serialization instead of serializing it again), so a list
-//! or term page costs the size of its list of titles and URLs, never more.
+//! converted once to Tera values ([`Val`]): pages embed those by reference count
+//! (Tera clones a `Value` met during serialization instead of serializing it again),
+//! so a list or term page costs the size of its list of titles and URLs, never more.
+//!
+//! Every view is `Hash`: a page's fingerprint is the hash of the view it is rendered
+//! from (see `crate::site::manifest`). A [`Val`] hashes as the view it was made from.
 
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use tera::Value;
 
+use super::derived::{self, Derived};
 use crate::model::{Archive, EpisodeId, PersonId, TopicId};
+use crate::site::manifest::fingerprint;
 use crate::site::urls::{SiteUrls, rel};
 
+/// A view converted once to a Tera value and shared by many pages; it hashes as the
+/// view it was converted from.
+#[derive(Debug)]
+pub struct Val {
+    value: Value,
+    hash: u64,
+}
+
+impl Val {
+    /// Converts `view` (and remembers its hash).
+    pub fn new<T: Serialize + Hash>(view: &T) -> Val {
+        Val {
+            value: Value::from_serializable(view),
+            hash: fingerprint(view),
+        }
+    }
+}
+
+impl Serialize for Val {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+impl Hash for Val {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
 /// A named link: people, topics, shows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct Link<'a> {
     /// Display name.
     pub name: &'a str,
@@ -26,7 +63,7 @@ pub struct Link<'a> {
 }
 
 /// A show as linked from other pages.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct PodcastLink<'a> {
     /// The show's name.
     pub name: &'a str,
@@ -39,7 +76,7 @@ pub struct PodcastLink<'a> {
 }
 
 /// An episode as listed anywhere: no bodies, only what a list row shows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct EpisodeItem<'a> {
     /// `episode_title`.
     pub title: &'a str,
@@ -62,7 +99,7 @@ pub struct EpisodeItem<'a> {
 }
 
 /// A topic as linked or listed.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct TopicItem<'a> {
     /// Display name.
     pub name: &'a str,
@@ -73,7 +110,7 @@ pub struct TopicItem<'a> {
 }
 
 /// A person as listed on index pages.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct PersonItem<'a> {
     /// Full name.
     pub name: &'a str,
@@ -101,7 +138,7 @@ pub fn initials(name: &str) -> String {
 }
 
 /// A group of an alphabetical index.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct LetterGroup<T> {
     /// `A`…`Z`, another letter, or `#` for names not starting with a letter.
     pub letter: String,
@@ -124,16 +161,22 @@ pub struct Shared<'a> {
     /// One per topic, by id.
     pub topics: Vec<TopicItem<'a>>,
     /// `people` as Tera values, by id.
-    pub people_values: Vec<Value>,
+    pub people_values: Vec<Val>,
     /// `topics` as Tera values, by id.
-    pub topic_values: Vec<Value>,
-    /// Speaker statistics, by episode id (episode pages show them, person pages sum them).
-    pub(crate) stats: Vec<super::stats::EpisodeStats>,
+    pub topic_values: Vec<Val>,
+    /// Derived per-episode data (speaker statistics, chapter excerpts), by episode id.
+    pub(crate) derived: Vec<Arc<Derived>>,
 }
 
 impl<'a> Shared<'a> {
-    /// Builds every small view once.
+    /// Builds every small view once, with statistics computed afresh.
     pub fn new(archive: &'a Archive, urls: &'a SiteUrls) -> Self {
+        Self::with_memo(archive, urls, &super::Memo::default())
+    }
+
+    /// Builds every small view once, reusing the derived data `memo` holds for
+    /// episodes whose inputs did not change.
+    pub fn with_memo(archive: &'a Archive, urls: &'a SiteUrls, memo: &super::Memo) -> Self {
         let multi_show = archive.podcasts.len() > 1;
         let podcasts: Vec<PodcastLink<'a>> = archive
             .podcasts
@@ -167,11 +210,24 @@ impl<'a> Shared<'a> {
             urls,
             people_values: values(&people),
             topic_values: values(&topics),
-            stats: super::stats::all(archive),
+            derived: derived::all(archive, memo),
             podcasts,
             people,
             topics,
         }
+    }
+
+    /// The speaker statistics of an episode.
+    pub(crate) fn stats(&self, id: EpisodeId) -> Option<&super::stats::EpisodeStats> {
+        self.derived.get(id.index()).map(|d| &d.stats)
+    }
+
+    /// The excerpt a topic page quotes from chapter `chapter` of an episode.
+    pub(crate) fn excerpt(&self, id: EpisodeId, chapter: usize) -> &str {
+        self.derived
+            .get(id.index())
+            .and_then(|d| d.excerpts.get(chapter))
+            .map_or("", String::as_str)
     }
 
     /// The link of a person.
@@ -180,7 +236,7 @@ impl<'a> Shared<'a> {
     }
 
     /// The link of a person, as a Tera value.
-    pub fn person_value(&self, id: PersonId) -> Option<&Value> {
+    pub fn person_value(&self, id: PersonId) -> Option<&Val> {
         self.people_values.get(id.index())
     }
 
@@ -190,14 +246,14 @@ impl<'a> Shared<'a> {
     }
 
     /// The list item of a topic, as a Tera value.
-    pub fn topic_value(&self, id: TopicId) -> Option<&Value> {
+    pub fn topic_value(&self, id: TopicId) -> Option<&Val> {
         self.topic_values.get(id.index())
     }
 }
 
 /// Converts each item to a Tera value once.
-pub fn values<T: Serialize>(items: &[T]) -> Vec<Value> {
-    items.iter().map(Value::from_serializable).collect()
+pub fn values<T: Serialize + Hash>(items: &[T]) -> Vec<Val> {
+    items.iter().map(Val::new).collect()
 }
 
 /// Episode list items, built after [`Shared`] since they borrow its people and shows.
@@ -205,7 +261,7 @@ pub struct EpisodeItems<'s> {
     /// One per episode, by id.
     pub items: Vec<EpisodeItem<'s>>,
     /// `items` as Tera values, by id.
-    pub values: Vec<Value>,
+    pub values: Vec<Val>,
 }
 
 impl<'s> EpisodeItems<'s> {
@@ -244,7 +300,7 @@ impl<'s> EpisodeItems<'s> {
     }
 
     /// The item of an episode, as a Tera value.
-    pub fn value(&self, id: EpisodeId) -> Option<&Value> {
+    pub fn value(&self, id: EpisodeId) -> Option<&Val> {
         self.values.get(id.index())
     }
 }

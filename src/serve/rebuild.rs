@@ -3,15 +3,17 @@
 //! Builds run on a plain thread, not the tokio runtime: `build` may start a runtime of
 //! its own (search indexing), which tokio forbids inside another.
 //!
-//! Rebuilds are incremental ([`Session`]): a changed transcript re-renders the pages it
-//! feeds, a theme change every page, book.toml or `static/` the whole site. The search
-//! index is rebuilt after the pages are served, once no change has arrived for
-//! [`SEARCH_IDLE`], so it never delays an edit showing up.
+//! Rebuilds are incremental ([`Session`]): only the files whose fingerprint moved are
+//! written; book.toml or `static/` changes write the whole site. The search index is
+//! rebuilt after the pages are served, once no change has arrived for
+//! [`SEARCH_IDLE`], so it never delays an edit showing up. A transcript still being
+//! written when a rebuild reads it keeps its last version; the rebuild is then run
+//! again once it may have settled.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tower_livereload::Reloader;
 
@@ -38,17 +40,25 @@ pub(super) struct Builder {
     pub(super) events: EventSink,
     /// Set by the watcher when it sends changes; cleared here when they are taken.
     pub(super) pending: Arc<AtomicBool>,
+    /// When to build again for a transcript that was still being written.
+    pub(super) retry_at: Option<Instant>,
 }
 
 impl Builder {
     /// The build before serving starts. `Err` when it could not run at all.
     pub(super) fn first_build(&mut self) -> anyhow::Result<()> {
-        let report = self.session.rebuild(Redo {
+        let rebuilt = self.session.rebuild(&Redo {
             theme: true,
             everything: true,
+            whole: Default::default(),
         })?;
-        self.publish(&report);
+        self.note_retry(rebuilt.retry);
+        self.publish(&rebuilt.report);
         Ok(())
+    }
+
+    fn note_retry(&mut self, retry: bool) {
+        self.retry_at = retry.then(|| Instant::now() + self.session.settle.quiet);
     }
 
     /// A build after `changes`: reloads book.toml when it changed, rebuilds what the
@@ -72,9 +82,13 @@ impl Builder {
         let redo = Redo {
             theme: changes.has(ChangeKind::Theme),
             everything: changes.has(ChangeKind::Config) || changes.has(ChangeKind::Static),
+            whole: changes.whole.iter().cloned().collect(),
         };
-        match self.session.rebuild(redo) {
-            Ok(report) => self.publish(&report),
+        match self.session.rebuild(&redo) {
+            Ok(rebuilt) => {
+                self.note_retry(rebuilt.retry);
+                self.publish(&rebuilt.report);
+            }
             Err(err) => self.fail(&err),
         }
     }
@@ -137,22 +151,31 @@ pub(super) fn spawn(builder: Builder, watch: Watch, rx: Receiver<WatchMsg>) -> a
 fn rebuild_loop(mut builder: Builder, mut watch: Watch, rx: &Receiver<WatchMsg>) {
     // Blocks until something happens; then takes everything queued meanwhile, including
     // what arrived during the previous build, so that becomes one build. While the search
-    // index lags behind, waits only so long before updating it.
+    // index lags behind, or a transcript was still being written, waits only so long.
     loop {
-        let first = if builder.session.search_stale() {
-            match rx.recv_timeout(SEARCH_IDLE) {
+        let retry = builder.retry_at;
+        let wait = match (retry, builder.session.search_stale()) {
+            (Some(at), _) => Some(at.saturating_duration_since(Instant::now())),
+            (None, true) => Some(SEARCH_IDLE),
+            (None, false) => None,
+        };
+        let first = match wait {
+            Some(wait) => match rx.recv_timeout(wait) {
                 Ok(msg) => msg,
+                Err(RecvTimeoutError::Timeout) if retry.is_some() => {
+                    // Read again what was still being written.
+                    WatchMsg::Changed(ChangeSet::of_kind(ChangeKind::Content))
+                }
                 Err(RecvTimeoutError::Timeout) => {
                     builder.reindex();
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => return,
-            }
-        } else {
-            match rx.recv() {
+            },
+            None => match rx.recv() {
                 Ok(msg) => msg,
                 Err(_) => return,
-            }
+            },
         };
         // Cleared before draining: a batch sent from now on sets it again.
         builder.pending.store(false, Ordering::SeqCst);

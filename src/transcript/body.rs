@@ -411,11 +411,9 @@ impl<'a> Scanner<'a, '_> {
         let body = match turn.body.and_then(|(from, to)| self.text.get(from..to)) {
             // Line endings inside the slice are the only `\r\n` pairs, so this is
             // exactly "strip the `\r` of every line".
-            Some(slice) if slice.contains('\r') => {
-                slice.replace("\r\n", "\n").trim_end().to_owned()
-            }
-            Some(slice) => slice.trim_end().to_owned(),
-            None => String::new(),
+            Some(slice) if slice.contains('\r') => slice.replace("\r\n", "\n").trim_end().into(),
+            Some(slice) => slice.trim_end().into(),
+            None => "".into(),
         };
         if let Some(chapter) = &mut self.chapter {
             chapter.turns.push(ParsedTurn {

@@ -154,7 +154,7 @@ fn crlf_keeps_line_numbers_and_strips_carriage_returns() {
     );
     let ep = parse_ok(&text.replace("00:00:61", "00:00:09"));
     assert_eq!(ep.chapters[0].line, 9);
-    assert_eq!(ep.chapters[0].turns[0].body, "Hello\n\nthere");
+    assert_eq!(&*ep.chapters[0].turns[0].body, "Hello\n\nthere");
     assert_eq!(ep.chapters[0].turns[1].line, 16);
 }
 
@@ -615,8 +615,8 @@ fn inline_text_starts_the_body_and_paragraphs_are_kept() {
         "Ryan 00:00:01: First words.\n\nSecond paragraph.\n\n\n  \nStefan 00:00:02:\n\n\nLine one\nline two  \n\n- a list\n\n\n",
     ));
     let t = turns(&ep);
-    assert_eq!(t[0].body, "First words.\n\nSecond paragraph.");
-    assert_eq!(t[1].body, "Line one\nline two  \n\n- a list");
+    assert_eq!(&*t[0].body, "First words.\n\nSecond paragraph.");
+    assert_eq!(&*t[1].body, "Line one\nline two  \n\n- a list");
     assert_eq!(t[0].line, 8);
     assert_eq!(t[1].line, 14);
 }
@@ -702,7 +702,7 @@ fn hash_lines_that_are_not_headings_stay_in_the_body() {
     ));
     assert_eq!(ep.chapters.len(), 1);
     assert_eq!(
-        ep.chapters[0].turns[0].body,
+        &*ep.chapters[0].turns[0].body,
         "a\n#hashtag\n####### seven\n    # indented code\n###\n## ##"
     );
 }
@@ -756,7 +756,7 @@ fn text_outside_turns_is_ignored_with_one_warning_per_place() {
         ]
     );
     let ep = run(&text).0.unwrap();
-    assert_eq!(ep.chapters[0].turns[0].body, "a\nbody");
+    assert_eq!(&*ep.chapters[0].turns[0].body, "a\nbody");
 }
 
 // ----------------------------------------------------------------- speakers
@@ -1072,7 +1072,7 @@ mod props {
             for (t, (who, secs, said)) in got.iter().zip(&turns) {
                 prop_assert_eq!(&t.speaker, who);
                 prop_assert_eq!(t.start, Timestamp(*secs));
-                prop_assert_eq!(&t.body, said.trim());
+                prop_assert_eq!(&*t.body, said.trim());
             }
         }
     }
