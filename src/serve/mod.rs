@@ -21,6 +21,8 @@ mod overlay;
 mod rebuild;
 mod server;
 mod session;
+#[cfg(test)]
+mod tests;
 pub mod watch;
 
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};

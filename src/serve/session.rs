@@ -124,6 +124,11 @@ impl Session {
         let mut timings = Timings::new();
         let mut t = Instant::now();
         let dest = self.config.build_dir();
+        if redo.everything {
+            // Forgotten now, not when written: should this build stop (a broken theme,
+            // a content error), the next one must still be whole.
+            self.published = None;
+        }
         output::check_dest(&self.config.root, &self.config.content_dir(), &dest)?;
         if redo.theme || self.theme.is_none() {
             // Dropped first: if the new theme is broken, the next rebuild tries again.
@@ -173,7 +178,7 @@ impl Session {
         let previous = self
             .published
             .take()
-            .filter(|p| !redo.everything && p.dest == dest && dest.is_dir());
+            .filter(|p| p.dest == dest && dest.is_dir());
         let (written, manifest) = match previous {
             None => {
                 let site = crate::write_site(
