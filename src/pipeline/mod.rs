@@ -21,6 +21,8 @@
 mod link;
 mod publish;
 mod sources;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 use std::time::Instant;

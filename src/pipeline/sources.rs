@@ -3,12 +3,13 @@
 //! only when its *inputs* changed: the bytes read (later, with its sidecar metadata),
 //! its path and the parse options, hashed into the episode's [`SourceKey`].
 //!
-//! Reading waits for whole saves when asked ([`Settle`], serve only): a file renamed
-//! into place is complete the moment it appears, but one written in place may be
-//! read between two of its writes. Such a file is read only once it has been quiet
-//! (no write, by its change time) for [`Settle::quiet`], and kept only if its length,
-//! times and inode did not move while it was read; until then the last version read
-//! stays in use.
+//! Reading waits for whole saves when asked ([`Settle`], serve only). A file that is a
+//! new inode at its path (an editor's safe save renames a finished temporary file over
+//! the old one; a new transcript) is complete the moment it appears there. A file
+//! written in place (the same inode, truncated and rewritten) may be read between two
+//! of its writes, so it is read only once it has been quiet (no write, by its change
+//! time) for [`Settle::quiet`]. Either is kept only if its length, times and inode did
+//! not move while it was read; until then the last version read stays in use.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -37,9 +38,6 @@ pub struct Settle {
     /// How long a transcript that vanished is waited for before its removal counts:
     /// editors that save by deleting and writing again leave a moment with no file.
     pub vanish_grace: Duration,
-    /// Files the watcher saw renamed into place (and not written since): complete
-    /// at once, so read without waiting.
-    pub whole: HashSet<PathBuf>,
 }
 
 impl Default for Settle {
@@ -48,7 +46,6 @@ impl Default for Settle {
             quiet: Duration::from_millis(150),
             patience: Duration::from_secs(2),
             vanish_grace: Duration::from_millis(300),
-            whole: HashSet::new(),
         }
     }
 }
@@ -98,6 +95,8 @@ impl Stamp {
 /// One transcript as last read.
 struct Source {
     stamp: Stamp,
+    /// Its inputs: equal keys parse alike.
+    key: SourceKey,
     /// `None` when the file has errors.
     parsed: Option<Arc<ParsedEpisode>>,
     /// What linking reads of it ([`crate::archive::link_key`]).
@@ -251,7 +250,8 @@ impl Sources {
             let results: Vec<(Pending, Option<Result<Source, Diagnostic>>)> = ready
                 .into_par_iter()
                 .map(|p| {
-                    let read = read_one(&p.display, &p.path, parse, settle.is_some());
+                    let last = self.files.get(&p.display);
+                    let read = read_one(&p.display, &p.path, parse, settle.is_some(), last);
                     (p, read)
                 })
                 .collect();
@@ -288,17 +288,17 @@ impl Sources {
         }
     }
 
-    /// Whether a changed file can be read now: renamed into place (a new inode the
-    /// watcher saw arrive whole), quiet for long enough by its change time, or seen
+    /// Whether a changed file can be read now: a new inode at its path (renamed into
+    /// place whole, or new), quiet for long enough by its change time, or seen
     /// unchanged for that long (a clock set back cannot stall it).
     fn settled(&self, p: &Pending, settle: &Settle) -> bool {
         let (stamp, since) = p.seen;
-        let renamed = settle.whole.contains(&p.path)
+        let new_inode = stamp != Stamp::ZERO
             && self
                 .files
                 .get(&p.display)
                 .is_none_or(|c| c.stamp.inode != stamp.inode);
-        renamed
+        new_inode
             || stamp.quiet_for().is_some_and(|q| q >= settle.quiet)
             || since.elapsed() >= settle.quiet
     }
@@ -317,13 +317,15 @@ impl Stamp {
     };
 }
 
-/// Reads and parses one transcript. With `check`, `None` when the file changed while
-/// it was read (a save in progress).
+/// Reads and parses one transcript; `last` is what it was when last read, reused
+/// when its inputs turn out unchanged (a `touch`, a save of the same text). With
+/// `check`, `None` when the file changed while it was read (a save in progress).
 fn read_one(
     display: &str,
     path: &Path,
     parse: &ParseOptions,
     check: bool,
+    last: Option<&Source>,
 ) -> Option<Result<Source, Diagnostic>> {
     let (src, meta) = match content::read_listed(display, path) {
         Ok(read) => read,
@@ -336,13 +338,22 @@ fn read_one(
             return None;
         }
     }
-    Some(Ok(parse_source(&src, stamp, parse)))
+    let key = source_key(&src, parse);
+    if let Some(last) = last.filter(|l| l.key == key) {
+        return Some(Ok(Source {
+            stamp,
+            key,
+            parsed: last.parsed.clone(),
+            link_key: last.link_key,
+            diagnostics: last.diagnostics.clone(),
+        }));
+    }
+    Some(Ok(parse_source(&src, key, stamp, parse)))
 }
 
-/// Parses a file read whole and keys it by its inputs.
-fn parse_source(src: &SourceFile, stamp: Stamp, parse: &ParseOptions) -> Source {
+/// Parses a file read whole, whose inputs are `key`.
+fn parse_source(src: &SourceFile, key: SourceKey, stamp: Stamp, parse: &ParseOptions) -> Source {
     let (parsed, diagnostics) = transcript::parse(src, parse);
-    let key = source_key(src, parse);
     let parsed = parsed.map(|mut p| {
         p.source_key = key;
         p
@@ -350,6 +361,7 @@ fn parse_source(src: &SourceFile, stamp: Stamp, parse: &ParseOptions) -> Source 
     let link_key = parsed.as_ref().map_or(0, crate::archive::link_key);
     Source {
         stamp,
+        key,
         parsed: parsed.map(Arc::new),
         link_key,
         diagnostics,

@@ -50,7 +50,6 @@ impl Builder {
         let rebuilt = self.session.rebuild(&Redo {
             theme: true,
             everything: true,
-            whole: Default::default(),
         })?;
         self.note_retry(rebuilt.retry);
         self.publish(&rebuilt.report);
@@ -82,7 +81,6 @@ impl Builder {
         let redo = Redo {
             theme: changes.has(ChangeKind::Theme),
             everything: changes.has(ChangeKind::Config) || changes.has(ChangeKind::Static),
-            whole: changes.whole.iter().cloned().collect(),
         };
         match self.session.rebuild(&redo) {
             Ok(rebuilt) => {

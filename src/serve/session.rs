@@ -14,7 +14,6 @@
 //! served: [`Session::reindex`] does it once edits go quiet, still on the rebuild
 //! thread, so never during another rebuild.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -30,14 +29,12 @@ use crate::{ArchiveStats, BuildOptions, BuildReport, Timings, lap, output};
 /// What a rebuild must redo beyond the content, from the kinds of change seen. The
 /// content folder is always rescanned: stating every transcript costs a few
 /// milliseconds and catches changes the watcher missed; unchanged ones are not read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Redo {
     /// Templates or theme assets changed: reload the theme.
     pub(super) theme: bool,
     /// book.toml or `static/` changed: reload everything, write a whole new site.
     pub(super) everything: bool,
-    /// Files the watcher saw renamed into place, whole, since the last rebuild.
-    pub(super) whole: HashSet<PathBuf>,
 }
 
 /// What the output folder holds, as this session last wrote it.
@@ -136,15 +133,11 @@ impl Session {
             self.theme = Some(crate::theme::load(&self.config.root, &self.config.config)?);
             lap(&mut timings, "theme", &mut t);
         }
-        let settle = Settle {
-            whole: redo.whole.clone(),
-            ..self.settle.clone()
-        };
         let read = pipeline::read(
             &self.config,
             self.drafts,
             &mut self.cache,
-            Some(&settle),
+            Some(&self.settle),
             &mut timings,
         )?;
         let stats = ArchiveStats::of(&read.archive);

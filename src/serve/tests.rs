@@ -5,8 +5,8 @@
 //! Seeded random edits (words, timestamps, dates, chapter renames, speakers, guest
 //! facts, descriptions, drafts, adds, deletes, renames, theme template and CSS edits,
 //! `static/` files, book.toml edits, invalid saves and their fixes) are applied to a
-//! small site and handed to a [`Session`] as the watcher would (saves by rename, so
-//! reading never waits); after each step, with the search index brought up to date,
+//! small site and handed to a [`Session`] as the watcher would (saves by rename: a
+//! new inode, so reading never waits); after each step, with the search index brought up to date,
 //! the served tree is compared with a whole build of the same sources, or, when the
 //! sources do not build, with what was served before the step. A failure prints the
 //! seed and the step; `CASTBOOK_SERVE_SEED=<seed> CASTBOOK_SERVE_STEPS=<n>` replays it.
@@ -215,14 +215,13 @@ struct Change {
 }
 
 impl Site {
-    fn write(&self, rel: &str, text: &str, change: &mut Change) {
+    fn write(&self, rel: &str, text: &str) {
         // Saved the way editors do: a temporary file renamed over the original.
         let path = self.root.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         let tmp = path.with_extension("castbook-test-tmp");
         std::fs::write(&tmp, text).unwrap();
         std::fs::rename(&tmp, &path).unwrap();
-        change.redo.whole.insert(path);
     }
 
     fn remove(&self, rel: &str) {
@@ -234,14 +233,14 @@ impl Site {
             "[book]\ntitle = \"{}\"\n\n[output.html.search]\nenable = {}\n",
             self.title, self.search
         );
-        self.write("book.toml", &toml, change);
+        self.write("book.toml", &toml);
         change.config = true;
         change.redo.everything = true;
     }
 
-    fn write_episode(&mut self, i: usize, change: &mut Change) {
+    fn write_episode(&mut self, i: usize) {
         let e = &self.episodes[i];
-        self.write(&e.file, &e.text(), change);
+        self.write(&e.file, &e.text());
         self.broken.remove(&e.file);
     }
 
@@ -264,7 +263,7 @@ impl Site {
         let mut c = Change::default();
         if !self.broken.is_empty() && rng.chance(50) {
             for (rel, text) in std::mem::take(&mut self.broken) {
-                self.write(&rel, &text, &mut c);
+                self.write(&rel, &text);
                 c.redo.theme |= rel.starts_with("themes/");
             }
             c.what = "invalid saves fixed".into();
@@ -279,7 +278,7 @@ impl Site {
                 let t = rng.below(e.chapters[ch].turns.len());
                 e.chapters[ch].turns[t].words = sentence(rng, 2, 14);
                 c.what = format!("words of {} chapter {ch} turn {t}", e.file);
-                self.write_episode(i, &mut c);
+                self.write_episode(i);
             }
             4 if n > 0 => {
                 let e = &mut self.episodes[i];
@@ -288,7 +287,7 @@ impl Site {
                 let turn = &mut e.chapters[ch].turns[t];
                 turn.secs = (turn.secs + rng.below(200) as u32).saturating_sub(100);
                 c.what = format!("timestamp of {} chapter {ch} turn {t}", e.file);
-                self.write_episode(i, &mut c);
+                self.write_episode(i);
             }
             5 if n > 0 => {
                 let e = &mut self.episodes[i];
@@ -298,14 +297,14 @@ impl Site {
                     2023 + rng.below(3) as u16,
                 );
                 c.what = format!("date of {}", e.file);
-                self.write_episode(i, &mut c);
+                self.write_episode(i);
             }
             6 if n > 0 => {
                 let e = &mut self.episodes[i];
                 let ch = rng.below(e.chapters.len());
                 e.chapters[ch].title = rng.pick(TITLES).to_string();
                 c.what = format!("chapter {ch} of {} renamed", e.file);
-                self.write_episode(i, &mut c);
+                self.write_episode(i);
             }
             7 if n > 0 => {
                 let e = &mut self.episodes[i];
@@ -314,7 +313,7 @@ impl Site {
                 let speaker = e.random_speaker(rng);
                 e.chapters[ch].turns[t].speaker = speaker;
                 c.what = format!("speaker of {} chapter {ch} turn {t}", e.file);
-                self.write_episode(i, &mut c);
+                self.write_episode(i);
             }
             8 if n > 0 => {
                 let e = &mut self.episodes[i];
@@ -328,20 +327,20 @@ impl Site {
                     }
                 }
                 c.what = format!("front matter of {}", e.file);
-                self.write_episode(i, &mut c);
+                self.write_episode(i);
             }
             9 if n > 0 => {
                 let e = &mut self.episodes[i];
                 e.draft = !e.draft;
                 c.what = format!("draft of {} now {}", e.file, e.draft);
-                self.write_episode(i, &mut c);
+                self.write_episode(i);
             }
             10 | 11 => {
                 let e = Episode::random(rng, self.next_file);
                 self.next_file += 1;
                 c.what = format!("added {}", e.file);
                 self.episodes.push(e);
-                self.write_episode(self.episodes.len() - 1, &mut c);
+                self.write_episode(self.episodes.len() - 1);
             }
             12 if n > 1 => {
                 let e = self.episodes.remove(i);
@@ -356,7 +355,6 @@ impl Site {
                 std::fs::create_dir_all(self.root.join("content/sub")).unwrap();
                 std::fs::rename(self.root.join(&old), self.root.join(&self.episodes[i].file))
                     .unwrap();
-                c.redo.whole.insert(self.root.join(&self.episodes[i].file));
                 c.what = format!("renamed {old} to {}", self.episodes[i].file);
                 if let Some(fix) = self.broken.remove(&old) {
                     self.broken.insert(self.episodes[i].file.clone(), fix);
@@ -365,7 +363,7 @@ impl Site {
             14 => {
                 let marker = format!("MARK{}", rng.below(1000));
                 let base = Self::base_html(&marker);
-                self.write(BASE, &base, &mut c);
+                self.write(BASE, &base);
                 self.broken.remove(BASE);
                 self.base = Some(base);
                 c.what = format!("base.html now shows {marker}");
@@ -381,7 +379,6 @@ impl Site {
                 self.write(
                     "themes/default/static/style.css",
                     &format!("{default}{css}"),
-                    &mut c,
                 );
                 c.what = format!("style.css gets {}", css.trim());
                 c.redo.theme = true;
@@ -393,7 +390,7 @@ impl Site {
                     c.what = "static file removed".into();
                 } else {
                     let text = sentence(rng, 4, 1);
-                    self.write("static/notes/hello.txt", &text, &mut c);
+                    self.write("static/notes/hello.txt", &text);
                     c.what = format!("static file now {text}");
                     self.static_file = Some(text);
                 }
@@ -414,12 +411,12 @@ impl Site {
                 let bad = e
                     .text()
                     .replacen("episode_date: ", "episode_date: 31/02/2024 #", 1);
-                self.write(&e.file, &bad, &mut c);
+                self.write(&e.file, &bad);
                 c.what = format!("invalid save of {}", e.file);
                 self.broken.insert(e.file.clone(), e.text());
             }
             19 => {
-                self.write(BASE, &Self::base_html("{% if %}"), &mut c);
+                self.write(BASE, &Self::base_html("{% if %}"));
                 c.what = "broken base.html".into();
                 c.redo.theme = true;
                 let fix = self.base.clone().unwrap_or_else(|| Self::base_html(""));
@@ -431,7 +428,7 @@ impl Site {
                 self.next_file += 1;
                 c.what = format!("added {}", e.file);
                 self.episodes.push(e);
-                self.write_episode(self.episodes.len() - 1, &mut c);
+                self.write_episode(self.episodes.len() - 1);
             }
         }
         c
@@ -514,7 +511,7 @@ fn run(seed: u64, steps: usize) {
         let e = Episode::random(&mut rng, site.next_file);
         site.next_file += 1;
         site.episodes.push(e);
-        site.write_episode(site.episodes.len() - 1, &mut setup);
+        site.write_episode(site.episodes.len() - 1);
     }
     let config = crate::config::load(&root).unwrap();
     let mut session = Session::new(config, false, "http://127.0.0.1:4000".into());

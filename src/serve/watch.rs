@@ -14,7 +14,7 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind, RenameMode};
+use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
@@ -44,10 +44,6 @@ pub struct ChangeSet {
     pub kinds: BTreeSet<ChangeKind>,
     /// The changed paths, for messages.
     pub paths: BTreeSet<PathBuf>,
-    /// Paths whose last event was a rename onto them (an editor's safe save): the file
-    /// arrived whole, so it can be read at once. A file written in place may still be
-    /// between two writes and is read only once quiet (see `pipeline::Settle`).
-    pub whole: BTreeSet<PathBuf>,
 }
 
 impl ChangeSet {
@@ -66,13 +62,6 @@ impl ChangeSet {
     /// Adds another set's changes to this one (edits made during a rebuild coalesce).
     pub fn merge(&mut self, other: ChangeSet) {
         self.kinds.extend(other.kinds);
-        // A later batch's events come after this one's: its path list decides.
-        for path in &other.paths {
-            if !other.whole.contains(path) {
-                self.whole.remove(path);
-            }
-        }
-        self.whole.extend(other.whole);
         self.paths.extend(other.paths);
     }
 
@@ -212,34 +201,14 @@ pub fn changes_of(paths: &WatchPaths, events: &DebounceEventResult) -> ChangeSet
         if !is_change(&event.kind) {
             continue;
         }
-        let renamed_onto = matches!(
-            event.kind,
-            EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
-        )
-        .then(|| event.paths.last())
-        .flatten();
         for path in &event.paths {
             if let Some(kind) = paths.classify(path) {
                 set.kinds.insert(kind);
                 set.paths.insert(path.clone());
-                if Some(path) == renamed_onto {
-                    set.whole.insert(path.clone());
-                } else if writes_content(&event.kind) {
-                    set.whole.remove(path);
-                }
             }
         }
     }
     set
-}
-
-/// Whether an event can mean a file's bytes were (re)written where it is, as opposed
-/// to it being renamed, removed or given new attributes.
-fn writes_content(kind: &EventKind) -> bool {
-    !matches!(
-        kind,
-        EventKind::Modify(ModifyKind::Name(_) | ModifyKind::Metadata(_)) | EventKind::Remove(_)
-    )
 }
 
 /// What a watcher reports to the rebuild loop.
@@ -352,7 +321,7 @@ fn read(paths: &RwLock<WatchPaths>) -> WatchPaths {
 mod tests {
     use super::*;
     use notify::Event;
-    use notify::event::CreateKind;
+    use notify::event::{CreateKind, ModifyKind, RenameMode};
     use notify_debouncer_full::DebouncedEvent;
 
     fn paths() -> WatchPaths {
