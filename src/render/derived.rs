@@ -26,11 +26,25 @@ pub(crate) struct Derived {
     pub(crate) excerpts: Vec<String>,
 }
 
-/// Derived data kept between builds, by the episode's source key and people. A
-/// one-off build uses a fresh one.
+/// What render keeps between builds: derived data by the episode's source key and
+/// people, and the Tera values of shared views (see `views::ValCache`). A one-off
+/// build uses a fresh one.
 #[derive(Debug, Default)]
 pub struct Memo {
     derived: Mutex<FxHashMap<u64, Arc<Derived>>>,
+    vals: Mutex<FxHashMap<u64, tera::Value>>,
+}
+
+impl Memo {
+    /// Takes the Tera values kept from the last build.
+    pub(crate) fn take_vals(&self) -> FxHashMap<u64, tera::Value> {
+        std::mem::take(&mut *self.vals.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Keeps the Tera values of this build for the next.
+    pub(crate) fn keep_vals(&self, vals: FxHashMap<u64, tera::Value>) {
+        *self.vals.lock().unwrap_or_else(PoisonError::into_inner) = vals;
+    }
 }
 
 /// The derived data of every episode, by episode id: from `memo` where an episode's

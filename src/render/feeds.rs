@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use super::lazy::{Lazy, Markdown};
+use super::lazy::Deferred;
 use super::pages::{Out, PageCtx};
 use super::views::date_rfc2822;
 use crate::model::{Archive, Episode, PersonId, PodcastId};
@@ -25,7 +25,7 @@ const PODCAST_NS: &str = "https://podcastindex.org/namespace/1.0";
 #[derive(Serialize, Hash)]
 pub(super) struct FeedVars<'a> {
     channel: Channel,
-    items: Vec<FeedItem<'a>>,
+    items: Vec<Deferred<ItemInput<'a>, FeedItem<'a>>>,
 }
 
 /// `channel` in `feed.xml`.
@@ -43,15 +43,16 @@ struct Channel {
     people: Vec<FeedPerson>,
 }
 
-/// One of `items` in `feed.xml`.
-#[derive(Serialize, Hash)]
+/// One of `items` in `feed.xml`, made from an [`ItemInput`] when the feed renders.
+#[derive(Serialize)]
 struct FeedItem<'a> {
     title: &'a str,
     link: String,
     pub_date: String,
     podcast: &'a str,
     guests: Vec<&'a str>,
-    description_html: Option<Lazy<Markdown<'a>>>,
+    /// HTML, escaped once more as the XML's text.
+    description_html: Option<String>,
     /// `enclosure`, when the episode has audio.
     enclosure: Option<Enclosure>,
     /// One per transcript format, best first.
@@ -63,7 +64,7 @@ struct FeedItem<'a> {
 }
 
 /// A `podcast:transcript` or `podcast:chapters` target.
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct FeedFile {
     url: String,
     #[serde(rename = "type")]
@@ -72,7 +73,7 @@ struct FeedFile {
 
 /// An RSS `enclosure`: the length is unknown at build time, and `0` is what the
 /// RSS Advisory Board recommends then.
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct Enclosure {
     url: String,
     #[serde(rename = "type")]
@@ -108,7 +109,7 @@ pub(super) fn feed<'a>(ctx: &PageCtx<'a>) -> Out<FeedVars<'a>> {
         // The newest episode's date rather than the clock: identical input, identical output.
         last_build_date: a.episodes.first().map(|e| date_rfc2822(e.date)),
         podcast_ns: PODCAST_NS,
-        people: people(a, urls, &hosts, "host"),
+        people: people_of(a, urls, &hosts, "host"),
     };
     feed_out(ctx, "feed.xml".to_owned(), channel, a.episodes.iter())
 }
@@ -131,7 +132,7 @@ pub(super) fn podcast_feed<'a>(ctx: &PageCtx<'a>, id: PodcastId) -> Out<FeedVars
         language: site.language.to_owned(),
         last_build_date: p.episodes.first().map(|e| date_rfc2822(a.episode(*e).date)),
         podcast_ns: PODCAST_NS,
-        people: people(a, urls, &p.hosts, "host"),
+        people: people_of(a, urls, &p.hosts, "host"),
     };
     let episodes = p.episodes.iter().map(|e| a.episode(*e));
     feed_out(ctx, file, channel, episodes)
@@ -145,7 +146,9 @@ fn feed_out<'a>(
     episodes: impl Iterator<Item = &'a Episode>,
 ) -> Out<FeedVars<'a>> {
     let s = ctx.shared;
-    let items: Vec<FeedItem<'a>> = episodes.map(|e| item(s.archive, s.urls, e)).collect();
+    let items = episodes
+        .map(|e| Deferred::new(item(s.archive, s.urls, e), make_item))
+        .collect();
     Out {
         rel: file,
         template: "feed.xml",
@@ -154,30 +157,55 @@ fn feed_out<'a>(
     }
 }
 
-fn item<'a>(a: &'a Archive, urls: &SiteUrls, e: &'a Episode) -> FeedItem<'a> {
-    let export = |f| urls.absolute_or_path(&layout::export_rel(&e.slug, f));
-    let mut people = people(a, urls, &e.hosts, "host");
-    people.extend(self::people(a, urls, &e.guests, "guest"));
-    FeedItem {
+/// Everything a feed item is made from.
+#[derive(Hash)]
+pub(super) struct ItemInput<'a> {
+    title: &'a str,
+    slug: &'a str,
+    date: jiff::civil::Date,
+    podcast: &'a str,
+    description: Option<&'a str>,
+    audio_url: Option<&'a str>,
+    /// Name and slug of each host, then of each guest.
+    hosts: Vec<(&'a str, &'a str)>,
+    guests: Vec<(&'a str, &'a str)>,
+    urls: &'a SiteUrls,
+}
+
+fn item<'a>(a: &'a Archive, urls: &'a SiteUrls, e: &'a Episode) -> ItemInput<'a> {
+    let people = |ids: &[PersonId]| -> Vec<(&'a str, &'a str)> {
+        ids.iter()
+            .filter_map(|id| a.people.get(id.index()))
+            .map(|p| (p.name.as_str(), p.slug.as_str()))
+            .collect()
+    };
+    ItemInput {
         title: &e.title,
-        link: urls.absolute_or_path(&rel::episode(&e.slug)),
-        pub_date: date_rfc2822(e.date),
+        slug: &e.slug,
+        date: e.date,
         podcast: &a.podcast(e.podcast).name,
-        guests: e
-            .guests
-            .iter()
-            .map(|g| a.person(*g).name.as_str())
-            .collect(),
-        description_html: e.description.as_deref().map(|d| {
-            Markdown {
-                source: d,
-                id: "desc",
-            }
-            .lazy_text()
-        }),
-        enclosure: e
+        description: e.description.as_deref(),
+        audio_url: e.audio_url.as_deref(),
+        hosts: people(&e.hosts),
+        guests: people(&e.guests),
+        urls,
+    }
+}
+
+fn make_item<'a>(i: &ItemInput<'a>) -> FeedItem<'a> {
+    let urls = i.urls;
+    let export = |f| urls.absolute_or_path(&layout::export_rel(i.slug, f));
+    let mut people = people(urls, &i.hosts, "host");
+    people.extend(self::people(urls, &i.guests, "guest"));
+    FeedItem {
+        title: i.title,
+        link: urls.absolute_or_path(&rel::episode(i.slug)),
+        pub_date: date_rfc2822(i.date),
+        podcast: i.podcast,
+        guests: i.guests.iter().map(|(name, _)| *name).collect(),
+        description_html: i.description.map(|d| crate::markdown::to_html(d, "desc")),
+        enclosure: i
             .audio_url
-            .as_deref()
             .and_then(|u| urls.resource_absolute(u))
             .map(|url| Enclosure {
                 mime: audio_mime(&url),
@@ -199,15 +227,29 @@ fn item<'a>(a: &'a Archive, urls: &SiteUrls, e: &'a Episode) -> FeedItem<'a> {
     }
 }
 
-fn people(a: &Archive, urls: &SiteUrls, ids: &[PersonId], role: &'static str) -> Vec<FeedPerson> {
-    ids.iter()
-        .filter_map(|id| a.people.get(id.index()))
-        .map(|p| FeedPerson {
-            name: crate::text::one_line(&p.name).into_owned(),
+fn people(urls: &SiteUrls, list: &[(&str, &str)], role: &'static str) -> Vec<FeedPerson> {
+    list.iter()
+        .map(|(name, slug)| FeedPerson {
+            name: crate::text::one_line(name).into_owned(),
             role,
-            href: urls.absolute_or_path(&rel::person(&p.slug)),
+            href: urls.absolute_or_path(&rel::person(slug)),
         })
         .collect()
+}
+
+/// The `podcast:person` of every person in `ids`.
+fn people_of(
+    a: &Archive,
+    urls: &SiteUrls,
+    ids: &[PersonId],
+    role: &'static str,
+) -> Vec<FeedPerson> {
+    let list: Vec<(&str, &str)> = ids
+        .iter()
+        .filter_map(|id| a.people.get(id.index()))
+        .map(|p| (p.name.as_str(), p.slug.as_str()))
+        .collect();
+    people(urls, &list, role)
 }
 
 /// The MIME type of an audio URL, from its extension; MP3 when unknown, the
@@ -227,23 +269,61 @@ fn audio_mime(url: &str) -> &'static str {
     }
 }
 
-/// What `sitemap.xml` is given.
+/// What `sitemap.xml` is given: `urls`, made when it renders.
 #[derive(Serialize, Hash)]
-pub(super) struct SitemapVars {
-    urls: Vec<SitemapUrl>,
+pub(super) struct SitemapVars<'a> {
+    urls: Deferred<SitemapInput<'a>, Vec<SitemapUrl>>,
+}
+
+/// Everything the sitemap lists.
+#[derive(Hash)]
+pub(super) struct SitemapInput<'a> {
+    /// Slug and date of every episode.
+    episodes: Vec<(&'a str, jiff::civil::Date)>,
+    people: Vec<&'a str>,
+    topics: Vec<&'a str>,
+    /// Show slugs, when shows have pages.
+    podcasts: Vec<&'a str>,
+    urls: &'a SiteUrls,
 }
 
 /// One of `urls` in `sitemap.xml`.
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct SitemapUrl {
     loc: String,
     lastmod: Option<String>,
 }
 
-pub(super) fn sitemap(ctx: &PageCtx<'_>) -> Out<SitemapVars> {
+pub(super) fn sitemap<'a>(ctx: &PageCtx<'a>) -> Out<SitemapVars<'a>> {
     let s = ctx.shared;
     let a = s.archive;
-    let urls = s.urls;
+    let input = SitemapInput {
+        episodes: a
+            .episodes
+            .iter()
+            .map(|e| (e.slug.as_str(), e.date))
+            .collect(),
+        people: a.people.iter().map(|p| p.slug.as_str()).collect(),
+        topics: a.topics.iter().map(|t| t.slug.as_str()).collect(),
+        podcasts: if a.podcasts.len() > 1 {
+            a.podcasts.iter().map(|p| p.slug.as_str()).collect()
+        } else {
+            Vec::new()
+        },
+        urls: s.urls,
+    };
+    Out {
+        rel: "sitemap.xml".to_owned(),
+        template: "sitemap.xml",
+        html: false,
+        vars: SitemapVars {
+            urls: Deferred::new(input, sitemap_urls),
+        },
+    }
+}
+
+fn sitemap_urls(i: &SitemapInput<'_>) -> Vec<SitemapUrl> {
+    let urls = i.urls;
     let plain = |r: &str| SitemapUrl {
         loc: urls.absolute_or_path(r),
         lastmod: None,
@@ -252,21 +332,14 @@ pub(super) fn sitemap(ctx: &PageCtx<'_>) -> Out<SitemapVars> {
         .into_iter()
         .map(plain)
         .collect();
-    list.extend(a.episodes.iter().map(|e| SitemapUrl {
-        loc: urls.absolute_or_path(&rel::episode(&e.slug)),
-        lastmod: Some(e.date.to_string()),
+    list.extend(i.episodes.iter().map(|(slug, date)| SitemapUrl {
+        loc: urls.absolute_or_path(&rel::episode(slug)),
+        lastmod: Some(date.to_string()),
     }));
-    list.extend(a.people.iter().map(|p| plain(&rel::person(&p.slug))));
-    list.extend(a.topics.iter().map(|t| plain(&rel::topic(&t.slug))));
-    if a.podcasts.len() > 1 {
-        list.extend(a.podcasts.iter().map(|p| plain(&rel::podcast(&p.slug))));
-    }
-    Out {
-        rel: "sitemap.xml".to_owned(),
-        template: "sitemap.xml",
-        html: false,
-        vars: SitemapVars { urls: list },
-    }
+    list.extend(i.people.iter().map(|p| plain(&rel::person(p))));
+    list.extend(i.topics.iter().map(|t| plain(&rel::topic(t))));
+    list.extend(i.podcasts.iter().map(|p| plain(&rel::podcast(p))));
+    list
 }
 
 /// `robots.txt`: allow everything; point at the sitemap when its URL can be absolute

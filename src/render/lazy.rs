@@ -71,12 +71,6 @@ impl Markdown<'_> {
     pub(crate) fn lazy(self) -> Lazy<Self> {
         Lazy::html(self, |m| markdown::to_html(m.source, m.id))
     }
-
-    /// The HTML of `source` as text, escaped once more where it is inserted (a feed
-    /// carries HTML descriptions as escaped text).
-    pub(crate) fn lazy_text(self) -> Lazy<Self> {
-        Lazy::text(self, |m| markdown::to_html(m.source, m.id))
-    }
 }
 
 /// The first `words` words of Markdown source, as plain text.
@@ -112,5 +106,31 @@ impl<T: Hash> Hash for Sourced<T> {
         } else {
             (self.key, self.at).hash(state);
         }
+    }
+}
+
+/// A part of a view (any serializable shape) made from `input` only when the page
+/// renders; it hashes as `input`, so `make` must read nothing else.
+pub(crate) struct Deferred<I, V> {
+    input: I,
+    make: fn(&I) -> V,
+}
+
+impl<I, V> Deferred<I, V> {
+    /// `make(&input)`, made when serialized.
+    pub(crate) fn new(input: I, make: fn(&I) -> V) -> Self {
+        Deferred { input, make }
+    }
+}
+
+impl<I: Hash, V> Hash for Deferred<I, V> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.input.hash(state);
+    }
+}
+
+impl<I, V: Serialize> Serialize for Deferred<I, V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.make)(&self.input).serialize(s)
     }
 }

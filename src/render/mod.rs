@@ -209,6 +209,8 @@ pub fn render(
     if !plan.records() {
         entries.clear();
     }
+    drop(items);
+    memo.keep_vals(shared.vals.into_used());
     Ok(RenderReport {
         files: out.files.load(Ordering::Relaxed),
         pages: out.pages.load(Ordering::Relaxed),

@@ -12,14 +12,15 @@
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use jiff::civil::Date;
+use rustc_hash::FxHashMap;
 use serde::{Serialize, Serializer};
 use tera::Value;
 
 use super::derived::{self, Derived};
-use crate::model::{Archive, EpisodeId, PersonId, TopicId};
+use crate::model::{Archive, EpisodeId, PersonId, Timestamp, TopicId};
 use crate::site::manifest::fingerprint;
 use crate::site::urls::{SiteUrls, rel};
 
@@ -41,6 +42,47 @@ impl Val {
     }
 }
 
+/// Tera values kept from the last build, by the hash of the view each was made from:
+/// most list items are the same from one build to the next, and converting thousands
+/// of them again would cost more than hashing them.
+#[derive(Debug, Default)]
+pub struct ValCache {
+    last: FxHashMap<u64, Value>,
+    used: Mutex<FxHashMap<u64, Value>>,
+}
+
+impl ValCache {
+    /// A cache holding the values of the last build.
+    pub fn from_last(last: FxHashMap<u64, Value>) -> ValCache {
+        ValCache {
+            last,
+            used: Mutex::default(),
+        }
+    }
+
+    /// `view` as a Tera value, from the last build when it made the same one.
+    pub fn val<T: Serialize + Hash>(&self, view: &T) -> Val {
+        let hash = fingerprint(view);
+        let value = self
+            .last
+            .get(&hash)
+            .cloned()
+            .unwrap_or_else(|| Value::from_serializable(view));
+        self.used
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(hash, value.clone());
+        Val { value, hash }
+    }
+
+    /// The values this build used: the next build's cache.
+    pub fn into_used(self) -> FxHashMap<u64, Value> {
+        self.used
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 impl Serialize for Val {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.value.serialize(s)
@@ -50,6 +92,54 @@ impl Serialize for Val {
 impl Hash for Val {
     fn hash<H: Hasher>(&self, state: &mut H) {
         state.write_u64(self.hash);
+    }
+}
+
+/// A timestamp as templates see it (`00:41:12`), written out only when serialized.
+#[derive(Debug, Clone, Copy, Hash)]
+pub struct Ts(pub Timestamp);
+
+impl Serialize for Ts {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+/// A link to a place on a page (`/episodes/x/#growth`), joined only when serialized.
+#[derive(Debug, Clone, Copy, Hash)]
+pub struct Anchor<'a> {
+    /// The page's URL path.
+    pub page: &'a str,
+    /// The element id.
+    pub id: &'a str,
+}
+
+impl Serialize for Anchor<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{}#{}", self.page, self.id))
+    }
+}
+
+/// A site URL made from a site-relative path when serialized: its path
+/// (`/base/episodes/x/`), or with `absolute` its full URL where the site's address is
+/// known (the path otherwise).
+#[derive(Debug, Clone, Hash)]
+pub struct Href<'a> {
+    /// The site's URLs.
+    pub urls: &'a SiteUrls,
+    /// The site-relative path.
+    pub rel: String,
+    /// A full URL rather than a path.
+    pub absolute: bool,
+}
+
+impl Serialize for Href<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.absolute {
+            s.serialize_str(&self.urls.absolute_or_path(&self.rel))
+        } else {
+            s.serialize_str(&self.urls.path(&self.rel))
+        }
     }
 }
 
@@ -166,6 +256,8 @@ pub struct Shared<'a> {
     pub topic_values: Vec<Val>,
     /// Derived per-episode data (speaker statistics, chapter excerpts), by episode id.
     pub(crate) derived: Vec<Arc<Derived>>,
+    /// Tera values of the last build, and those of this one.
+    pub vals: ValCache,
 }
 
 impl<'a> Shared<'a> {
@@ -205,11 +297,13 @@ impl<'a> Shared<'a> {
                 count: t.episode_count(),
             })
             .collect();
+        let vals = ValCache::from_last(memo.take_vals());
         Shared {
             archive,
             urls,
-            people_values: values(&people),
-            topic_values: values(&topics),
+            people_values: values(&people, &vals),
+            topic_values: values(&topics, &vals),
+            vals,
             derived: derived::all(archive, memo),
             podcasts,
             people,
@@ -251,9 +345,9 @@ impl<'a> Shared<'a> {
     }
 }
 
-/// Converts each item to a Tera value once.
-pub fn values<T: Serialize + Hash>(items: &[T]) -> Vec<Val> {
-    items.iter().map(Val::new).collect()
+/// Converts each item to a Tera value once (or takes the last build's).
+pub fn values<T: Serialize + Hash>(items: &[T], cache: &ValCache) -> Vec<Val> {
+    items.iter().map(|i| cache.val(i)).collect()
 }
 
 /// Episode list items, built after [`Shared`] since they borrow its people and shows.
@@ -289,7 +383,7 @@ impl<'s> EpisodeItems<'s> {
             })
             .collect::<Vec<_>>();
         EpisodeItems {
-            values: values(&items),
+            values: values(&items, &shared.vals),
             items,
         }
     }

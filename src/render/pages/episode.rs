@@ -12,7 +12,7 @@ use crate::render::jsonld::{self, JsonLd};
 use crate::render::lazy::{Excerpt, Lazy, Markdown, Sourced};
 use crate::render::stats::StatView;
 use crate::render::transcript;
-use crate::render::views::{PodcastLink, Shared, Val};
+use crate::render::views::{PodcastLink, Shared, Ts, Val};
 use crate::site::urls::rel;
 
 /// How many related episodes an episode page lists.
@@ -48,7 +48,7 @@ pub(super) struct EpisodeView<'a> {
 struct ChapterView<'a> {
     title: &'a str,
     slug: &'a str,
-    start: String,
+    start: Ts,
     seconds: u32,
     implicit: bool,
     topic: Option<&'a Val>,
@@ -66,7 +66,7 @@ struct TurnView<'a> {
     anchor: &'a str,
     speaker: &'a str,
     person: Option<&'a Val>,
-    start: String,
+    start: Ts,
     seconds: u32,
     html: Lazy<Sourced<TurnText<'a>>>,
 }
@@ -141,7 +141,7 @@ pub(super) fn out<'a>(
         .map(|(i, c)| ChapterView {
             title: &c.title,
             slug: &c.slug,
-            start: c.start.to_string(),
+            start: Ts(c.start),
             seconds: c.start.seconds(),
             implicit: c.implicit,
             topic: c.topic.and_then(|t| s.topic_value(t)),
@@ -249,7 +249,7 @@ fn turn_views<'a>(
             anchor: &t.anchor,
             speaker: &t.speaker_label,
             person: t.person.and_then(|p| ctx.shared.person_value(p)),
-            start: t.start.to_string(),
+            start: Ts(t.start),
             seconds: t.start.seconds(),
             html: Lazy::html(
                 Sourced {

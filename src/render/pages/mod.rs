@@ -19,7 +19,7 @@ use tera::{Context, Tera};
 
 use super::jsonld::JsonLd;
 use super::lazy::{Excerpt, Lazy};
-use super::views::{EpisodeItems, Shared};
+use super::views::{EpisodeItems, Href, Shared};
 use super::{Emitter, Job, feeds, lists};
 use crate::site::manifest::{Plan, fingerprint};
 use crate::site::urls::rel;
@@ -50,9 +50,9 @@ pub(super) struct PageMeta<'a> {
     /// Page title without the site title (none on the home page).
     pub title: Option<String>,
     /// URL path of the page.
-    pub url: String,
+    pub url: Href<'a>,
     /// Absolute URL, when the site's address is known.
-    pub canonical: Option<String>,
+    pub canonical: Option<Href<'a>>,
     /// Plain-text summary for `<meta name="description">`.
     pub description: Option<Summary<'a>>,
     /// OpenGraph `og:type`: `article` for episodes, `profile` for people, else `website`.
@@ -83,7 +83,7 @@ impl Serialize for Summary<'_> {
 
 impl<'a> PageMeta<'a> {
     pub(super) fn new(
-        ctx: &PageCtx<'_>,
+        ctx: &PageCtx<'a>,
         kind: &'static str,
         section: &'static str,
         title: Option<String>,
@@ -93,10 +93,18 @@ impl<'a> PageMeta<'a> {
             kind,
             section,
             title,
-            url: ctx.shared.urls.path(rel_url),
+            url: Href {
+                urls: ctx.shared.urls,
+                rel: rel_url.to_owned(),
+                absolute: false,
+            },
             // Root-relative when the site's address is unknown (the build warns then):
             // still one URL per page, which is what a canonical link is for.
-            canonical: Some(ctx.shared.urls.absolute_or_path(rel_url)),
+            canonical: Some(Href {
+                urls: ctx.shared.urls,
+                rel: rel_url.to_owned(),
+                absolute: true,
+            }),
             description: None,
             og_type: match kind {
                 "episode" => "article",
@@ -216,7 +224,7 @@ pub(super) struct MetaOnly<'a> {
     page: PageMeta<'a>,
 }
 
-fn search<'a>(ctx: &PageCtx<'_>) -> Out<MetaOnly<'a>> {
+fn search<'a>(ctx: &PageCtx<'a>) -> Out<MetaOnly<'a>> {
     let meta = PageMeta::new(
         ctx,
         "search",
@@ -232,7 +240,7 @@ fn search<'a>(ctx: &PageCtx<'_>) -> Out<MetaOnly<'a>> {
     }
 }
 
-fn not_found<'a>(ctx: &PageCtx<'_>) -> Out<MetaOnly<'a>> {
+fn not_found<'a>(ctx: &PageCtx<'a>) -> Out<MetaOnly<'a>> {
     let mut meta = PageMeta::new(
         ctx,
         "404",

@@ -7,7 +7,7 @@ use super::{Out, PageCtx, PageMeta, PageVars, Summary, page};
 use crate::model::{EpisodeId, Person, PersonId};
 use crate::render::jsonld::{self, JsonLd};
 use crate::render::stats::StatView;
-use crate::render::views::{PodcastLink, Val};
+use crate::render::views::{Anchor, PodcastLink, Ts, Val};
 use crate::site::urls::rel;
 
 /// `person` in `person.html`.
@@ -44,8 +44,8 @@ struct Appearance<'a> {
 #[derive(Serialize, Hash)]
 struct ChapterLink<'a> {
     title: &'a str,
-    url: String,
-    start: String,
+    url: Anchor<'a>,
+    start: Ts,
 }
 
 pub(super) fn out<'a>(
@@ -75,8 +75,11 @@ pub(super) fn out<'a>(
                 .filter(|c| c.turns.iter().any(|t| t.person == Some(id)))
                 .map(|c| ChapterLink {
                     title: &c.title,
-                    url: format!("{}#{}", item.url, c.slug),
-                    start: c.start.to_string(),
+                    url: Anchor {
+                        page: &item.url,
+                        id: &c.slug,
+                    },
+                    start: Ts(c.start),
                 })
                 .collect();
             Some(Appearance {

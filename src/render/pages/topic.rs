@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{Out, PageCtx, PageMeta, PageVars, Summary, page};
 use crate::model::TopicId;
-use crate::render::views::Val;
+use crate::render::views::{Anchor, Ts, Val};
 use crate::site::urls::rel;
 
 /// `topic` in `topic.html`.
@@ -21,8 +21,8 @@ pub(super) struct TopicView<'a> {
 #[derive(Serialize, Hash)]
 struct TopicChapter<'a> {
     title: &'a str,
-    url: String,
-    start: String,
+    url: Anchor<'a>,
+    start: Ts,
     /// The start of the chapter's first turn.
     excerpt: &'a str,
     episode: &'a Val,
@@ -42,8 +42,11 @@ pub(super) fn out<'a>(ctx: &PageCtx<'a>, id: TopicId) -> Option<Out<PageVars<'a,
             let c = e.chapters.get(r.chapter as usize)?;
             Some(TopicChapter {
                 title: &c.title,
-                url: format!("{}#{}", item.url, c.slug),
-                start: c.start.to_string(),
+                url: Anchor {
+                    page: &item.url,
+                    id: &c.slug,
+                },
+                start: Ts(c.start),
                 excerpt: s.excerpt(r.episode, r.chapter as usize),
                 episode,
             })
