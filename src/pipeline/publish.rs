@@ -46,7 +46,6 @@ pub fn update_site(
     cache: &Cache,
     timings: &mut Timings,
 ) -> anyhow::Result<Updated> {
-    let mut t = Instant::now();
     let live = Live::new(dest);
     let plan = Plan::Changed(previous);
     let render_opts = render::RenderOptions {
@@ -64,7 +63,9 @@ pub fn update_site(
         plan,
         &cache.render,
     )?;
-    lap(timings, "render", &mut t);
+    // The parts of rendering, where an update's time goes.
+    timings.extend(rendered.stages.iter().copied());
+    let mut t = Instant::now();
     let urls = render::site_urls(config, opts.site_url.as_deref());
     let exported = exports::export(archive, &urls, &live, plan)?;
     lap(timings, "exports", &mut t);

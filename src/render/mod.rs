@@ -67,6 +67,10 @@ pub struct RenderReport {
     /// Every file of the render (written or not) with its fingerprint, when the plan
     /// records them.
     pub entries: Vec<(String, u64)>,
+    /// Wall time of its parts: `shared` (the views every page shares), `pages` (every
+    /// output's view fingerprinted, and rendered when the plan wants it), `files`
+    /// (assets and small files).
+    pub stages: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// How many files [`render_site`] writes for `archive` (for a progress bar's length),
@@ -123,6 +127,12 @@ pub fn render(
     plan: Plan<'_>,
     memo: &Memo,
 ) -> anyhow::Result<RenderReport> {
+    let mut lap = std::time::Instant::now();
+    let mut stages = Vec::new();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = std::time::Instant::now();
+    };
     let html_cfg = &cfg.config.output.html;
     let urls = site_urls(cfg, opts.site_url_override.as_deref());
     let mut diagnostics = Vec::new();
@@ -178,12 +188,14 @@ pub fn render(
         plan,
         globals,
     };
+    stage("shared");
     let all = jobs(archive, html_cfg.search.enable);
     let mut entries: Vec<(String, u64)> = all
         .par_iter()
         .map(|job| pages::run(&ctx, *job))
         .filter_map(Result::transpose)
         .collect::<anyhow::Result<_>>()?;
+    stage("pages");
 
     // Small files, in the order a whole build writes them (a later one wins a path).
     let mut fixed: Vec<(String, Vec<u8>)> = theme
@@ -211,6 +223,7 @@ pub fn render(
     }
     drop(items);
     memo.keep_vals(shared.vals.into_used());
+    stage("files");
     Ok(RenderReport {
         files: out.files.load(Ordering::Relaxed),
         pages: out.pages.load(Ordering::Relaxed),
@@ -218,6 +231,7 @@ pub fn render(
         minified: out.minify,
         diagnostics,
         entries,
+        stages,
     })
 }
 
