@@ -30,7 +30,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 pub(crate) use publish::Recording;
-pub use publish::{Reindexed, Updated, reindex, update_site};
+pub use publish::{
+    Files, Reindexed, Updated, index_in_memory, publish_index, reindex, update_site,
+};
 pub use sources::Settle;
 
 use crate::config::LoadedConfig;

@@ -94,6 +94,9 @@ fn owned<'a>(entries: impl Iterator<Item = (&'a str, u64)>) -> Vec<(String, u64)
     entries.map(|(rel, fp)| (rel.to_owned(), fp)).collect()
 }
 
+/// Files built in memory: output path and bytes.
+pub type Files = Vec<(String, Vec<u8>)>;
+
 /// What [`reindex`] did.
 #[derive(Debug, Clone, Copy)]
 pub struct Reindexed {
@@ -106,9 +109,9 @@ pub struct Reindexed {
 }
 
 /// Builds the search index of `archive` in memory and brings the live folder's index
-/// (as `manifest` lists it) up to it: files whose bytes changed are written, files no
-/// longer part of it are deleted, and `manifest` is updated. If `cancel` is set
-/// meanwhile (an edit waits), it stops before writing anything and returns `None`.
+/// (as `manifest` lists it) up to it: [`index_in_memory`], then [`publish_index`].
+/// If `cancel` is set meanwhile (an edit waits), it stops before writing anything and
+/// returns `None`.
 pub fn reindex(
     archive: &Archive,
     config: &LoadedConfig,
@@ -117,19 +120,47 @@ pub fn reindex(
     cancel: &AtomicBool,
 ) -> anyhow::Result<Option<Reindexed>> {
     let start = Instant::now();
+    let Some(files) = index_in_memory(archive, &search_options(config), cancel)? else {
+        return Ok(None);
+    };
+    let mut done = publish_index(files, dest, manifest)?;
+    done.elapsed = start.elapsed();
+    Ok(Some(done))
+}
+
+/// The files of `archive`'s search index, built in memory (nothing is written);
+/// `None` when `cancel` was set before it was complete.
+pub fn index_in_memory(
+    archive: &Archive,
+    opts: &search::SearchOptions,
+    cancel: &AtomicBool,
+) -> anyhow::Result<Option<Files>> {
     let memory = InMemory {
         files: Mutex::new(Vec::new()),
         cancel,
     };
-    let built = search::write_index(archive, &memory, &search_options(config));
+    let built = search::write_index(archive, &memory, opts);
     if cancel.load(Ordering::SeqCst) {
         return Ok(None);
     }
     built?;
-    let files = memory
-        .files
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
+    Ok(Some(
+        memory
+            .files
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner),
+    ))
+}
+
+/// Brings the live folder's search index (as `manifest` lists it) up to `files`: the
+/// files whose bytes changed are written, each atomically, those no longer part of
+/// the index are deleted, and `manifest` is updated.
+pub fn publish_index(
+    files: Files,
+    dest: &Path,
+    manifest: &mut Manifest,
+) -> anyhow::Result<Reindexed> {
+    let start = Instant::now();
     let live = Live::new(dest);
     let plan = Plan::Changed(manifest);
     let mut entries = Vec::with_capacity(files.len());
@@ -150,17 +181,17 @@ pub fn reindex(
         live.remove(rel)?;
     }
     *manifest = next;
-    Ok(Some(Reindexed {
+    Ok(Reindexed {
         written: live.written(),
         removed: gone.len(),
         elapsed: start.elapsed(),
-    }))
+    })
 }
 
 /// Collects files in memory; every write fails once `cancel` is set, which ends the
 /// writer early.
 struct InMemory<'a> {
-    files: Mutex<Vec<(String, Vec<u8>)>>,
+    files: Mutex<Files>,
     cancel: &'a AtomicBool,
 }
 

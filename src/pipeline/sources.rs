@@ -5,11 +5,14 @@
 //!
 //! Reading waits for whole saves when asked ([`Settle`], serve only). A file that is a
 //! new inode at its path (an editor's safe save renames a finished temporary file over
-//! the old one; a new transcript) is complete the moment it appears there. A file
-//! written in place (the same inode, truncated and rewritten) may be read between two
-//! of its writes, so it is read only once it has been quiet (no write, by its change
-//! time) for [`Settle::quiet`]. Either is kept only if its length, times and inode did
-//! not move while it was read; until then the last version read stays in use.
+//! the old one; a new transcript) is read once it has been quiet (no write, by its
+//! change time) for [`Settle::fresh`], the watcher's debounce: a renamed file is
+//! complete the moment it appears, and by the time its event arrives that much has
+//! passed. A file written in place (the same inode, truncated and rewritten) may be
+//! read between two of its writes, so it must have been seen unchanged for the longer
+//! [`Settle::quiet`]. Either is kept only if it is the file found settled and its
+//! length, times and inode did not move while it was read; until then the last
+//! version read stays in use.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -28,10 +31,13 @@ use crate::transcript::{self, ParseOptions, ParsedEpisode, SourceFile};
 /// How a live preview reads files that may be in the middle of a save.
 #[derive(Debug, Clone)]
 pub struct Settle {
-    /// A file written in place is read once it has had no write for this long. Longer
-    /// than the gaps between the parts of one save (an editor writing in chunks, a
-    /// truncate followed by the write).
+    /// A file written in place is read once it has been seen unchanged for this long.
+    /// Longer than the gaps between the parts of one save (an editor writing in chunks,
+    /// a truncate followed by the write).
     pub quiet: Duration,
+    /// A new file at a transcript's path (a save by rename, a new transcript, one
+    /// deleted and written again) is read once it has had no write for this long.
+    pub fresh: Duration,
     /// The longest one build waits for files to settle; past it they keep their last
     /// version and the caller is told to build again ([`Scan::unsettled`]).
     pub patience: Duration,
@@ -44,6 +50,7 @@ impl Default for Settle {
     fn default() -> Self {
         Settle {
             quiet: Duration::from_millis(150),
+            fresh: Duration::from_millis(50),
             patience: Duration::from_secs(2),
             vanish_grace: Duration::from_millis(300),
         }
@@ -180,11 +187,10 @@ impl Sources {
                 Ok(source) => {
                     self.files.insert(display, source);
                 }
-                // Unreadable now: reported, and read again next time.
-                Err(diag) => {
-                    self.files.remove(&display);
-                    diagnostics.push(diag);
-                }
+                // Unreadable now (or gone since it was listed): reported, which stops
+                // this build, and read again next time. Its last version stays, so
+                // should it be gone, its removal still gets the grace period.
+                Err(diag) => diagnostics.push(diag),
             }
         }
         let mut sorted: Vec<(&String, &Source)> = self.files.iter().collect();
@@ -251,7 +257,9 @@ impl Sources {
                 .into_par_iter()
                 .map(|p| {
                     let last = self.files.get(&p.display);
-                    let read = read_one(&p.display, &p.path, parse, settle.is_some(), last);
+                    // What was judged settled is what must be read.
+                    let expect = settle.is_some().then_some(p.seen.0);
+                    let read = read_one(&p.display, &p.path, parse, expect, last);
                     (p, read)
                 })
                 .collect();
@@ -288,19 +296,23 @@ impl Sources {
         }
     }
 
-    /// Whether a changed file can be read now: a new inode at its path (renamed into
-    /// place whole, or new), quiet for long enough by its change time, or seen
-    /// unchanged for that long (a clock set back cannot stall it).
+    /// Whether a changed file can be read now. A new inode at its path must be quiet
+    /// for [`Settle::fresh`] by its change time (or seen unchanged that long: a clock
+    /// set back cannot stall it). The same inode written again must be *seen*
+    /// unchanged for [`Settle::quiet`]: a write updates the file's times before its
+    /// length and bytes, so a writer preempted in the middle of a write leaves a file
+    /// whose change time looks quiet while it is not complete.
     fn settled(&self, p: &Pending, settle: &Settle) -> bool {
         let (stamp, since) = p.seen;
-        let new_inode = stamp != Stamp::ZERO
-            && self
-                .files
-                .get(&p.display)
-                .is_none_or(|c| c.stamp.inode != stamp.inode);
-        new_inode
-            || stamp.quiet_for().is_some_and(|q| q >= settle.quiet)
-            || since.elapsed() >= settle.quiet
+        let new_inode = self
+            .files
+            .get(&p.display)
+            .is_none_or(|c| c.stamp.inode != stamp.inode);
+        if new_inode {
+            stamp.quiet_for().is_some_and(|q| q >= settle.fresh) || since.elapsed() >= settle.fresh
+        } else {
+            since.elapsed() >= settle.quiet
+        }
     }
 }
 
@@ -319,12 +331,13 @@ impl Stamp {
 
 /// Reads and parses one transcript; `last` is what it was when last read, reused
 /// when its inputs turn out unchanged (a `touch`, a save of the same text). With
-/// `check`, `None` when the file changed while it was read (a save in progress).
+/// `expect` (the stat found settled), `None` when the file read is not that one or
+/// changed while it was read (a save in progress).
 fn read_one(
     display: &str,
     path: &Path,
     parse: &ParseOptions,
-    check: bool,
+    expect: Option<Stamp>,
     last: Option<&Source>,
 ) -> Option<Result<Source, Diagnostic>> {
     let (src, meta) = match content::read_listed(display, path) {
@@ -332,9 +345,9 @@ fn read_one(
         Err(diag) => return Some(Err(diag)),
     };
     let stamp = Stamp::of(&meta);
-    if check {
+    if let Some(expect) = expect {
         let after = fs::metadata(path).map(|m| Stamp::of(&m)).ok();
-        if after != Some(stamp) || src.bytes.len() as u64 != stamp.len {
+        if stamp != expect || after != Some(stamp) || src.bytes.len() as u64 != stamp.len {
             return None;
         }
     }

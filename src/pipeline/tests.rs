@@ -105,7 +105,7 @@ fn a_save_written_in_place_in_parts_is_read_only_once_whole() {
         assert_eq!(scan.episodes.len(), 1, "{:?}", scan.diagnostics);
         assert_eq!(scan.episodes[0].0.front.episode_title, "A Growth story");
     });
-    // A save by rename is a new inode: complete at once, read without waiting.
+    // A save by rename is a new inode: complete at once, read after the short wait.
     save(&a, &transcript("A", "Renamed into place."));
     let t = Instant::now();
     let scan = scan(&mut sources, &root, Some(&settle));

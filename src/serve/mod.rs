@@ -17,6 +17,7 @@
 //!   good site in place while the overlay shows why.
 
 mod files;
+mod indexer;
 mod overlay;
 mod rebuild;
 mod server;
@@ -162,23 +163,18 @@ pub fn run(opts: &ServeOptions, events: EventSink) -> anyhow::Result<()> {
 
     let app = Arc::new(AppState::new(SiteSnapshot::of(&config), !exposed));
     let live_reload = tower_livereload::LiveReloadLayer::new();
+    let (tx, rx) = std::sync::mpsc::channel();
     let mut builder = rebuild::Builder {
         session: session::Session::new(config, opts.drafts, origin.clone()),
         origin: origin.clone(),
         app: Arc::clone(&app),
         reloader: live_reload.reloader(),
         events: Arc::clone(&events),
-        pending: Arc::default(),
+        indexer: indexer::Indexer::new(tx.clone())?,
         retry_at: None,
     };
     // Watching starts before the first build, so an edit made during it is not lost.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let pending = Arc::clone(&builder.pending);
-    let watch = match Watch::start(
-        WatchPaths::new(&builder.session.config),
-        tx.clone(),
-        pending,
-    ) {
+    let watch = match Watch::start(WatchPaths::new(&builder.session.config), tx.clone()) {
         Ok(watch) => Some(watch),
         Err(err) => {
             // Still worth serving: the site is there, it just will not follow edits.

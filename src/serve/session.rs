@@ -16,7 +16,6 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use crate::config::LoadedConfig;
@@ -45,6 +44,16 @@ struct Published {
     archive: Arc<Archive>,
 }
 
+/// What building the search index of the served site takes.
+pub(super) struct IndexJob {
+    /// The archive the served pages were built from.
+    pub(super) archive: Arc<Archive>,
+    /// How to build it.
+    pub(super) opts: crate::search::SearchOptions,
+    /// Which site it is for ([`Session::publish_index`] checks it is still served).
+    pub(super) generation: u64,
+}
+
 /// A rebuild's outcome.
 pub(super) struct Rebuilt {
     /// What was built, as `castbook build` reports it.
@@ -63,8 +72,11 @@ pub(super) struct Session {
     cache: Cache,
     theme: Option<Theme>,
     published: Option<Published>,
-    /// The search index lags behind the pages until [`Session::reindex`] runs.
+    /// The search index lags behind the pages until it is brought up to date
+    /// ([`Session::index_job`] and [`Session::publish_index`], or [`Session::reindex`]).
     search_stale: bool,
+    /// Counts the sites published: an index built for an older one is not published.
+    generation: u64,
     /// How reading waits for saves in progress.
     pub(super) settle: Settle,
 }
@@ -80,6 +92,7 @@ impl Session {
             theme: None,
             published: None,
             search_stale: false,
+            generation: 0,
             settle: Settle::default(),
         }
     }
@@ -209,6 +222,7 @@ impl Session {
             manifest,
             archive: read.archive,
         });
+        self.generation += 1;
         diagnostics.sort();
         report.diagnostics = diagnostics;
         report.files = written;
@@ -221,35 +235,59 @@ impl Session {
         })
     }
 
-    /// Brings the search index up to the archive last published, writing only the
-    /// index files whose bytes changed and deleting those no longer used. If `cancel`
-    /// is set meanwhile (an edit is waiting) it stops, writes nothing and returns
-    /// `None`, staying due.
-    pub(super) fn reindex(&mut self, cancel: &AtomicBool) -> anyhow::Result<Option<Duration>> {
-        let start = Instant::now();
-        let Some(published) = &mut self.published else {
+    /// What building the search index of the site served now needs, to build it off
+    /// the rebuild thread; `None` (and no index due) when nothing is served.
+    pub(super) fn index_job(&mut self) -> Option<IndexJob> {
+        let Some(published) = self.published.as_ref() else {
             self.search_stale = false;
-            return Ok(Some(start.elapsed()));
+            return None;
         };
-        let done = pipeline::reindex(
-            &published.archive,
-            &self.config,
-            &published.dest,
-            &mut published.manifest,
-            cancel,
-        );
-        match done {
-            Ok(Some(_)) => {
+        Some(IndexJob {
+            archive: Arc::clone(&published.archive),
+            opts: crate::search_options(&self.config),
+            generation: self.generation,
+        })
+    }
+
+    /// Publishes an index built from [`Session::index_job`]'s archive: the index files
+    /// whose bytes changed are written and those no longer used deleted. Returns
+    /// `false`, writing nothing, when another site was published since.
+    pub(super) fn publish_index(
+        &mut self,
+        generation: u64,
+        files: pipeline::Files,
+    ) -> anyhow::Result<bool> {
+        let Some(published) = self
+            .published
+            .as_mut()
+            .filter(|_| generation == self.generation)
+        else {
+            return Ok(false);
+        };
+        match pipeline::publish_index(files, &published.dest, &mut published.manifest) {
+            Ok(_) => {
                 self.search_stale = false;
-                Ok(Some(start.elapsed()))
+                Ok(true)
             }
-            Ok(None) => Ok(None),
             Err(err) => {
-                // The index files are now a mix: forget what the folder holds, so the
-                // next rebuild is a whole one.
+                // The index files are now a mix: the next rebuild must be whole.
                 self.published = None;
                 Err(err)
             }
         }
+    }
+
+    /// Brings the search index up to date on this thread, as the background indexer
+    /// does (`indexer.rs`).
+    #[cfg(test)]
+    pub(super) fn reindex(&mut self) -> anyhow::Result<()> {
+        let Some(job) = self.index_job() else {
+            return Ok(());
+        };
+        let never = std::sync::atomic::AtomicBool::new(false);
+        if let Some(files) = pipeline::index_in_memory(&job.archive, &job.opts, &never)? {
+            self.publish_index(job.generation, files)?;
+        }
+        Ok(())
     }
 }

@@ -9,7 +9,6 @@
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -218,6 +217,8 @@ pub enum WatchMsg {
     Changed(ChangeSet),
     /// The watcher itself failed (e.g. too many inotify watches).
     Error(String),
+    /// Not from the watcher: the search index built in the background is ready.
+    Indexed,
     /// Serve is ending: stop after the current build.
     Stop,
 }
@@ -233,13 +234,7 @@ pub struct Watch {
 
 impl Watch {
     /// Starts watching the sources of `paths`, sending every relevant batch to `tx`.
-    /// `pending` is set before each batch is sent, so long work on the receiving side
-    /// (the deferred search index) can notice an edit waiting and give way to it.
-    pub fn start(
-        paths: WatchPaths,
-        tx: Sender<WatchMsg>,
-        pending: Arc<AtomicBool>,
-    ) -> anyhow::Result<Watch> {
+    pub fn start(paths: WatchPaths, tx: Sender<WatchMsg>) -> anyhow::Result<Watch> {
         let root = paths.root.clone();
         let paths = Arc::new(RwLock::new(paths));
         let reader = Arc::clone(&paths);
@@ -254,7 +249,6 @@ impl Watch {
                     if set.is_empty() {
                         return;
                     }
-                    pending.store(true, Ordering::SeqCst);
                     WatchMsg::Changed(set)
                 }
             };
