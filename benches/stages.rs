@@ -148,7 +148,8 @@ fn exports(b: Bencher) {
     let urls = render::site_urls(&LOADED.0.config, None);
     b.bench(|| {
         let sink = NullSink::default();
-        exports::write_exports(archive(), &urls, &sink).expect("exports")
+        exports::write_exports(archive(), &urls, &castbook::site::layout::ALL, &sink)
+            .expect("exports")
     });
 }
 

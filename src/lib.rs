@@ -214,6 +214,10 @@ pub struct BuildReport {
     pub written: bool,
     /// Wall time per stage (render includes minifying and writing each page).
     pub timings: Timings,
+    /// Bytes and files by kind (empty when nothing was written).
+    pub size: output::size::SiteSize,
+    /// Bytes and files per writing stage, for `--timings`.
+    pub stage_sizes: Vec<(&'static str, site::Tally)>,
 }
 
 /// Runs the whole pipeline and swaps the new site into place. Content errors leave
@@ -245,6 +249,8 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
             dest,
             written: false,
             timings,
+            size: output::size::SiteSize::default(),
+            stage_sizes: Vec::new(),
         });
     }
     let written = write_site(
@@ -268,6 +274,8 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
         dest,
         written: true,
         timings,
+        size: written.size,
+        stage_sizes: written.stage_sizes,
     })
 }
 
@@ -276,7 +284,11 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
 pub struct SiteWritten {
     /// Files written (pages, assets, exports, search index, static files).
     pub files: usize,
-    /// Warnings met on the way (settings, `static/` symlinks), unsorted.
+    /// Bytes and files by kind.
+    pub size: output::size::SiteSize,
+    /// Bytes and files per writing stage, in the order the stages ran (for `--timings`).
+    pub stage_sizes: Vec<(&'static str, site::Tally)>,
+    /// Warnings met on the way (settings, `static/` symlinks, size limits), unsorted.
     pub diagnostics: Vec<diag::Diagnostic>,
     /// Every file written with its fingerprint, for later updates (empty when `cache`
     /// is a one-off's: nothing is fingerprinted then).
@@ -301,57 +313,84 @@ pub fn write_site(
 ) -> anyhow::Result<SiteWritten> {
     let mut t = Instant::now();
     let plan = if cache.keeps() { Plan::All } else { Plan::Once };
-    let staging = output::Staging::begin(dest)?;
+    let spare = if config.config.build.keep_spare {
+        output::Spare::Keep
+    } else {
+        output::Spare::Discard
+    };
+    let staging = output::Staging::begin_with(dest, spare)?;
     lap(timings, "stage", &mut t);
     let render_opts = render::RenderOptions {
         minify: opts.minify,
         site_url_override: opts.site_url.clone(),
         live_reload: opts.live_reload.clone(),
     };
+    let mut size = output::size::SiteSize::default();
+    let mut stage_sizes = Vec::new();
+    let sink = site::Counted::new(&staging);
     let rendered = render::render(
         archive,
         config,
         theme,
         &render_opts,
-        &staging,
+        &sink,
         progress,
         plan,
         &cache.render,
     )?;
+    let assets = site::Tally {
+        files: rendered.assets.0 as u64,
+        bytes: rendered.assets.1,
+    };
+    size.pages = sink.tally() - assets;
+    size.statics = assets;
+    stage_sizes.push(("render", sink.tally()));
     lap(timings, "render", &mut t);
     let urls = render::site_urls(config, opts.site_url.as_deref());
-    let exported = exports::export(archive, &urls, &staging, plan)?;
+    let export_files = config.config.output.exports.files();
+    let sink = site::Counted::new(&staging);
+    let exported = exports::export(archive, &urls, &export_files, &sink, plan)?;
+    size.exports = sink.tally();
+    stage_sizes.push(("exports", size.exports));
     lap(timings, "exports", &mut t);
     let mut manifest = Manifest::new();
     manifest.extend(Group::Render, rendered.entries);
     manifest.extend(Group::Exports, exported.entries);
-    let searched = if config.config.output.html.search.enable {
-        let report = if plan.records() {
-            let recording = pipeline::Recording::new(&staging);
-            let report = search::write_index(archive, &recording, &search_options(config))?;
+    if config.config.output.html.search.enable {
+        let sink = site::Counted::new(&staging);
+        if plan.records() {
+            let recording = pipeline::Recording::new(&sink);
+            search::write_index(archive, &recording, &search_options(config))?;
             manifest.extend(Group::Search, recording.entries());
-            report
         } else {
-            search::write_index(archive, &staging, &search_options(config))?
-        };
+            search::write_index(archive, &sink, &search_options(config))?;
+        }
+        size.search = sink.tally();
+        stage_sizes.push(("search", size.search));
         lap(timings, "search", &mut t);
-        report.files
-    } else {
-        0
-    };
+    }
     let mut diagnostics = rendered.diagnostics;
     let static_dir = config.root.join("static");
-    let (copied, static_files) = staging.copy_dir_listed(&static_dir, &config.root)?;
-    diagnostics.extend(copied);
+    let copied = staging.copy_dir(&static_dir, &config.root)?;
+    diagnostics.extend(copied.diagnostics);
     if plan.records() {
         // Never compared: an update leaves `static/` files alone (see `Plan::wants`).
-        manifest.extend(Group::Static, static_files.into_iter().map(|f| (f, 0)));
+        manifest.extend(Group::Static, copied.paths.into_iter().map(|f| (f, 0)));
     }
+    let copied = site::Tally {
+        files: copied.files as u64,
+        bytes: copied.bytes,
+    };
+    size.statics = size.statics + copied;
+    stage_sizes.push(("static", copied));
     lap(timings, "static", &mut t);
     staging.commit()?;
     lap(timings, "commit", &mut t);
+    diagnostics.extend(size.check(&config.config));
     Ok(SiteWritten {
-        files: rendered.files + exported.written + searched,
+        files: usize::try_from(size.total().files).unwrap_or(usize::MAX),
+        size,
+        stage_sizes,
         diagnostics,
         manifest,
     })

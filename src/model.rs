@@ -236,14 +236,26 @@ pub struct Chapter {
     pub slug: String,
     /// True for the implicit chapter holding turns before the first heading.
     pub implicit: bool,
-    /// The first turn's timestamp.
+    /// The first turn's timestamp; for a chapter without turns, the previous chapter's.
     pub start: Timestamp,
     /// The topic this chapter's title belongs to (none for the implicit chapter).
     pub topic: Option<TopicId>,
-    /// Line of the heading in the source (or of the first turn for the implicit chapter).
+    /// Line of the heading in the source (or of the first turn or text for the implicit
+    /// chapter).
     pub line: u32,
-    /// The turns, in order.
+    /// Markdown text between the heading and the first turn (usually empty): shown
+    /// before the turns so no word of the transcript is lost.
+    pub intro: String,
+    /// The turns, in order (none in a chapter kept only for its opening text).
     pub turns: Vec<Turn>,
+}
+
+impl Chapter {
+    /// The Markdown a topic page quotes for this chapter: its first turn, or its
+    /// opening text when it has no turn.
+    pub fn excerpt_source(&self) -> &str {
+        self.turns.first().map_or(&self.intro, |t| &t.body)
+    }
 }
 
 /// One speaker's contribution, from its `Speaker HH:MM:SS:` line to the next turn or chapter.

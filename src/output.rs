@@ -10,6 +10,8 @@
 //! 14k-file tree costs 5–40 s on a file system that trims freed blocks synchronously
 //! (ext4 with `discard`, as here), and creating inodes soon after mass deletion is slow
 //! too; a steady-state rebuild from the spare frees and allocates almost nothing.
+//! The price is a second full copy of the site on disk; [`Spare::Discard`] (`[build]
+//! keep-spare = false`) deletes the previous site instead and never leaves a spare.
 //!
 //! castbook deletes only what it can prove it made: folders holding its [`MARKER`] file,
 //! or empty folders named like its staging folders.
@@ -28,6 +30,7 @@ use crate::diag::Diagnostic;
 
 mod folders;
 mod live;
+pub mod size;
 
 use folders::is_owned;
 pub use live::Live;
@@ -188,11 +191,46 @@ fn resolve(path: &Path) -> anyhow::Result<PathBuf> {
     Ok(abs)
 }
 
+/// What [`Staging::copy_dir`] copied.
+#[derive(Debug, Default)]
+pub struct Copied {
+    /// Warnings: links leading outside the root, folders that could not be read.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files copied (or found already up to date in the recycled tree).
+    pub files: usize,
+    /// Their bytes.
+    pub bytes: u64,
+    /// The output path of every file copied, `/`-separated (what a later build checks
+    /// for leftovers).
+    pub paths: Vec<String>,
+}
+
+impl Copied {
+    fn warning(d: Diagnostic) -> Copied {
+        Copied {
+            diagnostics: vec![d],
+            ..Copied::default()
+        }
+    }
+}
+
+/// Whether the previous site is kept beside DEST, as the next build's starting point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spare {
+    /// Keep it as `.<dest>.castbook-spare` (fast rebuilds; a second copy on disk).
+    Keep,
+    /// Delete it after each swap, and any leftover of a killed build (`[build]
+    /// keep-spare = false`): no second copy, but each build deletes the previous site.
+    Discard,
+}
+
 /// A site being written beside DEST; [`Staging::commit`] swaps it in, dropping discards it.
 #[derive(Debug)]
 pub struct Staging {
     dest: PathBuf,
     path: PathBuf,
+    /// What happens to the site this one replaces, or to this one if it fails.
+    spare: Spare,
     /// Started from the previous site's tree, so it may hold files this build must
     /// overwrite or, at commit, remove.
     recycled: bool,
@@ -203,11 +241,18 @@ pub struct Staging {
 }
 
 impl Staging {
+    /// Opens a staging folder beside `dest` that keeps a spare; see [`Staging::begin_with`].
+    pub fn begin(dest: &Path) -> anyhow::Result<Staging> {
+        Staging::begin_with(dest, Spare::Keep)
+    }
+
     /// Opens a staging folder beside `dest`, after repairing leftovers of killed builds.
     ///
-    /// The folder may start with the previous site's files (see the module docs); they
-    /// are overwritten or removed by [`Staging::commit`], so callers never see them in DEST.
-    pub fn begin(dest: &Path) -> anyhow::Result<Staging> {
+    /// The folder may start with the previous site's files (a spare left by an earlier
+    /// build, see the module docs); they are overwritten or removed by
+    /// [`Staging::commit`], so callers never see them in DEST. With [`Spare::Discard`],
+    /// no spare is left beside DEST once this value is committed or dropped.
+    pub fn begin_with(dest: &Path, spare: Spare) -> anyhow::Result<Staging> {
         let dest = std::path::absolute(dest)
             .with_context(|| format!("cannot resolve output folder `{}`", dest.display()))?;
         let (Some(parent), Some(name)) = (dest.parent(), dest.file_name()) else {
@@ -230,7 +275,7 @@ impl Staging {
         }
         fs::create_dir_all(parent)
             .with_context(|| format!("failed to create folder `{}`", parent.display()))?;
-        folders::recover(parent, name, &dest)?;
+        folders::recover(parent, name, &dest, spare)?;
         if dest.exists() && !is_owned(&dest)? {
             bail!(
                 "refusing to replace `{}`: it is not empty and castbook did not write it (it has \
@@ -242,6 +287,7 @@ impl Staging {
         let staging = Staging {
             dest,
             path,
+            spare,
             recycled,
             written: Mutex::new(HashSet::new()),
             done: false,
@@ -280,16 +326,7 @@ impl Staging {
     /// castbook's own marker and staging folders are skipped. File contents and
     /// modification times are copied, permissions are not. Symlinks are followed only
     /// inside `root` (warnings otherwise). A missing `src` copies nothing.
-    pub fn copy_dir(&self, src: &Path, root: &Path) -> anyhow::Result<Vec<Diagnostic>> {
-        Ok(self.copy_dir_listed(src, root)?.0)
-    }
-
-    /// [`Staging::copy_dir`], also returning the output path of every file copied.
-    pub fn copy_dir_listed(
-        &self,
-        src: &Path,
-        root: &Path,
-    ) -> anyhow::Result<(Vec<Diagnostic>, Vec<String>)> {
+    pub fn copy_dir(&self, src: &Path, root: &Path) -> anyhow::Result<Copied> {
         let root_c = fs::canonicalize(root)
             .with_context(|| format!("cannot open the site root `{}`", root.display()))?;
         let shown = src.strip_prefix(root).map_or_else(
@@ -297,9 +334,7 @@ impl Staging {
             |rel| content::join_display("", rel),
         );
         match fs::symlink_metadata(src) {
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                return Ok((Vec::new(), Vec::new()));
-            }
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Copied::default()),
             Err(err) => {
                 return Err(err).with_context(|| format!("cannot open `{}`", src.display()));
             }
@@ -309,7 +344,7 @@ impl Staging {
             Ok(path) => path,
             Err(err) => {
                 let msg = format!("cannot resolve folder, not copied: {err}");
-                return Ok((vec![Diagnostic::warning(shown, msg)], Vec::new()));
+                return Ok(Copied::warning(Diagnostic::warning(shown, msg)));
             }
         };
         if !src_c.starts_with(&root_c) {
@@ -317,13 +352,13 @@ impl Staging {
                 "folder leads outside the site root (to `{}`); not copied",
                 src_c.display()
             );
-            return Ok((vec![Diagnostic::warning(shown, msg)], Vec::new()));
+            return Ok(Copied::warning(Diagnostic::warning(shown, msg)));
         }
         if !src_c.is_dir() {
-            return Ok((
-                vec![Diagnostic::warning(shown, "not a folder; not copied")],
-                Vec::new(),
-            ));
+            return Ok(Copied::warning(Diagnostic::warning(
+                shown,
+                "not a folder; not copied",
+            )));
         }
         let opts = WalkOptions {
             boundary: &root_c,
@@ -340,31 +375,41 @@ impl Staging {
             }
             self.record(&entry.rel);
         }
-        walked
+        let (files, bytes) = walked
             .entries
             .par_iter()
             .filter(|e| e.kind == EntryKind::File)
-            .try_for_each(|entry| {
+            .map(|entry| {
                 let to = self.path.join(&entry.rel);
                 let context =
                     || format!("failed to copy `{}` to `{}`", entry.display, to.display());
-                if let Err(err) = folders::copy_file(&entry.path, &to, self.recycled) {
-                    self.prepare(&entry.rel, false, err).with_context(context)?;
-                    folders::copy_file(&entry.path, &to, false).with_context(context)?;
-                }
+                let bytes = match folders::copy_file(&entry.path, &to, self.recycled) {
+                    Ok(bytes) => bytes,
+                    Err(err) => {
+                        self.prepare(&entry.rel, false, err).with_context(context)?;
+                        folders::copy_file(&entry.path, &to, false).with_context(context)?
+                    }
+                };
                 self.record(&entry.rel);
-                Ok::<(), anyhow::Error>(())
-            })?;
-        let files = walked
+                Ok::<_, anyhow::Error>((1usize, bytes))
+            })
+            .try_reduce(|| (0, 0), |a, b| Ok((a.0 + b.0, a.1 + b.1)))?;
+        let paths = walked
             .entries
             .iter()
             .filter(|e| e.kind == EntryKind::File)
             .map(|e| content::join_display("", &e.rel))
             .collect();
-        Ok((walked.diagnostics, files))
+        Ok(Copied {
+            diagnostics: walked.diagnostics,
+            files,
+            bytes,
+            paths,
+        })
     }
 
-    /// Swaps the finished site in for DEST atomically; the previous site becomes the spare.
+    /// Swaps the finished site in for DEST atomically; the previous site becomes the
+    /// spare (or is deleted, with [`Spare::Discard`]).
     pub fn commit(mut self) -> anyhow::Result<()> {
         self.swap(true)
     }
@@ -405,7 +450,7 @@ impl Staging {
         if try_exchange && folders::exchange(&self.path, &self.dest)? {
             // The previous site now sits at the staging path, still marked as ours.
             self.release();
-            folders::retire(&self.path, &parent, &name);
+            folders::retire(&self.path, &parent, &name, self.spare);
             return Ok(());
         }
         let old = folders::old_path(&parent, &name);
@@ -423,7 +468,7 @@ impl Staging {
             });
         }
         self.release();
-        folders::retire(&old, &parent, &name);
+        folders::retire(&old, &parent, &name, self.spare);
         Ok(())
     }
 
@@ -471,12 +516,12 @@ impl Staging {
 }
 
 impl Drop for Staging {
-    /// Keeps an unfinished staging folder as the next build's spare (or deletes it).
+    /// Keeps an unfinished staging folder as the next build's spare, or deletes it.
     fn drop(&mut self) {
         if !self.done {
             self.release();
             if let (Some(parent), Some(name)) = (self.dest.parent(), self.dest.file_name()) {
-                folders::retire(&self.path, parent, name);
+                folders::retire(&self.path, parent, name, self.spare);
             }
         }
     }

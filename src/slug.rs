@@ -11,15 +11,18 @@ const MAX_LEN: usize = 80;
 /// Turns any text into `[a-z0-9-]+` (transliterating non-ASCII); `fallback` when
 /// nothing is left (e.g. only punctuation).
 pub fn slugify(text: &str, fallback: &str) -> String {
-    let s = slug::slugify(text);
-    let s = truncate(&s);
-    if s.is_empty() {
+    try_slugify(text).unwrap_or_else(|| {
         // The fallback is castbook's own word, but it is still made safe.
         let f = slug::slugify(fallback);
         if f.is_empty() { "x".to_owned() } else { f }
-    } else {
-        s
-    }
+    })
+}
+
+/// Like [`slugify`], but `None` when the text has no letter or digit to make one from,
+/// so callers can say that they fell back.
+pub fn try_slugify(text: &str) -> Option<String> {
+    let s = truncate(&slug::slugify(text));
+    (!s.is_empty()).then_some(s)
 }
 
 /// True when `s` is already a valid slug.
@@ -134,6 +137,8 @@ mod tests {
         assert_eq!(slugify("Épisode 12 — Ça va?", "e"), "episode-12-ca-va");
         assert_eq!(slugify("?!", "episode"), "episode");
         assert_eq!(slugify("", "!!"), "x");
+        assert_eq!(try_slugify("???"), None);
+        assert_eq!(try_slugify("Ça va"), Some("ca-va".to_owned()));
         assert_eq!(
             slugify("Are managers harder to layoff?", "t"),
             "are-managers-harder-to-layoff"

@@ -90,6 +90,24 @@ pub struct FrontMatter {
     pub draft: bool,
     /// Every other key, kept for templates.
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// Where some values are in the file, for warnings raised after parsing.
+    pub at: FrontPositions,
+}
+
+/// 1-based (line, column) of the front-matter values later stages may warn about
+/// (slugs are handed out when linking); `None` or missing entries when unknown.
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
+pub struct FrontPositions {
+    /// The value of `podcast_name`.
+    pub podcast_name: Option<(u32, u32)>,
+    /// The value of `episode_title`.
+    pub episode_title: Option<(u32, u32)>,
+    /// The value of `slug`.
+    pub slug: Option<(u32, u32)>,
+    /// Each `host_name` entry, parallel to `FrontMatter::hosts`.
+    pub hosts: Vec<(u32, u32)>,
+    /// Each `guest_name` entry, parallel to `FrontMatter::guests`.
+    pub guests: Vec<(u32, u32)>,
 }
 
 /// One turn as written.
@@ -113,9 +131,12 @@ pub struct ParsedTurn {
 pub struct ParsedChapter {
     /// Heading text, or `None` for the implicit chapter before the first heading.
     pub title: Option<String>,
-    /// 1-based line of the heading (or of the first turn for the implicit chapter).
+    /// 1-based line of the heading (or of the first turn or text for the implicit chapter).
     pub line: u32,
-    /// Turns in order (a heading with no turns yields a chapter with none).
+    /// Markdown text between the heading and the first turn (warned about when not
+    /// empty): kept so no word of a transcript is lost.
+    pub intro: String,
+    /// Turns in order (a chapter kept for its opening text may have none).
     pub turns: Vec<ParsedTurn>,
 }
 
@@ -126,7 +147,7 @@ pub struct ParsedEpisode {
     pub source: String,
     /// The front matter.
     pub front: FrontMatter,
-    /// Chapters in order; only chapters that hold at least one turn are kept.
+    /// Chapters in order; only chapters that hold a turn or opening text are kept.
     pub chapters: Vec<ParsedChapter>,
     /// The inputs it was parsed from; set by whoever read them (the parser sees
     /// bytes, not where they came from), [`SourceKey::UNKNOWN`] until then.

@@ -42,6 +42,8 @@ pub fn link_key(p: &ParsedEpisode) -> u64 {
         extra: _,
         // Only checked against the chapters, at parse time.
         guest_background: _,
+        // Where linking's slug warnings point.
+        at,
     } = front;
     let shape: Vec<(&Option<String>, Vec<_>)> = chapters
         .iter()
@@ -49,6 +51,8 @@ pub fn link_key(p: &ParsedEpisode) -> u64 {
             let ParsedChapter {
                 title,
                 line: _,
+                // Copied: `relink` takes it from the new parse.
+                intro: _,
                 turns,
             } = c;
             let turns: Vec<_> = turns
@@ -71,7 +75,7 @@ pub fn link_key(p: &ParsedEpisode) -> u64 {
         source,
         (podcast_name, episode_title, hosts, guests, date, slug),
         (biggest_role, current_company, company_size, career_start),
-        (topics, draft),
+        (topics, draft, at),
         shape,
     ))
 }
@@ -100,6 +104,7 @@ pub fn relink(linked: &Episode, p: &ParsedEpisode) -> Option<Episode> {
             start: c.start,
             topic: c.topic,
             line: pc.line,
+            intro: pc.intro.clone(),
             turns: c
                 .turns
                 .iter()

@@ -4,7 +4,7 @@ use jiff::civil::date;
 
 use super::*;
 use crate::model::Timestamp;
-use crate::transcript::{FrontMatter, ParsedChapter, ParsedTurn, SpeakerRef};
+use crate::transcript::{FrontMatter, FrontPositions, ParsedChapter, ParsedTurn, SpeakerRef};
 
 fn front(
     podcast: &str,
@@ -31,6 +31,7 @@ fn front(
         topics: Vec::new(),
         draft: false,
         extra: BTreeMap::new(),
+        at: FrontPositions::default(),
     }
 }
 
@@ -48,6 +49,7 @@ fn chapter(title: Option<&str>, turns: Vec<ParsedTurn>) -> ParsedChapter {
     ParsedChapter {
         title: title.map(str::to_owned),
         line: 5,
+        intro: String::new(),
         turns,
     }
 }
@@ -190,6 +192,58 @@ fn slug_collisions_get_a_suffix_and_a_warning_naming_both_files() {
     );
     let slugs: Vec<_> = a.episodes.iter().map(|e| e.slug.as_str()).collect();
     assert_eq!(slugs, ["same-title-2", "same-title"]);
+}
+
+#[test]
+fn names_without_letters_or_digits_get_a_fallback_slug_and_a_warning_naming_it() {
+    let mut f1 = front("???", "???", &["Ann Host"], &["!!!"], (2024, 1, 2));
+    f1.at = FrontPositions {
+        podcast_name: Some((2, 15)),
+        episode_title: Some((3, 16)),
+        slug: None,
+        hosts: vec![(4, 12)],
+        guests: vec![(5, 13)],
+    };
+    // The same guest again, in a later file: one warning, at the first file.
+    let mut f2 = front("Show", "«»", &["Ann Host"], &["!!!"], (2024, 1, 1));
+    f2.at.episode_title = Some((3, 16));
+    f2.at.guests = vec![(5, 13)];
+    // A `slug:` with nothing usable falls back to the title.
+    let mut f3 = front("Show", "Real title", &["Ann Host"], &[], (2024, 1, 3));
+    f3.slug = Some("---".into());
+    f3.at.slug = Some((7, 7));
+    let (a, d) = link(vec![
+        episode("content/a.txt", f1, &["x"]),
+        episode("content/b.txt", f2, &["y"]),
+        episode("content/c.txt", f3, &["z"]),
+    ]);
+    let headlines: Vec<String> = d.iter().map(|d| d.headline()).collect();
+    let says = "has no letters or digits to make a web address from";
+    assert_eq!(
+        headlines,
+        [
+            format!(
+                "warning: content/a.txt:3:16: episode_title \"???\" {says}; the episode is published at episodes/episode/"
+            ),
+            format!(
+                "warning: content/b.txt:3:16: episode_title \"«»\" {says}; the episode is published at episodes/episode-2/"
+            ),
+            format!(
+                "warning: content/c.txt:7:7: slug \"---\" {says}; the episode is published at episodes/real-title/"
+            ),
+            format!(
+                "warning: content/a.txt:2:15: podcast_name \"???\" {says}; the show's slug is \"podcast\""
+            ),
+            format!(
+                "warning: content/a.txt:5:13: guest_name \"!!!\" {says}; this person's page is people/person/"
+            ),
+        ]
+    );
+    let mut slugs: Vec<_> = a.episodes.iter().map(|e| e.slug.as_str()).collect();
+    slugs.sort_unstable();
+    assert_eq!(slugs, ["episode", "episode-2", "real-title"]);
+    let guest = a.people.iter().find(|p| p.name == "!!!").unwrap();
+    assert_eq!(guest.slug, "person");
 }
 
 #[test]

@@ -33,24 +33,27 @@ use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 
+#[cfg(doc)]
+use crate::config::ExportsConfig;
 use crate::model::{Archive, Episode, PersonId};
 use crate::site::OutputSink;
 pub use crate::site::layout::{
-    CHAPTERS_JSON, ExportFile, FILES_PER_EPISODE, TRANSCRIPT_JSON, TRANSCRIPT_SRT, TRANSCRIPT_VTT,
-    TRANSCRIPTS, export_rel,
+    CHAPTERS_JSON, ExportFile, TRANSCRIPT_JSON, TRANSCRIPT_SRT, TRANSCRIPT_VTT, TRANSCRIPTS,
+    export_rel,
 };
 use crate::site::manifest::{Plan, fingerprint};
 use crate::site::urls::SiteUrls;
 pub(crate) use crate::text::one_line;
 
-/// Writes the exports of every episode through `sink` (in parallel) and returns
-/// the number of files written ([`FILES_PER_EPISODE`] per episode).
+/// Writes the chosen exports (`files`, see [`ExportsConfig::files`]) of every episode
+/// through `sink`, in parallel, and returns the number of files written.
 pub fn write_exports(
     archive: &Archive,
     urls: &SiteUrls,
+    files: &[ExportFile],
     sink: &dyn OutputSink,
 ) -> anyhow::Result<usize> {
-    Ok(export(archive, urls, sink, Plan::Once)?.written)
+    Ok(export(archive, urls, files, sink, Plan::Once)?.written)
 }
 
 /// What [`export`] did.
@@ -66,13 +69,14 @@ pub struct Exported {
 pub fn export(
     archive: &Archive,
     urls: &SiteUrls,
+    files: &[ExportFile],
     sink: &dyn OutputSink,
     plan: Plan<'_>,
 ) -> anyhow::Result<Exported> {
     let per_episode: Vec<Exported> = archive
         .episodes
         .par_iter()
-        .map(|e| export_episode(&ExportView::new(archive, e, urls), sink, plan))
+        .map(|e| export_episode(&ExportView::new(archive, e, urls), files, sink, plan))
         .collect::<anyhow::Result<_>>()?;
     let mut all = Exported::default();
     for one in per_episode {
@@ -84,23 +88,21 @@ pub fn export(
 
 fn export_episode(
     view: &ExportView<'_>,
+    files: &[ExportFile],
     sink: &dyn OutputSink,
     plan: Plan<'_>,
 ) -> anyhow::Result<Exported> {
     let mut out = Exported::default();
     let fp = if plan.records() { fingerprint(view) } else { 0 };
-    let rels = [
-        CHAPTERS_JSON,
-        TRANSCRIPT_JSON,
-        TRANSCRIPT_VTT,
-        TRANSCRIPT_SRT,
-    ]
-    .map(|f| (f, export_rel(view.episode.slug.as_str(), f)));
+    let rels: Vec<_> = files
+        .iter()
+        .map(|&f| (f, export_rel(view.episode.slug.as_str(), f)))
+        .collect();
     if rels
         .iter()
         .any(|(f, rel)| plan.wants(rel, file_fingerprint(fp, *f)))
     {
-        for (file, bytes) in view.render() {
+        for (file, bytes) in view.render(files) {
             let rel = export_rel(&view.episode.slug, file);
             if plan.wants(&rel, file_fingerprint(fp, file)) {
                 sink.write(&rel, &bytes)?;
@@ -168,15 +170,26 @@ impl<'a> ExportView<'a> {
             .collect()
     }
 
-    /// The four export files, rendered in memory.
-    pub(crate) fn render(&self) -> [(ExportFile, Vec<u8>); FILES_PER_EPISODE] {
-        let segments = segments_of(self);
-        [
-            (CHAPTERS_JSON, chapters::render(self)),
-            (TRANSCRIPT_JSON, json::render(&segments)),
-            (TRANSCRIPT_VTT, vtt::render(&segments)),
-            (TRANSCRIPT_SRT, srt::render(&segments)),
-        ]
+    /// The chosen export files, rendered in memory, in the order of `files`.
+    pub(crate) fn render(&self, files: &[ExportFile]) -> Vec<(ExportFile, Vec<u8>)> {
+        // Segments feed every transcript format; the chapters alone don't need them.
+        let segments = if files.iter().any(|f| *f != CHAPTERS_JSON) {
+            segments_of(self)
+        } else {
+            Vec::new()
+        };
+        files
+            .iter()
+            .map(|&file| {
+                let bytes = match file.name {
+                    n if n == CHAPTERS_JSON.name => chapters::render(self),
+                    n if n == TRANSCRIPT_JSON.name => json::render(&segments),
+                    n if n == TRANSCRIPT_VTT.name => vtt::render(&segments),
+                    _ => srt::render(&segments),
+                };
+                (file, bytes)
+            })
+            .collect()
     }
 }
 
@@ -195,14 +208,15 @@ impl Hash for ExportView<'_> {
     }
 }
 
-/// The four export files of one episode, rendered in memory.
+/// The chosen export files of one episode, rendered in memory, in the order of `files`.
 #[cfg(test)]
 pub(crate) fn render_episode(
     archive: &Archive,
     episode: &Episode,
     urls: &SiteUrls,
-) -> [(ExportFile, Vec<u8>); FILES_PER_EPISODE] {
-    ExportView::new(archive, episode, urls).render()
+    files: &[ExportFile],
+) -> Vec<(ExportFile, Vec<u8>)> {
+    ExportView::new(archive, episode, urls).render(files)
 }
 
 /// One turn, ready for any format.

@@ -31,6 +31,7 @@ fn chapter(title: &str, slug: &str, turns: Vec<Turn>) -> Chapter {
         start: turns.first().map(|t| t.start).unwrap_or_default(),
         topic: None,
         line: 1,
+        intro: String::new(),
         turns,
     }
 }
@@ -110,7 +111,7 @@ fn archive() -> Archive {
 
 fn exports(urls: &SiteUrls) -> MemorySink {
     let sink = MemorySink::default();
-    let n = write_exports(&archive(), urls, &sink).unwrap();
+    let n = write_exports(&archive(), urls, &crate::site::layout::ALL, &sink).unwrap();
     assert_eq!(n, 4);
     sink
 }
@@ -370,7 +371,13 @@ fn the_sample_archive() {
     let archive = &loaded.archive;
     assert_eq!(archive.episodes.len(), 1);
     let sink = MemorySink::default();
-    let n = write_exports(archive, &SiteUrls::new("/", None), &sink).unwrap();
+    let n = write_exports(
+        archive,
+        &SiteUrls::new("/", None),
+        &crate::site::layout::ALL,
+        &sink,
+    )
+    .unwrap();
     assert_eq!(n, 4);
     let slug = &archive.episodes[0].slug;
     let chapters: serde_json::Value =
@@ -455,7 +462,7 @@ fn zz_stage_timing() {
     let (d, n) = best(|| {
         a.episodes
             .iter()
-            .map(|e| render_episode(a, e, &urls).len())
+            .map(|e| render_episode(a, e, &urls, &crate::site::layout::ALL).len())
             .sum::<usize>()
     });
     eprintln!("all, one thread {d:?} {n}");

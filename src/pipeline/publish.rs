@@ -67,7 +67,8 @@ pub fn update_site(
     timings.extend(rendered.stages.iter().copied());
     let mut t = Instant::now();
     let urls = render::site_urls(config, opts.site_url.as_deref());
-    let exported = exports::export(archive, &urls, &live, plan)?;
+    let export_files = config.config.output.exports.files();
+    let exported = exports::export(archive, &urls, &export_files, &live, plan)?;
     lap(timings, "exports", &mut t);
     let mut manifest = Manifest::new();
     manifest.extend(Group::Render, rendered.entries);

@@ -79,12 +79,7 @@ fn derive(e: &Episode) -> Derived {
         excerpts: e
             .chapters
             .iter()
-            .map(|c| {
-                c.turns
-                    .first()
-                    .map(|t| markdown::excerpt(&t.body, EXCERPT_WORDS))
-                    .unwrap_or_default()
-            })
+            .map(|c| markdown::excerpt(c.excerpt_source(), EXCERPT_WORDS))
             .collect(),
     }
 }

@@ -4,8 +4,8 @@
 //! site's address is known.
 //!
 //! Per item, beside the usual RSS elements: one `podcast:transcript` per transcript
-//! format ([`layout::TRANSCRIPTS`], with the namespace's MIME types),
-//! `podcast:chapters` for `chapters.json`, a `podcast:person` per host (restated on
+//! format written (`[output.exports]`, best first: [`layout::TRANSCRIPTS`], with the
+//! namespace's MIME types), `podcast:chapters` for `chapters.json` when written, a `podcast:person` per host (restated on
 //! every item, as the namespace asks: item-level people replace the channel's) and
 //! per guest (`role="guest"`), and an `enclosure` when the episode has `audio_url`.
 
@@ -15,7 +15,7 @@ use super::lazy::Deferred;
 use super::pages::{Out, PageCtx};
 use super::views::date_rfc2822;
 use crate::model::{Archive, Episode, PersonId, PodcastId};
-use crate::site::layout::{self, CHAPTERS_JSON, TRANSCRIPTS};
+use crate::site::layout::{self, CHAPTERS_JSON, ExportFile, TRANSCRIPTS};
 use crate::site::urls::{SiteUrls, rel};
 
 /// The Podcasting 2.0 namespace URI.
@@ -57,8 +57,8 @@ struct FeedItem<'a> {
     enclosure: Option<Enclosure>,
     /// One per transcript format, best first.
     transcripts: Vec<FeedFile>,
-    /// `chapters.json`.
-    chapters: FeedFile,
+    /// `chapters.json`, when written.
+    chapters: Option<FeedFile>,
     /// Hosts, then guests.
     people: Vec<FeedPerson>,
 }
@@ -147,7 +147,7 @@ fn feed_out<'a>(
 ) -> Out<FeedVars<'a>> {
     let s = ctx.shared;
     let items = episodes
-        .map(|e| Deferred::new(item(s.archive, s.urls, e), make_item))
+        .map(|e| Deferred::new(item(s.archive, s.urls, &s.exports, e), make_item))
         .collect();
     Out {
         rel: file,
@@ -170,9 +170,16 @@ pub(super) struct ItemInput<'a> {
     hosts: Vec<(&'a str, &'a str)>,
     guests: Vec<(&'a str, &'a str)>,
     urls: &'a SiteUrls,
+    /// The export files written (`[output.exports]`): items link these alone.
+    exports: &'a [ExportFile],
 }
 
-fn item<'a>(a: &'a Archive, urls: &'a SiteUrls, e: &'a Episode) -> ItemInput<'a> {
+fn item<'a>(
+    a: &'a Archive,
+    urls: &'a SiteUrls,
+    exports: &'a [ExportFile],
+    e: &'a Episode,
+) -> ItemInput<'a> {
     let people = |ids: &[PersonId]| -> Vec<(&'a str, &'a str)> {
         ids.iter()
             .filter_map(|id| a.people.get(id.index()))
@@ -189,6 +196,7 @@ fn item<'a>(a: &'a Archive, urls: &'a SiteUrls, e: &'a Episode) -> ItemInput<'a>
         hosts: people(&e.hosts),
         guests: people(&e.guests),
         urls,
+        exports,
     }
 }
 
@@ -212,17 +220,19 @@ fn make_item<'a>(i: &ItemInput<'a>) -> FeedItem<'a> {
                 url,
                 length: 0,
             }),
-        transcripts: TRANSCRIPTS
+        transcripts: i
+            .exports
             .iter()
+            .filter(|f| TRANSCRIPTS.contains(f))
             .map(|f| FeedFile {
                 url: export(*f),
                 mime: f.mime,
             })
             .collect(),
-        chapters: FeedFile {
+        chapters: i.exports.contains(&CHAPTERS_JSON).then(|| FeedFile {
             url: export(CHAPTERS_JSON),
             mime: CHAPTERS_JSON.mime,
-        },
+        }),
         people,
     }
 }

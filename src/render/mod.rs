@@ -60,6 +60,9 @@ pub struct RenderReport {
     pub pages: usize,
     /// Total bytes written.
     pub bytes: u64,
+    /// Of those, the theme's assets and the small fixed files (robots.txt, CNAME,
+    /// `additional-css`/`-js`): files and bytes.
+    pub assets: (usize, u64),
     /// Whether HTML was minified.
     pub minified: bool,
     /// Warnings about settings that limit the output (e.g. no absolute site URL).
@@ -145,7 +148,8 @@ pub fn render(
     }
     let brand = brand::view(&cfg.config.brand, &urls, &mut diagnostics);
     let extras = Extras::read(cfg)?;
-    let shared = Shared::with_memo(archive, &urls, memo);
+    let mut shared = Shared::with_memo(archive, &urls, memo);
+    shared.exports = cfg.config.output.exports.files();
     let language = SiteView::language_of(cfg);
     let (strings, unknown) = theme.strings(language, &html_cfg.strings);
     diagnostics.extend(
@@ -160,7 +164,14 @@ pub fn render(
     let minify = opts.minify && minify::AVAILABLE;
     // What every template sees besides its own view: part of every fingerprint.
     let globals = if plan.records() {
-        fingerprint(&(&site, &strings, &urls, minify, theme.identity()))
+        fingerprint(&(
+            &site,
+            &strings,
+            &urls,
+            minify,
+            theme.identity(),
+            &shared.exports,
+        ))
     } else {
         0
     };
@@ -197,6 +208,10 @@ pub fn render(
         .collect::<anyhow::Result<_>>()?;
     stage("pages");
 
+    let before = (
+        out.files.load(Ordering::Relaxed),
+        out.bytes.load(Ordering::Relaxed),
+    );
     // Small files, in the order a whole build writes them (a later one wins a path).
     let mut fixed: Vec<(String, Vec<u8>)> = theme
         .assets
@@ -218,6 +233,10 @@ pub fn render(
             entries.push((rel, fp));
         }
     }
+    let assets = (
+        out.files.load(Ordering::Relaxed) - before.0,
+        out.bytes.load(Ordering::Relaxed) - before.1,
+    );
     if !plan.records() {
         entries.clear();
     }
@@ -228,6 +247,7 @@ pub fn render(
         files: out.files.load(Ordering::Relaxed),
         pages: out.pages.load(Ordering::Relaxed),
         bytes: out.bytes.load(Ordering::Relaxed),
+        assets,
         minified: out.minify,
         diagnostics,
         entries,

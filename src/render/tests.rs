@@ -2,6 +2,7 @@ use super::*;
 use crate::config::Config;
 
 mod support;
+mod text_kept;
 use support::{MemorySink, XSS, archive, assert_unique_ids, attr_values, links, tags};
 
 fn config(site_url: &str) -> LoadedConfig {
@@ -192,7 +193,7 @@ fn hostile_content_is_inert_everywhere() {
                     scripts += 1;
                     assert!(
                         attrs.iter().any(|(a, v)| a == "src"
-                            && ["/castbook.js", "/highlight.js", "/search.js"]
+                            && ["/castbook.js", "/highlight.js", "/stem.js", "/search.js"]
                                 .iter()
                                 .any(|s| v.contains(s))),
                         "{name}: {attrs:?}"
@@ -200,9 +201,9 @@ fn hostile_content_is_inert_everywhere() {
                 }
             }
             // Episode pages also load highlight.js, for words a search leads to; the
-            // search page loads it and search.js.
+            // search page loads it, stem.js and search.js.
             let expected = if name == "search/index.html" {
-                3
+                4
             } else if name.starts_with("episodes/") && name != "episodes/index.html" {
                 2
             } else {
@@ -253,7 +254,12 @@ fn subpath_site_prefixes_every_link() {
 fn every_internal_link_and_anchor_resolves() {
     let a = archive();
     for site in ["/", "/archive/"] {
-        let (sink, _) = build(&a, &config(site), &plain());
+        let cfg = config(site);
+        let (sink, _) = build(&a, &cfg, &plain());
+        // Pages link the export files written beside them.
+        let urls = crate::site::urls::SiteUrls::new(site, None);
+        crate::exports::write_exports(&a, &urls, &cfg.config.output.exports.files(), &sink)
+            .unwrap();
         let files = sink.0.lock().unwrap().clone();
         let ids = |file: &str| -> Vec<String> {
             let html = String::from_utf8_lossy(&files[file]).into_owned();

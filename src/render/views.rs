@@ -21,6 +21,7 @@ use tera::Value;
 
 use super::derived::{self, Derived};
 use crate::model::{Archive, EpisodeId, PersonId, Timestamp, TopicId};
+use crate::site::layout::ExportFile;
 use crate::site::manifest::fingerprint;
 use crate::site::urls::{SiteUrls, rel};
 
@@ -258,6 +259,9 @@ pub struct Shared<'a> {
     pub(crate) derived: Vec<Arc<Derived>>,
     /// Tera values of the last build, and those of this one.
     pub vals: ValCache,
+    /// The export files written beside each episode page (`[output.exports]`): pages
+    /// and feeds link these and no others.
+    pub exports: Vec<ExportFile>,
 }
 
 impl<'a> Shared<'a> {
@@ -305,6 +309,7 @@ impl<'a> Shared<'a> {
             topic_values: values(&topics, &vals),
             vals,
             derived: derived::all(archive, memo),
+            exports: crate::site::layout::ALL.to_vec(),
             podcasts,
             people,
             topics,

@@ -163,6 +163,8 @@ impl Session {
             dest: dest.clone(),
             written: false,
             timings: Timings::new(),
+            size: crate::output::size::SiteSize::default(),
+            stage_sizes: Vec::new(),
         };
         if diagnostics.has_errors() {
             // The last good site stays, and so does its search index's due date.

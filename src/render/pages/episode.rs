@@ -13,6 +13,7 @@ use crate::render::lazy::{Excerpt, Lazy, Markdown, Sourced};
 use crate::render::stats::StatView;
 use crate::render::transcript;
 use crate::render::views::{PodcastLink, Shared, Ts, Val};
+use crate::site::layout;
 use crate::site::urls::rel;
 
 /// How many related episodes an episode page lists.
@@ -41,7 +42,19 @@ pub(super) struct EpisodeView<'a> {
     audio_url: Option<String>,
     /// Talk time, share, words and turns per speaker, longest first.
     speakers: Vec<StatView<'a>>,
+    /// The export files written beside the page (`[output.exports]`).
+    downloads: Vec<DownloadView>,
     extra: &'a BTreeMap<String, serde_json::Value>,
+}
+
+/// A link to one of the episode's export files.
+#[derive(Serialize, Hash)]
+struct DownloadView {
+    /// File name, also the link text (`transcript.vtt`).
+    name: &'static str,
+    /// Its MIME type, for the link's `type`.
+    mime: &'static str,
+    url: String,
 }
 
 #[derive(Serialize, Hash)]
@@ -54,8 +67,13 @@ struct ChapterView<'a> {
     topic: Option<&'a Val>,
     /// More episodes on this chapter's topic than this one.
     topic_others: usize,
-    /// The turns, pre-rendered (see `transcript.rs`), made when the page renders.
+    /// The opening text and the turns, pre-rendered (see `transcript.rs`), made when
+    /// the page renders.
     html: Lazy<ChapterTurns<'a>>,
+    /// The opening text alone (text before the first turn), for themes that loop over
+    /// `turns` instead of using `html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    intro_html: Option<Lazy<Sourced<TurnText<'a>>>>,
     /// Structured turns, only for themes that ask for them.
     #[serde(skip_serializing_if = "Option::is_none")]
     turns: Option<Vec<TurnView<'a>>>,
@@ -88,15 +106,15 @@ struct ChapterTurns<'a> {
 
 impl Hash for ChapterTurns<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let turns: &[crate::model::Turn] = self
+        let content = self
             .episode
             .chapters
             .get(self.index)
-            .map_or(&[], |c| &c.turns);
+            .map(|c| (&c.intro, &c.slug, &c.turns));
         Sourced {
             key: self.episode.source_key,
             at: (self.index, usize::MAX),
-            content: turns,
+            content,
         }
         .hash(state);
         // A turn's speaker links to a host or guest of the episode.
@@ -157,6 +175,19 @@ pub(super) fn out<'a>(
                 },
                 chapter_html,
             ),
+            intro_html: (with_turns && !c.intro.is_empty()).then(|| {
+                Lazy::html(
+                    Sourced {
+                        key: e.source_key,
+                        at: (i, usize::MAX - 1),
+                        content: TurnText {
+                            body: &c.intro,
+                            anchor: &c.slug,
+                        },
+                    },
+                    |s| crate::markdown::to_html(s.content.body, s.content.anchor),
+                )
+            }),
             turns: with_turns.then(|| turn_views(ctx, e, i, c)),
         })
         .collect();
@@ -190,6 +221,15 @@ pub(super) fn out<'a>(
             .collect(),
         audio_url: e.audio_url.as_deref().and_then(|u| s.urls.resource(u)),
         speakers: speaker_views(ctx, id),
+        downloads: s
+            .exports
+            .iter()
+            .map(|f| DownloadView {
+                name: f.name,
+                mime: f.mime,
+                url: s.urls.path(&layout::export_rel(&e.slug, *f)),
+            })
+            .collect(),
         extra: &e.extra,
     };
     let rel_url = rel::episode(&e.slug);

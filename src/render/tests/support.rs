@@ -30,6 +30,7 @@ fn chapter(title: &str, slug: &str, topic: Option<u32>, turns: Vec<Turn>) -> Cha
         start: turns.first().map(|t| t.start).unwrap_or_default(),
         topic: topic.map(TopicId),
         line: 1,
+        intro: String::new(),
         turns,
     }
 }
