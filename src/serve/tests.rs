@@ -197,6 +197,8 @@ struct Site {
     next_file: usize,
     title: String,
     search: bool,
+    /// `[output.exports] vtt`: a format turned on and off adds and removes its files.
+    vtt: bool,
     /// What `static/notes/hello.txt` holds, when it exists.
     static_file: Option<String>,
     /// Files saved invalid, with what fixes them.
@@ -229,8 +231,8 @@ impl Site {
 
     fn write_config(&self, change: &mut Change) {
         let toml = format!(
-            "[book]\ntitle = \"{}\"\n\n[output.html.search]\nenable = {}\n",
-            self.title, self.search
+            "[book]\ntitle = \"{}\"\n\n[output.html.search]\nenable = {}\n\n[output.exports]\nvtt = {}\n",
+            self.title, self.search, self.vtt
         );
         self.write("book.toml", &toml);
         change.config = true;
@@ -398,10 +400,15 @@ impl Site {
             17 => {
                 if rng.chance(30) {
                     self.search = !self.search;
+                } else if rng.chance(30) {
+                    self.vtt = !self.vtt;
                 } else {
                     self.title = format!("Archive {}", rng.below(1000));
                 }
-                c.what = format!("book.toml: title {}, search {}", self.title, self.search);
+                c.what = format!(
+                    "book.toml: title {}, search {}, vtt {}",
+                    self.title, self.search, self.vtt
+                );
                 self.write_config(&mut c);
             }
             18 if n > 0 => {
@@ -500,6 +507,7 @@ fn run(seed: u64, steps: usize) {
         next_file: 0,
         title: "Archive".into(),
         search: true,
+        vtt: false,
         static_file: None,
         broken: BTreeMap::new(),
         base: None,
