@@ -12,10 +12,12 @@ mod yaml;
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 
 use crate::diag::{self, Diagnostic};
-use crate::model::Timestamp;
+use crate::model::{SourceKey, Timestamp};
 
 /// A transcript file as read from disk, before parsing.
 #[derive(Debug, Clone)]
@@ -27,14 +29,14 @@ pub struct SourceFile {
 }
 
 /// Options that change how files are read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct ParseOptions {
     /// `[content] date-format` (strftime, e.g. `%d/%m/%Y`); `None` accepts `DD/MM/YYYY` and ISO.
     pub date_format: Option<String>,
 }
 
 /// Which front-matter list a speaker resolved into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// An entry of `host_name`.
     Host,
@@ -43,7 +45,7 @@ pub enum Role {
 }
 
 /// A speaker label resolved to a host or guest of the same episode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SpeakerRef {
     /// Host or guest list.
     pub role: Role,
@@ -94,7 +96,7 @@ pub struct FrontMatter {
 
 /// 1-based (line, column) of the front-matter values later stages may warn about
 /// (slugs are handed out when linking); `None` or missing entries when unknown.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
 pub struct FrontPositions {
     /// The value of `podcast_name`.
     pub podcast_name: Option<(u32, u32)>,
@@ -117,8 +119,9 @@ pub struct ParsedTurn {
     pub resolved: Option<SpeakerRef>,
     /// The turn's timestamp.
     pub start: Timestamp,
-    /// Markdown body: inline text after the timestamp, then following lines, trimmed.
-    pub body: String,
+    /// Markdown body: inline text after the timestamp, then following lines, trimmed;
+    /// shared with the linked turn (see `Turn::body`).
+    pub body: Arc<str>,
     /// 1-based line of the `Speaker HH:MM:SS:` line.
     pub line: u32,
 }
@@ -146,6 +149,9 @@ pub struct ParsedEpisode {
     pub front: FrontMatter,
     /// Chapters in order; only chapters that hold a turn or opening text are kept.
     pub chapters: Vec<ParsedChapter>,
+    /// The inputs it was parsed from; set by whoever read them (the parser sees
+    /// bytes, not where they came from), [`SourceKey::UNKNOWN`] until then.
+    pub source_key: SourceKey,
 }
 
 /// Parses one transcript: front matter, chapters and turns, with every problem found.
@@ -219,6 +225,7 @@ pub fn parse(src: &SourceFile, opts: &ParseOptions) -> (Option<ParsedEpisode>, V
             source: src.display.clone(),
             front,
             chapters,
+            source_key: SourceKey::UNKNOWN,
         }),
         _ => None,
     };
