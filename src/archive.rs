@@ -6,6 +6,7 @@
 //! the archive is read-only.
 
 mod related;
+mod reuse;
 #[cfg(test)]
 mod tests;
 
@@ -38,6 +39,7 @@ pub const RESERVED_ANCHORS: &[&str] = &[
 const RELATED_COUNT: usize = 5;
 
 pub use crate::slug::normalise_title as normalise;
+pub use reuse::{link_key, relink};
 
 /// Person identity: case and spacing do not make two people.
 fn person_key(name: &str) -> String {
@@ -232,7 +234,7 @@ fn link_episode(
     let mut turn_anchors = SlugSet::new();
     // A chapter kept only for its opening text starts where the one before it did.
     let mut last_start = Timestamp(0);
-    let chapters = p
+    let chapters: Vec<Chapter> = p
         .chapters
         .into_iter()
         .map(|c| {
@@ -287,6 +289,7 @@ fn link_episode(
     let episode = Episode {
         id,
         source: p.source,
+        source_key: p.source_key,
         slug,
         title: f.episode_title,
         // Every podcast name was registered and the parser rejects empty ones.
@@ -296,7 +299,7 @@ fn link_episode(
         description: f.description,
         hosts,
         guests,
-        chapters,
+        chapters: chapters.into(),
         topics: ep_topics,
         audio_url: f.audio_url,
         draft: f.draft,

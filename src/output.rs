@@ -29,9 +29,11 @@ use crate::content::{self, EntryKind, WalkOptions};
 use crate::diag::Diagnostic;
 
 mod folders;
+mod live;
 pub mod size;
 
 use folders::is_owned;
+pub use live::Live;
 
 /// Name of the file that marks a folder as castbook output (safe to replace).
 pub const MARKER: &str = ".castbook-output";
@@ -198,6 +200,9 @@ pub struct Copied {
     pub files: usize,
     /// Their bytes.
     pub bytes: u64,
+    /// The output path of every file copied, `/`-separated (what a later build checks
+    /// for leftovers).
+    pub paths: Vec<String>,
 }
 
 impl Copied {
@@ -389,10 +394,17 @@ impl Staging {
                 Ok::<_, anyhow::Error>((1usize, bytes))
             })
             .try_reduce(|| (0, 0), |a, b| Ok((a.0 + b.0, a.1 + b.1)))?;
+        let paths = walked
+            .entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::File)
+            .map(|e| content::join_display("", &e.rel))
+            .collect();
         Ok(Copied {
             diagnostics: walked.diagnostics,
             files,
             bytes,
+            paths,
         })
     }
 

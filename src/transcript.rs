@@ -24,12 +24,14 @@ mod yaml;
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
 pub use to_text::{Imported, to_text};
 
 use jiff::civil::Date;
 
 use crate::diag::{self, Diagnostic};
-use crate::model::{TimeSpan, Timestamp};
+use crate::model::{SourceKey, TimeSpan, Timestamp};
 
 /// A transcript file as read from disk, before parsing.
 #[derive(Debug, Clone)]
@@ -86,14 +88,14 @@ impl Source {
 }
 
 /// Options that change how files are read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct ParseOptions {
     /// `[content] date-format` (strftime, e.g. `%d/%m/%Y`); `None` accepts `DD/MM/YYYY` and ISO.
     pub date_format: Option<String>,
 }
 
 /// Which front-matter list a speaker resolved into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// An entry of `host_name`.
     Host,
@@ -102,7 +104,7 @@ pub enum Role {
 }
 
 /// A speaker label resolved to a host or guest of the same episode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SpeakerRef {
     /// Host or guest list.
     pub role: Role,
@@ -153,7 +155,7 @@ pub struct FrontMatter {
 
 /// Where the front-matter values later stages may warn about are (slugs are handed
 /// out when linking); `None` or missing entries when unknown.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
 pub struct FrontPositions {
     /// The value of `podcast_name`.
     pub podcast_name: Option<Place>,
@@ -169,7 +171,7 @@ pub struct FrontPositions {
 
 /// A 1-based line and column, in the transcript or in the metadata file (sidecar or
 /// `_defaults.yml`) the value came from.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
 pub struct Place {
     /// The metadata file's display path; `None` for the transcript itself.
     pub file: Option<String>,
@@ -201,8 +203,9 @@ pub struct ParsedTurn {
     pub start: Timestamp,
     /// Exact start and end in milliseconds, from cue-based sources (see [`TimeSpan`]).
     pub times: Option<TimeSpan>,
-    /// Markdown body: inline text after the timestamp, then following lines, trimmed.
-    pub body: String,
+    /// Markdown body: inline text after the timestamp, then following lines, trimmed;
+    /// shared with the linked turn (see `Turn::body`).
+    pub body: Arc<str>,
     /// 1-based line of the `Speaker HH:MM:SS:` line.
     pub line: u32,
 }
@@ -230,6 +233,9 @@ pub struct ParsedEpisode {
     pub front: FrontMatter,
     /// Chapters in order; only chapters that hold a turn or opening text are kept.
     pub chapters: Vec<ParsedChapter>,
+    /// The inputs it was parsed from; set by whoever read them (the parser sees
+    /// bytes, not where they came from), [`SourceKey::UNKNOWN`] until then.
+    pub source_key: SourceKey,
 }
 
 /// Parses one transcript file that has no metadata files beside it; see [`parse_source`].
@@ -258,6 +264,7 @@ fn parse_with(
             source: src.display.clone(),
             front,
             chapters: read.chapters,
+            source_key: SourceKey::UNKNOWN,
         }),
         _ => None,
     };

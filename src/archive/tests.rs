@@ -43,7 +43,7 @@ fn turn(speaker: &str, resolved: Option<SpeakerRef>, secs: u32) -> ParsedTurn {
         resolved,
         start: Timestamp(secs),
         times: None,
-        body: format!("{speaker} says something at {secs}"),
+        body: format!("{speaker} says something at {secs}").into(),
         line: 10 + secs,
     }
 }
@@ -81,6 +81,7 @@ fn episode(source: &str, f: FrontMatter, chapters: &[&str]) -> ParsedEpisode {
                 )
             })
             .collect(),
+        source_key: crate::model::SourceKey::UNKNOWN,
     }
 }
 
@@ -338,4 +339,85 @@ fn normalise_ignores_case_punctuation_and_spacing() {
     assert_eq!(normalise("AI/ML"), "ai ml");
     assert_eq!(normalise("Amazon vs. Meta"), normalise("amazon VS meta"));
     assert_eq!(normalise("?!"), "");
+}
+
+/// Parses a transcript text as `content/t.txt`.
+fn parse_text(text: &str) -> ParsedEpisode {
+    parse_at("content/t.txt", text)
+}
+
+fn parse_at(display: &str, text: &str) -> ParsedEpisode {
+    let src = crate::transcript::SourceFile {
+        display: display.to_owned(),
+        bytes: text.as_bytes().to_vec(),
+    };
+    let (parsed, diags) =
+        crate::transcript::parse(&src, &crate::transcript::ParseOptions::default());
+    let mut parsed = parsed.unwrap_or_else(|| panic!("{diags:?}"));
+    // Distinct inputs, distinct keys (what the pipeline hands out).
+    parsed.source_key = crate::model::SourceKey(1 + text.len() as u64);
+    parsed
+}
+
+const HEAD: &str = "---\npodcast_name: P\nhost_name: Hana Host\nguest_name: Gus Guest\n\
+                    episode_date: 01/02/2025\nepisode_title: T\nepisode_description: First.\n---\n";
+
+fn body(words: &str) -> String {
+    format!(
+        "Hana 00:00:01:\n\nHello.\n\n### One\nGus 00:01:00:\n\n{words}\n\nHana 00:02:00:\n\nSecond.\n"
+    )
+}
+
+#[test]
+fn relinking_what_linking_copies_gives_what_linking_again_gives() {
+    let before = format!("{HEAD}{}", body("First."));
+    let after = format!(
+        "{}{}",
+        HEAD.replace("First.", "A *new* description."),
+        body("First,\nnow in *two* lines.")
+    );
+    let other = || {
+        parse_at(
+            "content/u.txt",
+            "---\npodcast_name: P\nhost_name: Other Host\nguest_name: Gus Guest\n\
+             episode_date: 02/02/2025\nepisode_title: U\n---\n### One\nOther 00:00:01: Hi.\n",
+        )
+    };
+    let (old, _) = link(vec![parse_text(&before), other()]);
+    let new = parse_text(&after);
+    assert_eq!(link_key(&parse_text(&before)), link_key(&new));
+    let i = old
+        .episodes
+        .iter()
+        .position(|e| e.source == "content/t.txt")
+        .unwrap();
+    let relinked = relink(&old.episodes[i], &new).unwrap();
+    let (again, _) = link(vec![new.clone(), other()]);
+    assert_eq!(format!("{relinked:?}"), format!("{:?}", again.episodes[i]));
+}
+
+#[test]
+fn link_keys_move_with_what_linking_reads() {
+    let base = format!("{HEAD}{}", body("First."));
+    let key = link_key(&parse_text(&base));
+    for changed in [
+        base.replace("### One", "### Two"),
+        base.replace("Gus 00:01:00", "Hana 00:01:00"),
+        base.replace("Gus 00:01:00", "Gus 00:01:01"),
+        base.replace("01/02/2025", "02/02/2025"),
+        base.replace("episode_title: T", "episode_title: T2"),
+        base.replace(
+            "guest_name: Gus Guest",
+            "guest_name: Gus Guest\nbiggest_role: CTO",
+        ),
+    ] {
+        assert_ne!(link_key(&parse_text(&changed)), key, "{changed}");
+    }
+    for same in [
+        base.replace("Second.", "Second, longer."),
+        base.replace("First.", "Other words."),
+        base.replace("Hello.", "Hello\n\nthere."),
+    ] {
+        assert_eq!(link_key(&parse_text(&same)), key, "{same}");
+    }
 }

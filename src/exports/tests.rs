@@ -54,6 +54,7 @@ fn archive() -> Archive {
     let episode = Episode {
         id: EpisodeId(0),
         source: "content/ep.txt".into(),
+        source_key: crate::model::SourceKey::UNKNOWN,
         slug: "career-story".into(),
         title: "Career <story> & \"more\"".into(),
         podcast: PodcastId(0),
@@ -85,7 +86,8 @@ fn archive() -> Archive {
                     turn("Stefan", Some(1), 420, ""),
                 ],
             ),
-        ],
+        ]
+        .into(),
         topics: vec![],
         audio_url: None,
         draft: false,
@@ -425,7 +427,7 @@ fn zz_stage_timing() {
         .episodes
         .iter()
         .flat_map(|e| e.turns())
-        .map(|t| t.body.as_str())
+        .map(|t| &*t.body)
         .collect();
     let (d, n) = best(|| bodies.iter().filter(|b| text::needs_whole_parse(b)).count());
     eprintln!("needs_whole_parse {d:?} ({n} whole)");
@@ -454,7 +456,7 @@ fn zz_stage_timing() {
     let (d, n) = best(|| {
         a.episodes
             .iter()
-            .map(|e| chapters::render(a, e, &urls).len())
+            .map(|e| chapters::render(&ExportView::new(a, e, &urls)).len())
             .sum::<usize>()
     });
     eprintln!("chapters {d:?} {n}");
@@ -506,7 +508,7 @@ fn zz_plain_only() {
         .episodes
         .iter()
         .flat_map(|e| e.turns())
-        .map(|t| t.body.as_str())
+        .map(|t| &*t.body)
         .collect();
     let t = cpu();
     for _ in 0..10 {

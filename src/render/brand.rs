@@ -228,7 +228,7 @@ pub fn dark_link(accent: Rgb) -> Rgb {
 }
 
 /// `[brand]` as templates see it in `site.brand`.
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Serialize, Default, Hash)]
 pub struct BrandView {
     /// Logo URL (site-relative paths are resolved against `site-url`).
     pub logo: Option<String>,

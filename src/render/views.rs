@@ -3,22 +3,149 @@
 //! Templates never see `model` types, so the model can change without breaking
 //! themes. Small per-entity views (an episode's list item, a person's link, a
 //! topic's link) are built once per build in [`Shared`] and [`EpisodeItems`], and
-//! converted once to Tera values: pages embed those by reference count (Tera clones
-//! a `Value` met during serialization instead of serializing it again), so a list
-//! or term page costs the size of its list of titles and URLs, never more.
+//! converted once to Tera values ([`Val`]): pages embed those by reference count
+//! (Tera clones a `Value` met during serialization instead of serializing it again),
+//! so a list or term page costs the size of its list of titles and URLs, never more.
+//!
+//! Every view is `Hash`: a page's fingerprint is the hash of the view it is rendered
+//! from (see `crate::site::manifest`). A [`Val`] hashes as the view it was made from.
 
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use jiff::civil::Date;
-use serde::Serialize;
+use rustc_hash::FxHashMap;
+use serde::{Serialize, Serializer};
 use tera::Value;
 
-use crate::model::{Archive, EpisodeId, PersonId, TopicId};
+use super::derived::{self, Derived};
+use crate::model::{Archive, EpisodeId, PersonId, Timestamp, TopicId};
 use crate::site::layout::ExportFile;
+use crate::site::manifest::fingerprint;
 use crate::site::urls::{SiteUrls, rel};
 
+/// A view converted once to a Tera value and shared by many pages; it hashes as the
+/// view it was converted from.
+#[derive(Debug)]
+pub struct Val {
+    value: Value,
+    hash: u64,
+}
+
+impl Val {
+    /// Converts `view` (and remembers its hash).
+    pub fn new<T: Serialize + Hash>(view: &T) -> Val {
+        Val {
+            value: Value::from_serializable(view),
+            hash: fingerprint(view),
+        }
+    }
+}
+
+/// Tera values kept from the last build, by the hash of the view each was made from:
+/// most list items are the same from one build to the next, and converting thousands
+/// of them again would cost more than hashing them.
+#[derive(Debug, Default)]
+pub struct ValCache {
+    last: FxHashMap<u64, Value>,
+    used: Mutex<FxHashMap<u64, Value>>,
+}
+
+impl ValCache {
+    /// A cache holding the values of the last build.
+    pub fn from_last(last: FxHashMap<u64, Value>) -> ValCache {
+        ValCache {
+            last,
+            used: Mutex::default(),
+        }
+    }
+
+    /// `view` as a Tera value, from the last build when it made the same one.
+    pub fn val<T: Serialize + Hash>(&self, view: &T) -> Val {
+        let hash = fingerprint(view);
+        let value = self
+            .last
+            .get(&hash)
+            .cloned()
+            .unwrap_or_else(|| Value::from_serializable(view));
+        self.used
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(hash, value.clone());
+        Val { value, hash }
+    }
+
+    /// The values this build used: the next build's cache.
+    pub fn into_used(self) -> FxHashMap<u64, Value> {
+        self.used
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Serialize for Val {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+impl Hash for Val {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// A timestamp as templates see it (`00:41:12`), written out only when serialized.
+#[derive(Debug, Clone, Copy, Hash)]
+pub struct Ts(pub Timestamp);
+
+impl Serialize for Ts {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+/// A link to a place on a page (`/episodes/x/#growth`), joined only when serialized.
+#[derive(Debug, Clone, Copy, Hash)]
+pub struct Anchor<'a> {
+    /// The page's URL path.
+    pub page: &'a str,
+    /// The element id.
+    pub id: &'a str,
+}
+
+impl Serialize for Anchor<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{}#{}", self.page, self.id))
+    }
+}
+
+/// A site URL made from a site-relative path when serialized: its path
+/// (`/base/episodes/x/`), or with `absolute` its full URL where the site's address is
+/// known (the path otherwise).
+#[derive(Debug, Clone, Hash)]
+pub struct Href<'a> {
+    /// The site's URLs.
+    pub urls: &'a SiteUrls,
+    /// The site-relative path.
+    pub rel: String,
+    /// A full URL rather than a path.
+    pub absolute: bool,
+}
+
+impl Serialize for Href<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.absolute {
+            s.serialize_str(&self.urls.absolute_or_path(&self.rel))
+        } else {
+            s.serialize_str(&self.urls.path(&self.rel))
+        }
+    }
+}
+
 /// A named link: people, topics, shows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct Link<'a> {
     /// Display name.
     pub name: &'a str,
@@ -27,7 +154,7 @@ pub struct Link<'a> {
 }
 
 /// A show as linked from other pages.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct PodcastLink<'a> {
     /// The show's name.
     pub name: &'a str,
@@ -40,7 +167,7 @@ pub struct PodcastLink<'a> {
 }
 
 /// An episode as listed anywhere: no bodies, only what a list row shows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct EpisodeItem<'a> {
     /// `episode_title`.
     pub title: &'a str,
@@ -63,7 +190,7 @@ pub struct EpisodeItem<'a> {
 }
 
 /// A topic as linked or listed.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct TopicItem<'a> {
     /// Display name.
     pub name: &'a str,
@@ -74,7 +201,7 @@ pub struct TopicItem<'a> {
 }
 
 /// A person as listed on index pages.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct PersonItem<'a> {
     /// Full name.
     pub name: &'a str,
@@ -102,7 +229,7 @@ pub fn initials(name: &str) -> String {
 }
 
 /// A group of an alphabetical index.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct LetterGroup<T> {
     /// `A`…`Z`, another letter, or `#` for names not starting with a letter.
     pub letter: String,
@@ -125,19 +252,27 @@ pub struct Shared<'a> {
     /// One per topic, by id.
     pub topics: Vec<TopicItem<'a>>,
     /// `people` as Tera values, by id.
-    pub people_values: Vec<Value>,
+    pub people_values: Vec<Val>,
     /// `topics` as Tera values, by id.
-    pub topic_values: Vec<Value>,
-    /// Speaker statistics, by episode id (episode pages show them, person pages sum them).
-    pub(crate) stats: Vec<super::stats::EpisodeStats>,
+    pub topic_values: Vec<Val>,
+    /// Derived per-episode data (speaker statistics, chapter excerpts), by episode id.
+    pub(crate) derived: Vec<Arc<Derived>>,
+    /// Tera values of the last build, and those of this one.
+    pub vals: ValCache,
     /// The export files written beside each episode page (`[output.exports]`): pages
     /// and feeds link these and no others.
     pub exports: Vec<ExportFile>,
 }
 
 impl<'a> Shared<'a> {
-    /// Builds every small view once.
+    /// Builds every small view once, with statistics computed afresh.
     pub fn new(archive: &'a Archive, urls: &'a SiteUrls) -> Self {
+        Self::with_memo(archive, urls, &super::Memo::default())
+    }
+
+    /// Builds every small view once, reusing the derived data `memo` holds for
+    /// episodes whose inputs did not change.
+    pub fn with_memo(archive: &'a Archive, urls: &'a SiteUrls, memo: &super::Memo) -> Self {
         let multi_show = archive.podcasts.len() > 1;
         let podcasts: Vec<PodcastLink<'a>> = archive
             .podcasts
@@ -166,17 +301,32 @@ impl<'a> Shared<'a> {
                 count: t.episode_count(),
             })
             .collect();
+        let vals = ValCache::from_last(memo.take_vals());
         Shared {
             archive,
             urls,
-            people_values: values(&people),
-            topic_values: values(&topics),
-            stats: super::stats::all(archive),
+            people_values: values(&people, &vals),
+            topic_values: values(&topics, &vals),
+            vals,
+            derived: derived::all(archive, memo),
             exports: crate::site::layout::ALL.to_vec(),
             podcasts,
             people,
             topics,
         }
+    }
+
+    /// The speaker statistics of an episode.
+    pub(crate) fn stats(&self, id: EpisodeId) -> Option<&super::stats::EpisodeStats> {
+        self.derived.get(id.index()).map(|d| &d.stats)
+    }
+
+    /// The excerpt a topic page quotes from chapter `chapter` of an episode.
+    pub(crate) fn excerpt(&self, id: EpisodeId, chapter: usize) -> &str {
+        self.derived
+            .get(id.index())
+            .and_then(|d| d.excerpts.get(chapter))
+            .map_or("", String::as_str)
     }
 
     /// The link of a person.
@@ -185,7 +335,7 @@ impl<'a> Shared<'a> {
     }
 
     /// The link of a person, as a Tera value.
-    pub fn person_value(&self, id: PersonId) -> Option<&Value> {
+    pub fn person_value(&self, id: PersonId) -> Option<&Val> {
         self.people_values.get(id.index())
     }
 
@@ -195,14 +345,14 @@ impl<'a> Shared<'a> {
     }
 
     /// The list item of a topic, as a Tera value.
-    pub fn topic_value(&self, id: TopicId) -> Option<&Value> {
+    pub fn topic_value(&self, id: TopicId) -> Option<&Val> {
         self.topic_values.get(id.index())
     }
 }
 
-/// Converts each item to a Tera value once.
-pub fn values<T: Serialize>(items: &[T]) -> Vec<Value> {
-    items.iter().map(Value::from_serializable).collect()
+/// Converts each item to a Tera value once (or takes the last build's).
+pub fn values<T: Serialize + Hash>(items: &[T], cache: &ValCache) -> Vec<Val> {
+    items.iter().map(|i| cache.val(i)).collect()
 }
 
 /// Episode list items, built after [`Shared`] since they borrow its people and shows.
@@ -210,7 +360,7 @@ pub struct EpisodeItems<'s> {
     /// One per episode, by id.
     pub items: Vec<EpisodeItem<'s>>,
     /// `items` as Tera values, by id.
-    pub values: Vec<Value>,
+    pub values: Vec<Val>,
 }
 
 impl<'s> EpisodeItems<'s> {
@@ -238,7 +388,7 @@ impl<'s> EpisodeItems<'s> {
             })
             .collect::<Vec<_>>();
         EpisodeItems {
-            values: values(&items),
+            values: values(&items, &shared.vals),
             items,
         }
     }
@@ -249,7 +399,7 @@ impl<'s> EpisodeItems<'s> {
     }
 
     /// The item of an episode, as a Tera value.
-    pub fn value(&self, id: EpisodeId) -> Option<&Value> {
+    pub fn value(&self, id: EpisodeId) -> Option<&Val> {
         self.values.get(id.index())
     }
 }

@@ -371,7 +371,7 @@ fn collect_group(pass: &Pass<'_>, episodes: Range<usize>, first_doc: u32) -> any
         ends.clear();
         names.clear();
         let first = doc;
-        for c in &e.chapters {
+        for c in e.chapters.iter() {
             keys.clear();
             keys.extend(&ep_keys);
             if let Some(t) = c.topic {

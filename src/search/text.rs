@@ -151,7 +151,7 @@ impl TextModel {
                     break 'episodes;
                 }
                 bytes += t.body.len();
-                sample.push(t.body.as_str());
+                sample.push(&*t.body);
             }
         }
         TextModel::from_sample(&sample)

@@ -8,7 +8,7 @@ use super::urls::rel;
 
 /// One export file: its name beside the episode page and its MIME type, for feeds
 /// (`podcast:chapters`, `podcast:transcript`) and servers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ExportFile {
     /// File name inside `episodes/<slug>/`.
     pub name: &'static str,

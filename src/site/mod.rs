@@ -1,9 +1,10 @@
 //! The site's shared vocabulary, below every stage that writes output: where each
-//! file lives and how it is addressed ([`urls`], [`layout`]) and where written files
-//! go ([`OutputSink`]). Render, exports and search all write through these and never
-//! import one another.
+//! file lives and how it is addressed ([`urls`], [`layout`]), where written files
+//! go ([`OutputSink`]) and what a build wrote where ([`manifest`]). Render, exports
+//! and search all write through these and never import one another.
 
 pub mod layout;
+pub mod manifest;
 pub mod urls;
 
 #[cfg(test)]

@@ -434,7 +434,7 @@ impl<'a> Scanner<'a, '_> {
         };
         let body = turn
             .body
-            .map(|range| self.markdown(range))
+            .map(|range| std::sync::Arc::<str>::from(self.markdown(range)))
             .unwrap_or_default();
         if let Some(chapter) = &mut self.chapter {
             chapter.turns.push(ParsedTurn {

@@ -154,7 +154,7 @@ fn crlf_keeps_line_numbers_and_strips_carriage_returns() {
     );
     let ep = parse_ok(&text.replace("00:00:61", "00:00:09"));
     assert_eq!(ep.chapters[0].line, 9);
-    assert_eq!(ep.chapters[0].turns[0].body, "Hello\n\nthere");
+    assert_eq!(&*ep.chapters[0].turns[0].body, "Hello\n\nthere");
     assert_eq!(ep.chapters[0].turns[1].line, 16);
 }
 
@@ -615,8 +615,8 @@ fn inline_text_starts_the_body_and_paragraphs_are_kept() {
         "Ryan 00:00:01: First words.\n\nSecond paragraph.\n\n\n  \nStefan 00:00:02:\n\n\nLine one\nline two  \n\n- a list\n\n\n",
     ));
     let t = turns(&ep);
-    assert_eq!(t[0].body, "First words.\n\nSecond paragraph.");
-    assert_eq!(t[1].body, "Line one\nline two  \n\n- a list");
+    assert_eq!(&*t[0].body, "First words.\n\nSecond paragraph.");
+    assert_eq!(&*t[1].body, "Line one\nline two  \n\n- a list");
     assert_eq!(t[0].line, 8);
     assert_eq!(t[1].line, 14);
 }
@@ -702,7 +702,7 @@ fn hash_lines_that_are_not_headings_stay_in_the_body() {
     ));
     assert_eq!(ep.chapters.len(), 1);
     assert_eq!(
-        ep.chapters[0].turns[0].body,
+        &*ep.chapters[0].turns[0].body,
         "a\n#hashtag\n####### seven\n    # indented code\n###\n## ##"
     );
 }
@@ -763,7 +763,7 @@ fn text_outside_turns_is_kept_as_opening_text_with_one_warning_per_place() {
     assert_eq!(ep.chapters[0].intro, "Intro line.\nMore intro.");
     assert!(ep.chapters[0].turns.is_empty());
     assert_eq!(ep.chapters[1].intro, "Note under A.\n\nAnother.");
-    assert_eq!(ep.chapters[1].turns[0].body, "a\nbody");
+    assert_eq!(&*ep.chapters[1].turns[0].body, "a\nbody");
 }
 
 #[test]
@@ -798,7 +798,7 @@ fn a_hash_line_inside_a_turn_starts_a_chapter_that_keeps_the_text_after_it() {
             (Some("Show notes"), "Links below.", 0),
         ]
     );
-    assert_eq!(ep.chapters[0].turns[0].body, "We measured it.");
+    assert_eq!(&*ep.chapters[0].turns[0].body, "We measured it.");
 }
 
 // ----------------------------------------------------------------- speakers
@@ -1114,7 +1114,7 @@ mod props {
             for (t, (who, secs, said)) in got.iter().zip(&turns) {
                 prop_assert_eq!(&t.speaker, who);
                 prop_assert_eq!(t.start, Timestamp(*secs));
-                prop_assert_eq!(&t.body, said.trim());
+                prop_assert_eq!(&*t.body, said.trim());
             }
         }
     }

@@ -20,6 +20,11 @@ mod check;
 #[cfg(feature = "serve")]
 mod serve;
 
+// Issue #14's sequence: eight saves under serve, then a build of the same sources,
+// and not one file differs.
+#[cfg(feature = "serve")]
+mod serve_equals_build;
+
 // The running server and raw HTTP client both serve test files use.
 #[cfg(feature = "serve")]
 mod serve_client;

@@ -236,7 +236,7 @@ impl Builder<'_> {
                 start: t.start,
                 end: t.end,
             }),
-            body: t.prose.finish(),
+            body: t.prose.finish().into(),
             line: t.at.line(),
         });
     }

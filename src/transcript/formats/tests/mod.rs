@@ -91,7 +91,7 @@ pub(super) fn turns(ep: &ParsedEpisode) -> Vec<(Option<String>, T)> {
                         person: t.resolved.is_some(),
                         at: t.start.seconds(),
                         ms: t.times.map(|s| (s.start, s.end)),
-                        body: t.body.clone(),
+                        body: t.body.to_string(),
                     },
                 )
             })

@@ -86,5 +86,5 @@ fn castbook_turn_lines_without_front_matter_read_like_with_it() {
     assert_eq!(fa, fb);
     assert_eq!(b.chapters[0].title.as_deref(), Some("Early career"));
     // Markdown stays Markdown in castbook's own format.
-    assert_eq!(b.chapters[0].turns[1].body, "At Amazon, in *2012*.");
+    assert_eq!(&*b.chapters[0].turns[1].body, "At Amazon, in *2012*.");
 }
