@@ -1,11 +1,13 @@
 //! Linking: parsed episodes → the [`Archive`] model.
 //!
 //! Groups episodes into podcasts, merges hosts and guests into one person each,
-//! normalises chapter titles into topics, hands out unique slugs and anchors, and
-//! computes previous/next and related episodes. Runs once per build; afterwards
-//! the archive is read-only.
+//! normalises chapter titles into topics, gathers taxonomy terms, hands out unique
+//! slugs and anchors, and computes previous/next and related episodes. Names and
+//! terms sort in the collation of the site's language. Runs once per build;
+//! afterwards the archive is read-only.
 
 mod related;
+mod taxonomy;
 #[cfg(test)]
 mod tests;
 
@@ -13,12 +15,14 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use crate::config::{Config, TaxonomyConfig};
 use crate::diag::Diagnostic;
 use crate::model::{
     Archive, Chapter, ChapterRef, Episode, EpisodeId, Person, PersonFacts, PersonId, Podcast,
     PodcastId, Timestamp, Topic, TopicId, Turn,
 };
 use crate::slug::{SlugSet, slugify};
+use crate::text::collate::Collation;
 use crate::transcript::{ParsedEpisode, Role};
 
 /// Element ids the default theme uses on episode pages; chapter anchors avoid them.
@@ -47,13 +51,40 @@ fn person_key(name: &str) -> String {
         .to_lowercase()
 }
 
+/// What linking takes from book.toml.
+#[derive(Debug, Clone, Default)]
+pub struct LinkOptions {
+    /// `[book] language`: the collation people, topics and terms are sorted in.
+    pub language: String,
+    /// `[[taxonomies]]`.
+    pub taxonomies: Vec<TaxonomyConfig>,
+}
+
+impl LinkOptions {
+    /// The options a site's configuration asks for.
+    pub fn of(config: &Config) -> Self {
+        LinkOptions {
+            language: config.book.language.clone(),
+            taxonomies: config.taxonomies.clone(),
+        }
+    }
+}
+
+/// [`link_with`] in the root collation and without taxonomies.
+pub fn link(parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
+    link_with(parsed, &LinkOptions::default())
+}
+
 /// Builds the archive from parsed episodes (drafts already filtered by the caller).
-/// Slug collisions and similar cross-file problems come back as warnings.
-pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
+/// Slug collisions and similar cross-file problems come back as warnings; a
+/// taxonomy field holding a mapping is an error.
+pub fn link_with(mut parsed: Vec<ParsedEpisode>, opts: &LinkOptions) -> (Archive, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let collation = Collation::for_language(&opts.language);
     // Slugs are claimed in source-path order so adding a newer episode never renames an older one.
     parsed.sort_by(|a, b| a.source.cmp(&b.source));
     let slugs = episode_slugs(&parsed, &mut diags);
+    let terms = taxonomy::collect(&parsed, &opts.taxonomies, &mut diags);
     let mut order: Vec<usize> = (0..parsed.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&parsed[a], &parsed[b]);
@@ -68,6 +99,7 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
     let podcast_ids = Registry::build(
         order.iter().map(|&i| parsed[i].front.podcast_name.trim()),
         |s| s.to_owned(),
+        &collation,
     );
     let person_ids = Registry::build(
         order.iter().flat_map(|&i| {
@@ -75,6 +107,7 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
             f.hosts.iter().chain(&f.guests).map(|s| s.trim())
         }),
         person_key,
+        &collation,
     );
     let topic_ids = Registry::build(
         order.iter().flat_map(|&i| {
@@ -85,6 +118,7 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
                 .chain(p.front.topics.iter().map(String::as_str))
         }),
         normalise,
+        &collation,
     );
 
     let mut archive = Archive {
@@ -103,6 +137,7 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
             facts: PersonFacts::default(),
             hosted: Vec::new(),
             guested: Vec::new(),
+            terms: Vec::new(),
         }),
         topics: topic_ids.entries(|id, name, slug| Topic {
             id: TopicId(id),
@@ -111,6 +146,7 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
             chapters: Vec::new(),
             episodes: Vec::new(),
         }),
+        taxonomies: Vec::with_capacity(opts.taxonomies.len()),
     };
 
     // `order` is newest first, so pushing in that order keeps every list newest first.
@@ -145,6 +181,14 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
     for pod in &mut archive.podcasts {
         pod.hosts.sort_unstable();
     }
+    taxonomy::gather(
+        &mut archive,
+        terms,
+        &order,
+        &opts.taxonomies,
+        &collation,
+        &mut diags,
+    );
     link_neighbours(&mut archive);
     related::compute(&mut archive, RELATED_COUNT);
     (archive, diags)
@@ -157,10 +201,15 @@ fn episode_slugs(parsed: &[ParsedEpisode], diags: &mut Vec<Diagnostic>) -> Vec<S
     parsed
         .iter()
         .map(|p| {
-            let wanted = match &p.front.slug {
+            let mut wanted = match &p.front.slug {
                 Some(s) => slugify(s, "episode"),
                 None => slugify(&p.front.episode_title, "episode"),
             };
+            // `/episodes/<year>/` is the year's archive: an episode titled "1984"
+            // must not take its URL.
+            if wanted.bytes().all(|b| b.is_ascii_digit()) {
+                wanted.insert_str(0, "episode-");
+            }
             let got = set.claim(&wanted);
             if got != wanted {
                 let first = owner.get(&wanted).copied().unwrap_or("another episode");
@@ -269,6 +318,7 @@ fn link_episode(
         prev: None,
         next: None,
         related: Vec::new(),
+        terms: Vec::new(),
     };
     (episode, facts)
 }
@@ -342,7 +392,11 @@ struct Registry {
 impl Registry {
     /// Collects every spelling; the display name is the most common spelling of a key
     /// (the newest wins a tie, since callers pass names newest first).
-    fn build<'a>(names: impl Iterator<Item = &'a str>, key: fn(&str) -> String) -> Registry {
+    fn build<'a>(
+        names: impl Iterator<Item = &'a str>,
+        key: fn(&str) -> String,
+        collation: &Collation,
+    ) -> Registry {
         let mut spellings: HashMap<String, Vec<(&'a str, usize)>> = HashMap::new();
         for name in names {
             let k = key(name);
@@ -367,11 +421,10 @@ impl Registry {
                 (k, display)
             })
             .collect();
-        entries.sort_by(|a, b| {
-            a.1.to_lowercase()
-                .cmp(&b.1.to_lowercase())
-                .then_with(|| a.1.cmp(&b.1))
-                .then_with(|| a.0.cmp(&b.0))
+        // Display names are distinct keys' spellings, so ties only come from keys
+        // that differ in punctuation alone; the key then decides.
+        entries.sort_by_cached_key(|(k, display)| {
+            (collation.sort_key(display), display.clone(), k.clone())
         });
         let mut slugs = SlugSet::new();
         let mut ids = HashMap::with_capacity(entries.len());

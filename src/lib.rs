@@ -112,7 +112,8 @@ pub fn load(opts: &LoadOptions) -> anyhow::Result<Loaded> {
             None => {}
         }
     }
-    let (archive, link_diags) = archive::link(episodes);
+    let (archive, link_diags) =
+        archive::link_with(episodes, &archive::LinkOptions::of(&config.config));
     diagnostics.extend(link_diags);
     diagnostics.sort();
     lap(&mut timings, "link", &mut t);

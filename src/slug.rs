@@ -22,6 +22,13 @@ pub fn slugify(text: &str, fallback: &str) -> String {
     }
 }
 
+/// Turns text into `[a-z0-9-]+` like [`slugify`], or `None` when nothing is left, so
+/// the caller can say which fallback it used.
+pub fn try_slugify(text: &str) -> Option<String> {
+    let s = truncate(&slug::slugify(text));
+    (!s.is_empty()).then_some(s)
+}
+
 /// True when `s` is already a valid slug.
 pub fn is_valid(s: &str) -> bool {
     !s.is_empty()
@@ -134,6 +141,8 @@ mod tests {
         assert_eq!(slugify("Épisode 12 — Ça va?", "e"), "episode-12-ca-va");
         assert_eq!(slugify("?!", "episode"), "episode");
         assert_eq!(slugify("", "!!"), "x");
+        assert_eq!(try_slugify("?!"), None);
+        assert_eq!(try_slugify("Ça"), Some("ca".to_owned()));
         assert_eq!(
             slugify("Are managers harder to layoff?", "t"),
             "are-managers-harder-to-layoff"

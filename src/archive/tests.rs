@@ -31,6 +31,7 @@ fn front(
         topics: Vec::new(),
         draft: false,
         extra: BTreeMap::new(),
+        nested_extra: Vec::new(),
     }
 }
 

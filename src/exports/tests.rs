@@ -43,6 +43,7 @@ fn person(id: u32, name: &str) -> Person {
         facts: PersonFacts::default(),
         hosted: vec![],
         guested: vec![],
+        terms: vec![],
     }
 }
 
@@ -91,6 +92,7 @@ fn archive() -> Archive {
         prev: None,
         next: None,
         related: vec![],
+        terms: vec![],
     };
     Archive {
         podcasts: vec![Podcast {
@@ -103,6 +105,7 @@ fn archive() -> Archive {
         episodes: vec![episode],
         people: vec![person(0, "Ryan Peterman"), person(1, "Stefan\nMai")],
         topics: vec![],
+        taxonomies: vec![],
     }
 }
 

@@ -1,6 +1,7 @@
 //! Machine-read files: `feed.xml` (RSS 2.0 with the Podcasting 2.0 `podcast`
 //! namespace), one `podcasts/<slug>/feed.xml` per show when the archive has
-//! several, `sitemap.xml` and `robots.txt`. Their URLs are absolute whenever the
+//! several, one `<taxonomy>/<term>/feed.xml` per term of taxonomies with
+//! `feed = true`, `sitemap.xml` and `robots.txt`. Their URLs are absolute whenever the
 //! site's address is known.
 //!
 //! Per item, beside the usual RSS elements: one `podcast:transcript` per transcript
@@ -15,7 +16,7 @@ use tera::Context;
 use super::pages::PageCtx;
 use super::views::date_rfc2822;
 use crate::markdown;
-use crate::model::{Archive, Episode, PersonId, PodcastId};
+use crate::model::{Archive, Episode, PersonId, PodcastId, TermRef};
 use crate::site::layout::{self, CHAPTERS_JSON, TRANSCRIPTS};
 use crate::site::urls::{SiteUrls, rel};
 
@@ -131,7 +132,47 @@ pub(super) fn podcast_feed_file(ctx: &PageCtx<'_>, id: PodcastId) -> anyhow::Res
     write_feed(ctx, &file, &channel, episodes)
 }
 
-/// The site-relative path of a show's own feed: `podcasts/<slug>/feed.xml`.
+/// Writes a term's own feed, `<taxonomy>/<term>/feed.xml`: the episodes carrying it.
+pub(super) fn term_feed(ctx: &PageCtx<'_>, r: TermRef) -> anyhow::Result<()> {
+    let s = ctx.shared;
+    let urls = s.urls;
+    let a = s.archive;
+    let Some(t) = a.taxonomies.get(r.taxonomy as usize) else {
+        return Ok(());
+    };
+    let Some(term) = t.terms.get(r.term as usize) else {
+        return Ok(());
+    };
+    let page = rel::term(&t.name, &term.slug);
+    let file = rel::term_feed(&t.name, &term.slug);
+    let mut hosts: Vec<PersonId> = term
+        .episodes
+        .iter()
+        .flat_map(|e| a.episode(*e).hosts.clone())
+        .collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    let channel = Channel {
+        title: format!("{}: {} — {}", t.singular, term.name, ctx.site.title),
+        link: urls.absolute_or_path(&page),
+        self_url: urls.absolute(&file),
+        description: format!(
+            "Transcripts of the episodes of {} with {} {}",
+            ctx.site.title, t.singular, term.name
+        ),
+        language: ctx.site.language.to_owned(),
+        last_build_date: term
+            .episodes
+            .first()
+            .map(|e| date_rfc2822(a.episode(*e).date)),
+        podcast_ns: PODCAST_NS,
+        people: people(a, urls, &hosts, "host"),
+    };
+    let episodes = term.episodes.iter().map(|e| a.episode(*e));
+    write_feed(ctx, &file, &channel, episodes)
+}
+
+/// Renders `feed.xml`'s template for a channel and its episodes into `file`.
 fn write_feed<'a>(
     ctx: &PageCtx<'_>,
     file: &str,
@@ -244,6 +285,15 @@ pub(super) fn sitemap(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
     list.extend(a.topics.iter().map(|t| plain(&rel::topic(&t.slug))));
     if a.podcasts.len() > 1 {
         list.extend(a.podcasts.iter().map(|p| plain(&rel::podcast(&p.slug))));
+    }
+    list.extend(super::years(a).into_iter().map(|y| plain(&rel::year(y))));
+    for t in &a.taxonomies {
+        list.push(plain(&rel::taxonomy(&t.name)));
+        list.extend(
+            t.terms
+                .iter()
+                .map(|term| plain(&rel::term(&t.name, &term.slug))),
+        );
     }
     let mut context = Context::new();
     context.insert("urls", &list);

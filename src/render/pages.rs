@@ -6,8 +6,8 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use super::stats::StatView;
-use super::views::{EpisodeItems, PodcastLink, Shared};
-use super::{Emitter, Job, feeds, jsonld, lists, transcript};
+use super::views::{EpisodeItems, PodcastLink, Shared, TermGroup};
+use super::{Emitter, Job, browse, feeds, jsonld, lists, transcript};
 use crate::markdown;
 use crate::model::{EpisodeId, PersonId, TopicId};
 use crate::site::urls::rel;
@@ -32,7 +32,7 @@ pub(super) struct PageCtx<'s> {
 #[derive(Serialize)]
 pub(super) struct PageMeta {
     /// `home`, `episodes`, `episode`, `guests`, `hosts`, `person`, `topics`, `topic`,
-    /// `podcast` or `404`.
+    /// `podcast`, `taxonomy`, `term`, `year`, `search` or `404`.
     pub kind: &'static str,
     /// Nav section to mark current: `episodes`, `guests`, `hosts`, `topics` or empty.
     pub section: &'static str,
@@ -97,6 +97,10 @@ pub(super) fn render(ctx: &PageCtx<'_>, job: Job) -> anyhow::Result<()> {
         Job::Feed => feeds::feed(ctx),
         Job::PodcastFeed(id) => feeds::podcast_feed_file(ctx, id),
         Job::Sitemap => feeds::sitemap(ctx),
+        Job::Taxonomy(i) => browse::taxonomy(ctx, i),
+        Job::Term(r) => browse::term(ctx, r),
+        Job::TermFeed(r) => feeds::term_feed(ctx, r),
+        Job::Year(y) => browse::year(ctx, y),
     }
 }
 
@@ -149,6 +153,8 @@ struct EpisodeView<'a> {
     /// Talk time, share, words and turns per speaker, longest first.
     speakers: Vec<StatView<'a>>,
     extra: &'a BTreeMap<String, serde_json::Value>,
+    /// Its terms, by taxonomy.
+    terms: Vec<TermGroup<'a>>,
 }
 
 #[derive(Serialize)]
@@ -246,6 +252,7 @@ fn episode(ctx: &PageCtx<'_>, id: EpisodeId) -> anyhow::Result<()> {
         audio_url: e.audio_url.as_deref().and_then(|u| s.urls.resource(u)),
         speakers: speaker_views(ctx, id),
         extra: &e.extra,
+        terms: s.term_groups(&e.terms),
     };
     let rel_url = rel::episode(&e.slug);
     let mut meta = PageMeta::new(ctx, "episode", "episodes", Some(e.title.clone()), &rel_url);
@@ -342,6 +349,8 @@ struct PersonView<'a> {
     guested: Vec<Appearance<'a>>,
     /// Talk time, words and turns summed over their episodes.
     totals: Option<StatView<'a>>,
+    /// Their terms as a guest, by taxonomy.
+    terms: Vec<TermGroup<'a>>,
 }
 
 #[derive(Serialize)]
@@ -427,6 +436,7 @@ fn person(ctx: &PageCtx<'_>, id: PersonId) -> anyhow::Result<()> {
             .collect(),
         guested,
         totals: person_totals(ctx, id),
+        terms: s.term_groups(&p.terms),
     };
     let rel_url = rel::person(&p.slug);
     let section = if p.is_guest() { "guests" } else { "hosts" };

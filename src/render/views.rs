@@ -13,8 +13,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tera::Value;
 
-use crate::model::{Archive, EpisodeId, PersonId, TopicId};
+use crate::model::{Archive, EpisodeId, PersonId, TermRef, TopicId};
 use crate::site::urls::{SiteUrls, rel};
+use crate::text::collate::Collation;
 
 /// A named link: people, topics, shows.
 #[derive(Debug, Serialize)]
@@ -70,6 +71,43 @@ pub struct TopicItem<'a> {
     pub url: String,
     /// Distinct episodes it appears in.
     pub count: usize,
+}
+
+/// A taxonomy as linked from navigation, term pages and term lists.
+#[derive(Debug, Serialize)]
+pub struct TaxonomyLink<'a> {
+    /// `name` in book.toml: URL segment and filter key.
+    pub name: &'a str,
+    /// Heading of its index page (`Companies`).
+    pub title: &'a str,
+    /// Label of one term (`Company`).
+    pub singular: &'a str,
+    /// Index page URL path.
+    pub url: String,
+    /// How many terms it has.
+    pub count: usize,
+}
+
+/// A term as linked or listed.
+#[derive(Debug, Serialize)]
+pub struct TermItem<'a> {
+    /// Display name.
+    pub name: &'a str,
+    /// Page URL path.
+    pub url: String,
+    /// Guests carrying it.
+    pub guest_count: usize,
+    /// Episodes carrying it.
+    pub episode_count: usize,
+}
+
+/// An episode's or person's terms in one taxonomy.
+#[derive(Debug, Serialize)]
+pub struct TermGroup<'a> {
+    /// The taxonomy (`name`, `title`, `singular`, `url`, `count`).
+    pub taxonomy: &'a Value,
+    /// Its terms (term items), in the taxonomy's order.
+    pub terms: Vec<&'a Value>,
 }
 
 /// A person as listed on index pages.
@@ -129,11 +167,21 @@ pub struct Shared<'a> {
     pub topic_values: Vec<Value>,
     /// Speaker statistics, by episode id (episode pages show them, person pages sum them).
     pub(crate) stats: Vec<super::stats::EpisodeStats>,
+    /// One per taxonomy, in book.toml's order.
+    pub taxonomies: Vec<TaxonomyLink<'a>>,
+    /// `taxonomies` as Tera values.
+    pub taxonomy_values: Vec<Value>,
+    /// Term items, by taxonomy then term.
+    pub terms: Vec<Vec<TermItem<'a>>>,
+    /// `terms` as Tera values.
+    pub term_values: Vec<Vec<Value>>,
+    /// The order of the site's language, for letter groups.
+    pub collation: Collation,
 }
 
 impl<'a> Shared<'a> {
-    /// Builds every small view once.
-    pub fn new(archive: &'a Archive, urls: &'a SiteUrls) -> Self {
+    /// Builds every small view once; `language` is `[book] language`.
+    pub fn new(archive: &'a Archive, urls: &'a SiteUrls, language: &str) -> Self {
         let multi_show = archive.podcasts.len() > 1;
         let podcasts: Vec<PodcastLink<'a>> = archive
             .podcasts
@@ -162,6 +210,32 @@ impl<'a> Shared<'a> {
                 count: t.episode_count(),
             })
             .collect();
+        let taxonomies: Vec<TaxonomyLink<'a>> = archive
+            .taxonomies
+            .iter()
+            .map(|t| TaxonomyLink {
+                name: &t.name,
+                title: &t.title,
+                singular: &t.singular,
+                url: urls.path(&rel::taxonomy(&t.name)),
+                count: t.terms.len(),
+            })
+            .collect();
+        let terms: Vec<Vec<TermItem<'a>>> = archive
+            .taxonomies
+            .iter()
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .map(|term| TermItem {
+                        name: &term.name,
+                        url: urls.path(&rel::term(&t.name, &term.slug)),
+                        guest_count: term.people.len(),
+                        episode_count: term.episodes.len(),
+                    })
+                    .collect()
+            })
+            .collect();
         Shared {
             archive,
             urls,
@@ -171,7 +245,47 @@ impl<'a> Shared<'a> {
             podcasts,
             people,
             topics,
+            taxonomy_values: values(&taxonomies),
+            term_values: terms.iter().map(|t| values(t)).collect(),
+            taxonomies,
+            terms,
+            collation: Collation::for_language(language),
         }
+    }
+
+    /// The list item of a term.
+    pub fn term(&self, r: TermRef) -> Option<&TermItem<'a>> {
+        self.terms.get(r.taxonomy as usize)?.get(r.term as usize)
+    }
+
+    /// The list item of a term, as a Tera value.
+    pub fn term_value(&self, r: TermRef) -> Option<&Value> {
+        self.term_values
+            .get(r.taxonomy as usize)?
+            .get(r.term as usize)
+    }
+
+    /// Sorted term references grouped by taxonomy, as templates list them.
+    pub fn term_groups(&self, refs: &[TermRef]) -> Vec<TermGroup<'_>> {
+        let mut groups: Vec<TermGroup<'_>> = Vec::new();
+        let mut current: Option<u32> = None;
+        for r in refs {
+            let (Some(taxonomy), Some(term)) = (
+                self.taxonomy_values.get(r.taxonomy as usize),
+                self.term_value(*r),
+            ) else {
+                continue;
+            };
+            match groups.last_mut() {
+                Some(g) if current == Some(r.taxonomy) => g.terms.push(term),
+                _ => groups.push(TermGroup {
+                    taxonomy,
+                    terms: vec![term],
+                }),
+            }
+            current = Some(r.taxonomy);
+        }
+        groups
     }
 
     /// The link of a person.
@@ -321,30 +435,65 @@ pub fn duration_iso(minutes: u32) -> String {
     }
 }
 
-/// Groups entries alphabetically by the first letter of their key; names not
-/// starting with a letter go last under `#`.
-pub fn by_letter<T>(items: impl IntoIterator<Item = (String, T)>) -> Vec<LetterGroup<T>> {
-    let mut groups: BTreeMap<(bool, String), Vec<T>> = BTreeMap::new();
+/// Groups entries by the first letter of their key, as the site's language files
+/// them: "É" under "E", "Ł" after "L", Swedish "Ö" after "Z". Groups come in
+/// collation order, names not starting with a letter last under `#`; entries keep
+/// their order within a group.
+pub fn by_letter<T>(
+    items: impl IntoIterator<Item = (String, T)>,
+    collation: &Collation,
+) -> Vec<LetterGroup<T>> {
+    let mut groups: Vec<LetterGroup<T>> = Vec::new();
+    let mut other: Vec<T> = Vec::new();
     for (key, item) in items {
         let first = key.chars().find(|c| !c.is_whitespace());
-        let letter = match first {
-            Some(c) if c.is_alphabetic() => Some(c.to_uppercase().collect::<String>()),
-            _ => None,
+        let Some(c) = first.filter(|c| c.is_alphabetic()) else {
+            other.push(item);
+            continue;
         };
-        let group = match letter {
-            Some(l) => (false, l),
-            None => (true, "#".to_owned()),
-        };
-        groups.entry(group).or_default().push(item);
+        let letter = index_letter(c, collation);
+        match groups
+            .iter_mut()
+            .find(|g| collation.same_letter(&g.letter, &letter))
+        {
+            Some(g) => {
+                // "Ł" and "L" share a group in English: head it with the plain letter.
+                if letter.is_ascii() && !g.letter.is_ascii() {
+                    g.id = letter_id(&letter);
+                    g.letter = letter;
+                }
+                g.items.push(item);
+            }
+            None => groups.push(LetterGroup {
+                id: letter_id(&letter),
+                letter,
+                items: vec![item],
+            }),
+        }
+    }
+    groups.sort_by(|a, b| collation.cmp(&a.letter, &b.letter));
+    if !other.is_empty() {
+        groups.push(LetterGroup {
+            id: letter_id("#"),
+            letter: "#".to_owned(),
+            items: other,
+        });
     }
     groups
-        .into_iter()
-        .map(|((_, letter), items)| LetterGroup {
-            id: letter_id(&letter),
-            letter,
-            items,
-        })
-        .collect()
+}
+
+/// The heading a first letter files under: upper case, and without its accent when
+/// the language counts the accented letter as the same one ("É" → "E", but Swedish
+/// "Ö" stays).
+fn index_letter(c: char, collation: &Collation) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let upper: String = c.to_uppercase().collect();
+    let base: String = upper.nfd().take(1).collect();
+    if base != upper && collation.same_letter(&base, &upper) {
+        base
+    } else {
+        upper
+    }
 }
 
 fn letter_id(letter: &str) -> String {
@@ -407,15 +556,42 @@ mod tests {
 
     #[test]
     fn letter_groups() {
+        let names = [
+            "apple",
+            "Avocado",
+            "42 things",
+            "émile",
+            "Eve",
+            "banana",
+            " zed",
+            "Łukasz",
+            "Lena",
+            "Mia",
+        ];
         let g = by_letter(
-            ["apple", "Avocado", "42 things", "émile", "banana", " zed"]
-                .into_iter()
-                .map(|s| (s.to_owned(), s)),
+            names.into_iter().map(|s| (s.to_owned(), s)),
+            &Collation::for_language("en"),
         );
         let letters: Vec<_> = g.iter().map(|g| g.letter.as_str()).collect();
-        assert_eq!(letters, ["A", "B", "Z", "É", "#"]);
+        assert_eq!(letters, ["A", "B", "E", "L", "M", "Z", "#"]);
         assert_eq!(g[0].items, ["apple", "Avocado"]);
-        assert_eq!(g[3].id, "letter-uc9");
-        assert_eq!(g[4].id, "letter-other");
+        assert_eq!(g[2].items, ["émile", "Eve"]);
+        assert_eq!(g[3].items, ["Łukasz", "Lena"]);
+        assert_eq!(g[6].id, "letter-other");
+        let pl = by_letter(
+            ["Łukasz", "Zed", "Lena"]
+                .into_iter()
+                .map(|s| (s.to_owned(), s)),
+            &Collation::for_language("pl"),
+        );
+        let letters: Vec<_> = pl.iter().map(|g| g.letter.as_str()).collect();
+        assert_eq!(letters, ["L", "Ł", "Z"]);
+        assert_eq!(pl[1].id, "letter-u141");
+        let sv = by_letter(
+            ["Ölund", "Oscar"].into_iter().map(|s| (s.to_owned(), s)),
+            &Collation::for_language("sv"),
+        );
+        let letters: Vec<_> = sv.iter().map(|g| g.letter.as_str()).collect();
+        assert_eq!(letters, ["O", "Ö"]);
     }
 }

@@ -358,7 +358,10 @@ impl Session {
                     })
                     .collect();
                 lap(timings, "lend", &mut t);
-                let (archive, link_diags) = crate::archive::link(episodes);
+                let (archive, link_diags) = crate::archive::link_with(
+                    episodes,
+                    &crate::archive::LinkOptions::of(&self.config.config),
+                );
                 self.link_diagnostics.clone_from(&link_diags);
                 lap(timings, "link", &mut t);
                 (archive, link_diags)
@@ -860,7 +863,11 @@ impl<'a> Fingerprints<'a> {
             | Job::Hosts
             | Job::Topics
             | Job::Feed
-            | Job::Sitemap => self.all.hash(&mut h),
+            | Job::Sitemap
+            | Job::Taxonomy(_)
+            | Job::Term(_)
+            | Job::TermFeed(_)
+            | Job::Year(_) => self.all.hash(&mut h),
             // They show only site-wide values.
             Job::NotFound | Job::Search => {}
         }
