@@ -322,3 +322,28 @@ fn bad_taxonomy_input_is_reported_where_it_is() {
         run.stderr
     );
 }
+
+#[test]
+fn filters_combine_share_and_reload_in_chromium_by_keyboard() {
+    if !crate::support::have_browser() {
+        return;
+    }
+    let site = Site::empty();
+    if !generate(60, &site.path().join("content")) {
+        return;
+    }
+    std::fs::copy(
+        crate::support::repo().join("book.toml"),
+        site.path().join("book.toml"),
+    )
+    .unwrap();
+    site.run(&["build", "--site-url", "/archive/", "-d", "www/archive"])
+        .expect_code(0);
+    let server = crate::support::StaticServer::start(&site.path().join("www/archive"), "/archive/");
+    crate::support::run_e2e(
+        "filters.mjs",
+        &[&server.url()],
+        std::time::Duration::from_secs(240),
+    )
+    .expect_success("node e2e/filters.mjs");
+}
