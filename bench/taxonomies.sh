@@ -12,8 +12,8 @@
 # made without the feature (e.g. main's), on the book.toml without taxonomies, so
 # the cost of the code itself shows too. Builds are interleaved within a round and
 # rebuild over their own previous output (protocol A, as bench/build.sh), after
-# one untimed warm-up. Prints median [min–max] wall seconds, and bytes and files of
-# each output. Then serves the full build on 127.0.0.1 and runs
+# one untimed warm-up. Prints median [min–max] wall and CPU (user+sys) seconds, and
+# bytes and files of each output. Then serves the full build on 127.0.0.1 and runs
 # e2e/filters-bench.mjs on the guests and episodes lists. Not a test.
 set -euo pipefail
 
@@ -51,7 +51,8 @@ cleanup() {
 trap cleanup EXIT
 for v in with without base; do
     mkdir -p "$WORK/$v"
-    ln -s "$corpus/content" "$WORK/$v/content"
+    # A copy: castbook does not follow a symlink out of the site folder.
+    cp -r "$corpus/content" "$WORK/$v/content"
 done
 cp "$REPO/book.toml" "$WORK/with/book.toml"
 # The same settings without the [[taxonomies]] tables (and their comment lines).
@@ -63,32 +64,37 @@ variants="with without"
 build() { # variant
     local bin=$BIN
     [ "$1" = base ] && bin=$BASE
-    "$bin" build "$WORK/$1" -d "$WORK/$1/public" >/dev/null 2>&1
+    "$bin" build "$WORK/$1" -d "$WORK/$1/public" >"$WORK/$1.out" 2>&1 || { cat "$WORK/$1.out" >&2; return 1; }
 }
 for v in $variants; do build "$v"; done   # warm-up, also the first output
 for r in $(seq "$runs"); do
     for v in $variants; do
-        start=$(date +%s.%N)
-        build "$v"
-        end=$(date +%s.%N)
-        echo "$end - $start" | bc >> "$WORK/$v.log"
+        # Wall and user+sys CPU seconds: on a busy machine CPU time is the steadier.
+        /usr/bin/time -f "%e %U %S" -a -o "$WORK/$v.log" bash -c "$(declare -f build); BIN=$BIN BASE=$BASE WORK=$WORK build $v"
     done
 done
 echo "N=$n, $runs rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for v in $variants; do
     read -r med lo hi < <(stats "$WORK/$v.log" '$1')
+    read -r cmed clo chi < <(stats "$WORK/$v.log" '$2 + $3')
     bytes=$(du -sb "$WORK/$v/public" | cut -f1)
     files=$(find "$WORK/$v/public" -type f | wc -l)
-    printf '%-8s build %6.2f s [%.2f–%.2f]  site %11d bytes in %6d files\n' "$v" "$med" "$lo" "$hi" "$bytes" "$files"
+    printf '%-8s wall %6.2f s [%.2f–%.2f]  cpu %6.2f s [%.2f–%.2f]  site %11d bytes in %6d files\n' \
+        "$v" "$med" "$lo" "$hi" "$cmed" "$clo" "$chi" "$bytes" "$files"
 done
 with_t=$(median "$WORK/with.log" '$1')
 without_t=$(median "$WORK/without.log" '$1')
+with_c=$(median "$WORK/with.log" '$2 + $3')
+without_c=$(median "$WORK/without.log" '$2 + $3')
+echo "taxonomies add $(echo "scale=1; 100 * ($with_c - $without_c) / $without_c" | bc)% build CPU time"
 with_b=$(du -sb "$WORK/with/public" | cut -f1)
 without_b=$(du -sb "$WORK/without/public" | cut -f1)
 echo "taxonomies add $(echo "scale=1; 100 * ($with_t - $without_t) / $without_t" | bc)% build time and $(echo "scale=1; 100 * ($with_b - $without_b) / $without_b" | bc)% bytes"
 if [ -n "$BASE" ]; then
     base_t=$(median "$WORK/base.log" '$1')
+    base_c=$(median "$WORK/base.log" '$2 + $3')
     echo "against --base: $(echo "scale=1; 100 * ($with_t - $base_t) / $base_t" | bc)% build time with taxonomies, $(echo "scale=1; 100 * ($without_t - $base_t) / $base_t" | bc)% without"
+    echo "against --base: $(echo "scale=1; 100 * ($with_c - $base_c) / $base_c" | bc)% build CPU time with taxonomies, $(echo "scale=1; 100 * ($without_c - $base_c) / $base_c" | bc)% without"
 fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
