@@ -2,6 +2,7 @@
 # Whole-process build benchmark: castbook beside Hugo on the same generated archive.
 #
 #   bench/build.sh [--large] [--episodes N[,N...]] [--runs R] [--no-hugo] [--no-minify-row]
+#                  [--no-fresh] [--fresh-wait S]
 #                  [--no-build]   (use target/release/castbook as it is)
 #
 # For each N (default 1000; --large adds 5000) it generates the corpus once with
@@ -12,13 +13,20 @@
 # ../shared/tools/to-peers. Interleaving the builders within a round spreads the noise
 # of this shared machine over all of them, so their ratios stay comparable.
 #
-# Protocol A (see ../shared/PERF-ANCHORS.md): every run rebuilds over its own previous
-# output. castbook recycles its previous tree (src/output.rs), Hugo overwrites in place.
-# Nothing is deleted while timing, which on this ext4 would make inode creation slow
-# for the next minute and measure the file system instead of the builder.
+# Two protocols (see ../shared/PERF-ANCHORS.md), each in its own table:
+# - A, rebuild: every run rebuilds over its own previous output. castbook recycles its
+#   previous tree (src/output.rs), Hugo overwrites in place.
+# - B, fresh: every run writes into a new, empty folder, which is what every CI deploy
+#   does. The folders are deleted only after the last round: deleting while timing
+#   would make inode creation slow for the next minute on this ext4 and measure the
+#   file system instead of the builder. --fresh-wait S sleeps S seconds (after a sync)
+#   before each fresh run, as the anchors' protocol B did (default 0).
 #
 # Measured from outside with /usr/bin/time: wall, user+sys CPU and peak RSS of the
-# process. Printed as median [min–max]. Not a test: nothing asserts.
+# process, printed as median [min–max]; "paired" is the median of the per-round ratios
+# castbook/Hugo (both ran back to back in that round, under the same load). The output
+# of each builder is counted too: bytes of its files and their number (`du` would add
+# the folders' own blocks). Not a test: nothing asserts.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +40,8 @@ sizes=1000
 runs=5
 hugo=1
 nominify=1
+fresh=1
+fresh_wait=0
 build=1
 while [ $# -gt 0 ]; do
     case $1 in
@@ -40,8 +50,10 @@ while [ $# -gt 0 ]; do
         --runs) runs=$2; shift ;;
         --no-hugo) hugo=0 ;;
         --no-minify-row) nominify=0 ;;
+        --no-fresh) fresh=0 ;;
+        --fresh-wait) fresh_wait=$2; shift ;;
         --no-build) build=0 ;;
-        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -84,18 +96,40 @@ timed() {
 }
 
 
+# output_size DIR: "bytes files" of the regular files under DIR.
+output_size() {
+    find "$1" -type f -printf '%s\n' | awk '{ b += $1; n++ } END { printf "%d %d\n", b, n }'
+}
+
+# row NAME LOG REF-LOG OUTPUT-DIR: one table row. LOG lines are "wall user sys rss_kb";
+# the paired ratio divides LOG's line i by REF-LOG's line i (same round) and takes the median.
 row() {
-    local name=$1 log=$2 ref=${3:-}
+    local name=$1 log=$2 ref=${3:-} out=${4:-}
     read -r wm wlo whi < <(stats "$log" '$1')
     read -r cm clo chi < <(stats "$log" '$2 + $3')
     read -r rm rlo rhi < <(stats "$log" '$4 / 1024')
-    local ratio="" cratio=""
+    local ratio="–" cratio="–" paired="–" size="–"
     if [ -n "$ref" ]; then
         ratio=$(awk -v a="$wm" -v b="$(median "$ref" '$1')" 'BEGIN { printf "%.2f", a / b }')
         cratio=$(awk -v a="$cm" -v b="$(median "$ref" '$2 + $3')" 'BEGIN { printf "%.2f", a / b }')
+        local pairs
+        pairs=$(mktemp)
+        paste -d' ' "$log" "$ref" | awk '{ print $1 / $5 }' >"$pairs"
+        read -r pm plo phi < <(stats "$pairs" '$1')
+        paired=$(printf '%.2f [%.2f–%.2f]' "$pm" "$plo" "$phi")
+        rm -f "$pairs"
     fi
-    printf '| %s | %.2f s [%.2f–%.2f] | %s | %.2f s [%.2f–%.2f] | %s | %.0f MiB [%.0f–%.0f] |\n' \
-        "$name" "$wm" "$wlo" "$whi" "${ratio:-–}" "$cm" "$clo" "$chi" "${cratio:-–}" "$rm" "$rlo" "$rhi"
+    if [ -n "$out" ] && [ -d "$out" ]; then
+        read -r bytes files < <(output_size "$out")
+        size=$(awk -v b="$bytes" -v f="$files" 'BEGIN { printf "%.1f MB, %d files", b / 1e6, f }')
+    fi
+    printf '| %s | %.2f s [%.2f–%.2f] | %s | %s | %.2f s [%.2f–%.2f] | %s | %.0f MiB [%.0f–%.0f] | %s |\n' \
+        "$name" "$wm" "$wlo" "$whi" "$ratio" "$paired" "$cm" "$clo" "$chi" "$cratio" "$rm" "$rlo" "$rhi" "$size"
+}
+
+header() {
+    echo "| builder | median wall [min–max] | wall / Hugo | paired wall / Hugo [min–max] | CPU user+sys [min–max] | CPU / Hugo | peak RSS [min–max] | output |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 }
 
 for n in ${sizes//,/ }; do
@@ -108,29 +142,51 @@ for n in ${sizes//,/ }; do
     hugo_cmd=(hugo --quiet -s "$dir/peers/hugo" -d "$dir/peers/hugo/public")
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "N=$n: warm-up, then $runs rounds (load average before: $load)…" >&2
+    freshdir=$dir/fresh
+    rm -rf "$freshdir"
+    mkdir -p "$freshdir"
     for round in $(seq 0 "$runs"); do
         # Round 0 is the warm-up: page cache, and each builder's previous output in place.
         if [ "$round" = 0 ]; then sink=$logs/warmup; mkdir -p "$sink"; else sink=$logs; fi
         timed "$sink/build" "${build[@]}"
+        if [ "$hugo" = 1 ]; then timed "$sink/hugo" "${hugo_cmd[@]}"; fi
         if [ "$nominify" = 1 ]; then timed "$sink/build-nm" "${build_nm[@]}"; fi
         timed "$sink/check" "${check[@]}"
-        if [ "$hugo" = 1 ]; then timed "$sink/hugo" "${hugo_cmd[@]}"; fi
+        if [ "$fresh" = 1 ] && [ "$round" != 0 ]; then
+            if [ "$fresh_wait" != 0 ]; then sync; sleep "$fresh_wait"; fi
+            timed "$sink/build-fresh" "$BIN" build "$dir" -d "$freshdir/castbook-$round"
+            if [ "$hugo" = 1 ]; then
+                if [ "$fresh_wait" != 0 ]; then sync; sleep "$fresh_wait"; fi
+                timed "$sink/hugo-fresh" hugo --quiet -s "$dir/peers/hugo" -d "$freshdir/hugo-$round"
+            fi
+        fi
         if [ "$round" != 0 ]; then echo "  round $round/$runs done" >&2; fi
     done
-    ref=""
-    if [ "$hugo" = 1 ]; then ref=$logs/hugo; fi
+    ref="" ref_fresh=""
+    if [ "$hugo" = 1 ]; then ref=$logs/hugo; ref_fresh=$logs/hugo-fresh; fi
     mb=$(du -sm "$dir/content" | cut -f1)
     echo
-    echo "N=$n episodes ($mb MB of transcripts), protocol A, $runs runs after a warm-up," \
+    echo "N=$n episodes ($mb MB of transcripts), $runs runs after a warm-up," \
         "load average before $load, after $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
-    echo "| builder | median wall [min–max] | wall / Hugo | CPU user+sys [min–max] | CPU / Hugo | peak RSS [min–max] |"
-    echo "|---|---:|---:|---:|---:|---:|"
-    row "castbook build" "$logs/build" "$ref"
-    if [ "$nominify" = 1 ]; then row "castbook build --no-minify" "$logs/build-nm" "$ref"; fi
-    row "castbook check" "$logs/check" "$ref"
-    if [ "$hugo" = 1 ]; then row "Hugo $(hugo version | grep -o 'v[0-9.]*' | head -1)" "$logs/hugo" "$ref"; fi
+    echo "Protocol A, rebuilding over the previous output:"
     echo
+    header
+    row "castbook build" "$logs/build" "$ref" "$dir/public"
+    if [ "$nominify" = 1 ]; then row "castbook build --no-minify" "$logs/build-nm" "$ref" "$dir/public-nominify"; fi
+    row "castbook check" "$logs/check" "$ref"
+    if [ "$hugo" = 1 ]; then row "Hugo $(hugo version | grep -o 'v[0-9.]*' | head -1)" "$logs/hugo" "$ref" "$dir/peers/hugo/public"; fi
+    echo
+    if [ "$fresh" = 1 ]; then
+        echo "Protocol B, into a new empty folder every run:"
+        echo
+        header
+        row "castbook build" "$logs/build-fresh" "$ref_fresh" "$freshdir/castbook-$runs"
+        if [ "$hugo" = 1 ]; then row "Hugo $(hugo version | grep -o 'v[0-9.]*' | head -1)" "$logs/hugo-fresh" "$ref_fresh" "$freshdir/hugo-$runs"; fi
+        echo
+        # Deleted after timing, never between runs (see the header).
+        rm -rf "$freshdir"
+    fi
     # Kept for the scaling ratio across sizes.
     cp "$logs/build" "$CACHE/last-build-$n.log"
     rm -rf "$logs"

@@ -110,7 +110,8 @@ row() {
 
 out=$site/public-on
 index_files=$(find "$out/search" -type f | wc -l)
-index_mb=$(du -sm "$out/search" | cut -f1)
+index_bytes=$(find "$out/search" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+text_bytes=$(find "$site/content" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
 site_mb=$(du -sm "$out" | cut -f1)
 echo
 echo "N=$n episodes + the sample, protocol A, $runs runs after a warm-up," \
@@ -126,7 +127,8 @@ awk -v on="$(median "$logs/on" '$1')" -v off="$(median "$logs/off" '$1')" \
     -v con="$(median "$logs/on" '$2 + $3')" -v coff="$(median "$logs/off" '$2 + $3')" \
     -v sm="$sm" -v slo="$slo" -v shi="$shi" \
     'BEGIN { printf "build-time ratio on/off: wall %.2f×, CPU %.2f×; search stage %.0f ms [%.0f–%.0f]\n", on / off, con / coff, sm, slo, shi }'
-echo "index: $index_files files, $index_mb MB (whole site $site_mb MB)"
+awk -v i="$index_bytes" -v t="$text_bytes" -v f="$index_files" -v s="$site_mb" \
+    'BEGIN { printf "index: %d files, %.1f MB = %.3f× the transcripts (%.1f MB); whole site %d MB\n", f, i / 1e6, i / t, t / 1e6, s }'
 
 if [ "$browser" = 0 ]; then exit 0; fi
 if ! command -v node >/dev/null || [ ! -d "$REPO/e2e/node_modules/playwright-core" ] || [ ! -x /usr/bin/chromium ]; then

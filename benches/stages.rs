@@ -148,7 +148,8 @@ fn exports(b: Bencher) {
     let urls = render::site_urls(&LOADED.0.config, None);
     b.bench(|| {
         let sink = NullSink::default();
-        exports::write_exports(archive(), &urls, &sink).expect("exports")
+        exports::write_exports(archive(), &urls, &castbook::site::layout::ALL, &sink)
+            .expect("exports")
     });
 }
 
@@ -159,5 +160,83 @@ fn search_index(b: Bencher) {
     b.bench(|| {
         let sink = NullSink::default();
         search::write_index(archive(), &sink, &opts).expect("search")
+    });
+}
+
+/// One of serve's rebuilds after a save: the pipeline with a kept cache reading the
+/// saved transcript, linking, fingerprinting every output and writing what changed
+/// into a live folder. `words` edits a turn (the usual typo fix), `front` the
+/// description (which every page listing the episode shows). File system included.
+#[divan::bench(args = ["words", "front"], sample_count = 10)]
+fn serve_update(b: Bencher, kind: &str) {
+    use castbook::pipeline::{self, Cache};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    let content = root.join("content");
+    std::fs::create_dir_all(&content).expect("mkdir");
+    for entry in std::fs::read_dir(ROOT.join("content")).expect("corpus") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), content.join(entry.file_name())).expect("copy");
+    }
+    let config = castbook::config::load(&root).expect("config");
+    let theme = theme::load(&config.root, &config.config).expect("theme");
+    let opts = castbook::BuildOptions {
+        root: root.clone(),
+        dest: None,
+        site_url: Some("http://127.0.0.1:3000/".into()),
+        drafts: false,
+        minify: false,
+        live_reload: None,
+    };
+    let dest = config.build_dir();
+    let mut cache = Cache::new();
+    let mut timings = castbook::Timings::new();
+    let read = pipeline::read(&config, false, &mut cache, None, &mut timings).expect("read");
+    let site = castbook::write_site(
+        &read.archive,
+        &config,
+        &theme,
+        &opts,
+        &dest,
+        &|_| {},
+        &mut timings,
+        &cache,
+    )
+    .expect("whole build");
+    let mut manifest = site.manifest;
+    let mut names: Vec<_> = std::fs::read_dir(&content)
+        .expect("content")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    names.sort();
+    let file = names[0].clone();
+    let text = std::fs::read_to_string(&file).expect("transcript");
+    let anchor = if kind == "front" {
+        "episode_description: "
+    } else {
+        ":\n\n"
+    };
+    let at = text.find(anchor).expect("an anchor to edit at") + anchor.len();
+    let mut n = 0u32;
+    b.bench_local(|| {
+        n += 1;
+        let edited = format!("{}Bench{n} {}", &text[..at], &text[at..]);
+        let tmp = file.with_extension("tmp");
+        std::fs::write(&tmp, edited).expect("save");
+        std::fs::rename(&tmp, &file).expect("save");
+        let mut timings = castbook::Timings::new();
+        let read = pipeline::read(&config, false, &mut cache, None, &mut timings).expect("read");
+        let updated = pipeline::update_site(
+            &read.archive,
+            &config,
+            &theme,
+            &opts,
+            &dest,
+            &manifest,
+            &cache,
+            &mut timings,
+        )
+        .expect("update");
+        manifest = updated.manifest;
     });
 }

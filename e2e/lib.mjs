@@ -103,6 +103,9 @@ export async function watch(context, base) {
     page.on('requestfailed', (r) => {
       const why = r.failure() ? r.failure().errorText : '?';
       if (why === 'net::ERR_BLOCKED_BY_CLIENT') return; // already reported by the route
+      // Cut short because the page went on to another (e.g. the icon, which Chromium
+      // fetches after `load`): not a problem of the site; a missing file is a 4xx below.
+      if (why === 'net::ERR_ABORTED') return;
       problems.push(`request failed: ${r.url()} (${why}) on ${page.url()}`);
     });
     page.on('response', (r) => {

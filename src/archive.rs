@@ -7,11 +7,12 @@
 //! afterwards the archive is read-only.
 
 mod related;
+mod reuse;
 mod taxonomy;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -21,7 +22,7 @@ use crate::model::{
     Archive, Chapter, ChapterRef, Episode, EpisodeId, Person, PersonFacts, PersonId, Podcast,
     PodcastId, Timestamp, Topic, TopicId, Turn,
 };
-use crate::slug::{SlugSet, slugify};
+use crate::slug::{SlugSet, slugify, try_slugify};
 use crate::text::collate::Collation;
 use crate::transcript::{ParsedEpisode, Role};
 
@@ -42,6 +43,7 @@ pub const RESERVED_ANCHORS: &[&str] = &[
 const RELATED_COUNT: usize = 5;
 
 pub use crate::slug::normalise_title as normalise;
+pub use reuse::{link_key, relink};
 
 /// Person identity: case and spacing do not make two people.
 fn person_key(name: &str) -> String {
@@ -100,6 +102,7 @@ pub fn link_with(mut parsed: Vec<ParsedEpisode>, opts: &LinkOptions) -> (Archive
         order.iter().map(|&i| parsed[i].front.podcast_name.trim()),
         |s| s.to_owned(),
         &collation,
+        "podcast",
     );
     let person_ids = Registry::build(
         order.iter().flat_map(|&i| {
@@ -108,7 +111,9 @@ pub fn link_with(mut parsed: Vec<ParsedEpisode>, opts: &LinkOptions) -> (Archive
         }),
         person_key,
         &collation,
+        "person",
     );
+    warn_fallback_slugs(&parsed, &podcast_ids, &person_ids, &mut diags);
     let topic_ids = Registry::build(
         order.iter().flat_map(|&i| {
             let p = &parsed[i];
@@ -119,6 +124,7 @@ pub fn link_with(mut parsed: Vec<ParsedEpisode>, opts: &LinkOptions) -> (Archive
         }),
         normalise,
         &collation,
+        "topic",
     );
 
     let mut archive = Archive {
@@ -201,9 +207,25 @@ fn episode_slugs(parsed: &[ParsedEpisode], diags: &mut Vec<Diagnostic>) -> Vec<S
     parsed
         .iter()
         .map(|p| {
-            let mut wanted = match &p.front.slug {
-                Some(s) => slugify(s, "episode"),
-                None => slugify(&p.front.episode_title, "episode"),
+            let f = &p.front;
+            let title = || try_slugify(&f.episode_title);
+            // A `slug:` with nothing usable falls back to the title's slug, then to
+            // "episode"; either way the user is told which key let them down.
+            let (mut wanted, empty) = match &f.slug {
+                Some(s) => match try_slugify(s) {
+                    Some(w) => (w, None),
+                    None => (
+                        title().unwrap_or_else(|| "episode".to_owned()),
+                        Some(("slug", s, f.at.slug)),
+                    ),
+                },
+                None => match title() {
+                    Some(w) => (w, None),
+                    None => (
+                        "episode".to_owned(),
+                        Some(("episode_title", &f.episode_title, f.at.episode_title)),
+                    ),
+                },
             };
             // `/episodes/<year>/` is the year's archive: an episode titled "1984"
             // must not take its URL.
@@ -211,7 +233,16 @@ fn episode_slugs(parsed: &[ParsedEpisode], diags: &mut Vec<Diagnostic>) -> Vec<S
                 wanted.insert_str(0, "episode-");
             }
             let got = set.claim(&wanted);
-            if got != wanted {
+            if let Some((key, value, at)) = empty {
+                diags.push(
+                    fallback_warning(
+                        &p.source,
+                        (key, value, at),
+                        &format!("the episode is published at episodes/{got}/"),
+                    )
+                    .with_help("set `slug:` in the front matter to choose its web address"),
+                );
+            } else if got != wanted {
                 let first = owner.get(&wanted).copied().unwrap_or("another episode");
                 diags.push(
                     Diagnostic::warning(
@@ -250,7 +281,9 @@ fn link_episode(
     let guests: Vec<PersonId> = f.guests.iter().filter_map(person).collect();
     let mut chapter_slugs = SlugSet::with_reserved(RESERVED_ANCHORS);
     let mut turn_anchors = SlugSet::new();
-    let chapters = p
+    // A chapter kept only for its opening text starts where the one before it did.
+    let mut last_start = Timestamp(0);
+    let chapters: Vec<Chapter> = p
         .chapters
         .into_iter()
         .map(|c| {
@@ -281,13 +314,16 @@ fn link_episode(
                     line: t.line,
                 })
                 .collect();
+            let start = turns.first().map_or(last_start, |t| t.start);
+            last_start = start;
             Chapter {
                 slug: chapter_slugs.claim(&wanted),
-                start: turns.first().map_or(Timestamp(0), |t| t.start),
+                start,
                 title,
                 implicit,
                 topic,
                 line: c.line,
+                intro: c.intro,
                 turns,
             }
         })
@@ -301,6 +337,7 @@ fn link_episode(
     let episode = Episode {
         id,
         source: p.source,
+        source_key: p.source_key,
         slug,
         title: f.episode_title,
         // Every podcast name was registered and the parser rejects empty ones.
@@ -310,7 +347,7 @@ fn link_episode(
         description: f.description,
         hosts,
         guests,
-        chapters,
+        chapters: chapters.into(),
         topics: ep_topics,
         audio_url: f.audio_url,
         draft: f.draft,
@@ -380,12 +417,76 @@ fn link_neighbours(archive: &mut Archive) {
     }
 }
 
+/// `KEY "value" has no letters or digits ...; what happened`, at the value when known.
+fn fallback_warning(
+    file: &str,
+    (key, value, at): (&str, &str, Option<(u32, u32)>),
+    outcome: &str,
+) -> Diagnostic {
+    let d = Diagnostic::warning(
+        file,
+        format!("{key} {value:?} has no letters or digits to make a web address from; {outcome}"),
+    );
+    match at {
+        Some((line, col)) if line > 0 => d.at(line, col),
+        _ => d,
+    }
+}
+
+/// Warns, once per show or person, at the first file (in source order) naming them,
+/// when their name gave no slug and a fallback word was used instead.
+fn warn_fallback_slugs(
+    parsed: &[ParsedEpisode],
+    podcasts: &Registry,
+    people: &Registry,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut warned_shows = HashSet::new();
+    let mut warned_people = HashSet::new();
+    for p in parsed {
+        let f = &p.front;
+        if let Some(id) = podcasts.id(f.podcast_name.trim())
+            && podcasts.fell_back(id)
+            && warned_shows.insert(id)
+        {
+            diags.push(fallback_warning(
+                &p.source,
+                ("podcast_name", &f.podcast_name, f.at.podcast_name),
+                &format!("the show's slug is \"{}\"", podcasts.slug(id)),
+            ));
+        }
+        for (key, names, at) in [
+            ("host_name", &f.hosts, &f.at.hosts),
+            ("guest_name", &f.guests, &f.at.guests),
+        ] {
+            for (i, name) in names.iter().enumerate() {
+                if let Some(id) = people.id(name.trim())
+                    && people.fell_back(id)
+                    && warned_people.insert(id)
+                {
+                    let d = fallback_warning(
+                        &p.source,
+                        (key, name, at.get(i).copied()),
+                        &format!("this person's page is people/{}/", people.slug(id)),
+                    );
+                    diags.push(d.with_help(
+                        "web addresses are made of the letters and digits of a name (other \
+                         scripts are transliterated); spell the name with some",
+                    ));
+                }
+            }
+        }
+    }
+}
+
 /// Interns names under a normalising key, then hands out ids in display order.
 struct Registry {
     /// key → final id.
     ids: HashMap<String, u32>,
     /// (display name, slug) by id.
     names: Vec<(String, String)>,
+    /// Ids whose name gave no slug, so the fallback word was used.
+    fell_back: HashSet<u32>,
     key: fn(&str) -> String,
 }
 
@@ -396,6 +497,7 @@ impl Registry {
         names: impl Iterator<Item = &'a str>,
         key: fn(&str) -> String,
         collation: &Collation,
+        fallback: &str,
     ) -> Registry {
         let mut spellings: HashMap<String, Vec<(&'a str, usize)>> = HashMap::new();
         for name in names {
@@ -429,16 +531,32 @@ impl Registry {
         let mut slugs = SlugSet::new();
         let mut ids = HashMap::with_capacity(entries.len());
         let mut out = Vec::with_capacity(entries.len());
+        let mut fell_back = HashSet::new();
         for (i, (k, display)) in entries.into_iter().enumerate() {
-            let slug = slugs.claim(&slugify(&display, "x"));
-            ids.insert(k, crate::diag::to_u32(i));
-            out.push((display, slug));
+            let id = crate::diag::to_u32(i);
+            let wanted = try_slugify(&display).unwrap_or_else(|| {
+                fell_back.insert(id);
+                slugify(fallback, "x")
+            });
+            ids.insert(k, id);
+            out.push((display, slugs.claim(&wanted)));
         }
         Registry {
             ids,
             names: out,
+            fell_back,
             key,
         }
+    }
+
+    /// Whether the name of `id` gave no slug of its own.
+    fn fell_back(&self, id: u32) -> bool {
+        self.fell_back.contains(&id)
+    }
+
+    /// The slug handed to `id`.
+    fn slug(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("", |(_, s)| s.as_str())
     }
 
     /// The id of a name given to `build`; `None` for names with an empty key.

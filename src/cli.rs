@@ -2,11 +2,12 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// castbook turns a folder of podcast transcripts into a fast, cross-linked, searchable site.
 #[derive(Debug, Parser)]
-#[command(name = "castbook", version, about, long_about = None)]
+// `--version` names the commit (build.rs): `castbook 0.1.0 (4512783c70af 2026-11-26)`.
+#[command(name = "castbook", version = env!("CASTBOOK_VERSION"), about, long_about = None)]
 pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -27,7 +28,8 @@ pub(crate) enum Command {
     Serve(ServeArgs),
     /// Create a new archive (or what is missing of one); never overwrites a file.
     ///
-    /// Writes book.toml, an example transcript, .gitignore and a GitHub Pages workflow.
+    /// Writes book.toml, an example transcript, .gitignore and a GitHub Pages workflow
+    /// (or, with `--ci gitlab`, a GitLab Pages pipeline).
     Init(InitArgs),
 }
 
@@ -83,6 +85,30 @@ pub(crate) struct InitArgs {
     /// Also copy the default theme into `themes/default/` for editing.
     #[arg(long)]
     pub(crate) theme: bool,
+    /// Where the site is published from: the CI file to write.
+    #[arg(long, value_enum, default_value_t = CiArg::Github)]
+    pub(crate) ci: CiArg,
+}
+
+/// `castbook init --ci`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CiArg {
+    /// GitHub Pages: .github/workflows/pages.yml
+    Github,
+    /// GitLab Pages: .gitlab-ci.yml
+    Gitlab,
+    /// No CI file: upload the built folder to any static host yourself
+    None,
+}
+
+impl From<CiArg> for castbook::init::Ci {
+    fn from(ci: CiArg) -> Self {
+        match ci {
+            CiArg::Github => Self::Github,
+            CiArg::Gitlab => Self::Gitlab,
+            CiArg::None => Self::None,
+        }
+    }
 }
 
 /// `castbook serve`.

@@ -10,6 +10,9 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use crate::diag::Diagnostic;
+use crate::site::layout::{
+    CHAPTERS_JSON, ExportFile, TRANSCRIPT_JSON, TRANSCRIPT_SRT, TRANSCRIPT_VTT, TRANSCRIPTS,
+};
 
 mod taxonomy;
 
@@ -70,22 +73,91 @@ impl Default for BookConfig {
 pub struct BuildConfig {
     /// Output folder, relative to the root unless absolute.
     pub build_dir: PathBuf,
+    /// Warn when the site grows past this many megabytes (10^6 bytes): GitHub and
+    /// GitLab Pages publish at most 1 GB.
+    pub max_site_mb: u64,
+    /// Warn when the site has more files than this: GitLab Pages publishes at most
+    /// 200,000 (Cloudflare Pages 20,000).
+    pub max_site_files: u64,
+    /// Keep the previous site beside the output (`.<build-dir>.castbook-spare/`) for the
+    /// next build to write over: fast rebuilds, at the cost of a second copy on disk.
+    pub keep_spare: bool,
 }
 
 impl Default for BuildConfig {
     fn default() -> Self {
         BuildConfig {
             build_dir: PathBuf::from("public"),
+            max_site_mb: 1_000,
+            max_site_files: 200_000,
+            keep_spare: true,
         }
     }
 }
 
-/// `[output]`; only the `html` table has meaning.
+/// `[output]`: castbook reads `html` and `exports`; other renderers' tables are left
+/// to them.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct OutputConfig {
     /// `[output.html]`.
     pub html: HtmlConfig,
+    /// `[output.exports]`.
+    pub exports: ExportsConfig,
+}
+
+/// `[output.exports]`: which podcast files are written beside each episode page. Pages
+/// and feeds link only to the ones written. Each transcript format is another full copy
+/// of the text, so only `chapters.json` is on by default (docs/podcast-outputs.md says
+/// which app reads what, and why).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct ExportsConfig {
+    /// `chapters.json`: Podcasting 2.0 chapters (`podcast:chapters`).
+    pub chapters: bool,
+    /// `transcript.vtt`: WebVTT, which Apple Podcasts ingests and browsers show as captions.
+    pub vtt: bool,
+    /// `transcript.srt`: SubRip captions.
+    pub srt: bool,
+    /// `transcript.json`: the Podcasting 2.0 JSON transcript.
+    pub json: bool,
+}
+
+impl ExportsConfig {
+    /// The export files to write, in the order feeds list them (transcripts best first,
+    /// then chapters).
+    pub fn files(self) -> Vec<ExportFile> {
+        let mut files: Vec<ExportFile> = TRANSCRIPTS
+            .into_iter()
+            .filter(|f| self.writes(*f))
+            .collect();
+        if self.chapters {
+            files.push(CHAPTERS_JSON);
+        }
+        files
+    }
+
+    /// Whether `file` is written.
+    pub fn writes(self, file: ExportFile) -> bool {
+        match file.name {
+            n if n == CHAPTERS_JSON.name => self.chapters,
+            n if n == TRANSCRIPT_VTT.name => self.vtt,
+            n if n == TRANSCRIPT_SRT.name => self.srt,
+            n if n == TRANSCRIPT_JSON.name => self.json,
+            _ => false,
+        }
+    }
+}
+
+impl Default for ExportsConfig {
+    fn default() -> Self {
+        ExportsConfig {
+            chapters: true,
+            vtt: false,
+            srt: false,
+            json: false,
+        }
+    }
 }
 
 /// Light, dark, or following the reader's system.
@@ -264,8 +336,10 @@ pub fn parse(text: &str) -> anyhow::Result<(Config, Vec<Diagnostic>)> {
 }
 
 fn is_foreign_output(key: &str) -> bool {
-    key.strip_prefix("output.")
-        .is_some_and(|rest| !rest.starts_with("html"))
+    key.strip_prefix("output.").is_some_and(|rest| {
+        let table = rest.split('.').next().unwrap_or(rest);
+        table != "html" && table != "exports"
+    })
 }
 
 fn config_error(text: &str, e: &toml::de::Error) -> anyhow::Error {
@@ -434,6 +508,25 @@ date-format = "%d/%m/%Y"
             .unwrap_err()
             .to_string();
         assert!(err.contains("`output.html.default-theme`"), "{err}");
+    }
+
+    #[test]
+    fn exports_default_to_chapters_and_each_format_is_one_key_away() {
+        let (c, d) = parse("").unwrap();
+        assert!(d.is_empty());
+        let e = c.output.exports;
+        assert!(e.chapters && !e.vtt && !e.srt && !e.json);
+        let (c, d) = parse("[output.exports]\nsrt = true\nvtt = false\n").unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.output.exports.srt && !c.output.exports.vtt && c.output.exports.chapters);
+        let (_, d) = parse("[output.exports]\nmp3 = true\n").unwrap();
+        assert_eq!(
+            d[0].headline(),
+            "warning: book.toml:2: unknown key `output.exports.mp3` is ignored"
+        );
+        // Other renderers' tables stay theirs.
+        let (_, d) = parse("[output.epub]\nx = 1\n").unwrap();
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]

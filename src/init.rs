@@ -1,10 +1,13 @@
 //! `castbook init`: scaffold a ready archive — `book.toml` with every key explained, one
-//! example transcript, `.gitignore`, and a GitHub Pages workflow — that builds as is.
+//! example transcript, `.gitignore`, and a GitHub Pages workflow (or a GitLab Pages
+//! pipeline, with `--ci gitlab`) — that builds as is.
 //!
 //! It never overwrites: every file is created with `create_new`, so an existing file
 //! (even one appearing meanwhile) is left alone and reported as skipped. The example
-//! transcript is added only to a content folder without transcripts, so `init` in an
-//! existing archive never adds an episode to it. `--theme` also copies the embedded
+//! transcript is added only to a content folder without transcripts (looked at with the
+//! build's own walk, so linked folders and files count), so `init` in an existing
+//! archive never adds an episode to it; an existing book.toml that cannot be read stops
+//! `init` before it writes anything. `--theme` also copies the embedded
 //! default theme to `themes/default/` for editing.
 
 use std::io::Write as _;
@@ -18,6 +21,19 @@ const BOOK_TOML: &str = include_str!("init/book.toml");
 const EXAMPLE: &str = include_str!("init/example-episode.txt");
 const GITIGNORE: &str = include_str!("init/gitignore");
 const PAGES_YML: &str = include_str!("init/pages.yml");
+const GITLAB_CI_YML: &str = include_str!("init/gitlab-ci.yml");
+
+/// Which host's continuous integration publishes the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ci {
+    /// GitHub Pages: `.github/workflows/pages.yml`, using the castbook action.
+    #[default]
+    Github,
+    /// GitLab Pages: `.gitlab-ci.yml`, building into `public/` for the Pages address.
+    Gitlab,
+    /// No CI file: build and upload the output folder yourself.
+    None,
+}
 
 /// Where the scaffold goes, and whether to copy the theme out too.
 #[derive(Debug, Clone)]
@@ -26,6 +42,8 @@ pub struct InitOptions {
     pub dir: PathBuf,
     /// Also copy the default theme into `themes/default/`.
     pub theme: bool,
+    /// The CI file to write.
+    pub ci: Ci,
 }
 
 /// Why a file was not written.
@@ -35,6 +53,9 @@ pub enum SkipReason {
     Exists,
     /// The content folder already holds transcripts, so no example is added.
     HasTranscripts,
+    /// The content folder cannot be read as one (it leads outside the archive, is not
+    /// a folder, or is unreadable); `castbook check` says why.
+    ContentUnusable,
 }
 
 /// What `init` did, with paths relative to the archive folder.
@@ -56,7 +77,7 @@ pub fn init(opts: &InitOptions) -> anyhow::Result<InitReport> {
     }
     std::fs::create_dir_all(dir)
         .with_context(|| format!("failed to create folder `{}`", dir.display()))?;
-    let config = existing_config(dir);
+    let config = existing_config(dir)?;
     let mut report = InitReport {
         dir: dir.clone(),
         ..InitReport::default()
@@ -64,23 +85,25 @@ pub fn init(opts: &InitOptions) -> anyhow::Result<InitReport> {
 
     let build_dir = config.build.build_dir.to_string_lossy().into_owned();
     let files = [
-        (PathBuf::from(CONFIG_FILE), book_toml(dir)),
-        (PathBuf::from(".gitignore"), gitignore(&config)),
-        (
-            PathBuf::from(".github/workflows/pages.yml"),
-            pages_yml(&build_dir),
-        ),
+        Some((PathBuf::from(CONFIG_FILE), book_toml(dir))),
+        Some((PathBuf::from(".gitignore"), gitignore(&config))),
+        ci_file(opts.ci, &build_dir),
     ];
-    for (rel, text) in files {
+    for (rel, text) in files.into_iter().flatten() {
         write_new(dir, rel, &text, &mut report)?;
     }
 
     let example = config.book.src.join("example-episode.txt");
     // An example already there is simply "exists"; other transcripts mean a real archive.
-    if !dir.join(&example).exists() && has_transcripts(&dir.join(&config.book.src)) {
-        report.skipped.push((example, SkipReason::HasTranscripts));
-    } else {
-        write_new(dir, example, EXAMPLE, &mut report)?;
+    let content = match content_state(dir, &dir.join(&config.book.src)) {
+        _ if dir.join(&example).exists() => None,
+        ContentState::Empty => None,
+        ContentState::HasTranscripts => Some(SkipReason::HasTranscripts),
+        ContentState::Unusable => Some(SkipReason::ContentUnusable),
+    };
+    match content {
+        Some(why) => report.skipped.push((example, why)),
+        None => write_new(dir, example, EXAMPLE, &mut report)?,
     }
 
     if opts.theme {
@@ -90,12 +113,21 @@ pub fn init(opts: &InitOptions) -> anyhow::Result<InitReport> {
 }
 
 /// The settings of an archive already there (so the example lands in its content folder
-/// and the workflow uploads its output folder); defaults otherwise, or if unreadable.
-fn existing_config(dir: &Path) -> Config {
-    if !dir.join(CONFIG_FILE).is_file() {
-        return Config::default();
+/// and the workflow uploads its output folder); defaults without a book.toml. A
+/// book.toml that cannot be read is an error: guessing its content folder could put
+/// the example episode beside real transcripts.
+fn existing_config(dir: &Path) -> anyhow::Result<Config> {
+    if !dir.join(CONFIG_FILE).exists() {
+        return Ok(Config::default());
     }
-    crate::config::load(dir).map_or_else(|_| Config::default(), |c| c.config)
+    let loaded = crate::config::load(dir).with_context(|| {
+        format!(
+            "`init` reads the existing `{}` to find the content and output folders; fix it \
+             first",
+            dir.join(CONFIG_FILE).display()
+        )
+    })?;
+    Ok(loaded.config)
 }
 
 /// Writes `text` to `dir/rel` unless something is there; records which happened.
@@ -138,18 +170,28 @@ fn copy_theme(dir: &Path, report: &mut InitReport) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Whether `content` holds any transcript (`.txt`/`.md`, not hidden), at any depth.
-fn has_transcripts(content: &Path) -> bool {
-    walkdir::WalkDir::new(content)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .any(|e| {
-            e.file_type().is_file()
-                && e.path()
-                    .extension()
-                    .is_some_and(|x| x.eq_ignore_ascii_case("txt") || x.eq_ignore_ascii_case("md"))
-        })
+/// What the content folder holds, as a build would see it.
+enum ContentState {
+    /// Missing, or no transcript in it.
+    Empty,
+    /// At least one transcript.
+    HasTranscripts,
+    /// A build could not read it (outside the root, not a folder, unreadable).
+    Unusable,
+}
+
+/// Looks at `content` with the build's own walk, so whatever a build would publish
+/// (transcripts in symlinked folders, linked files, any extension it reads) counts.
+fn content_state(root: &Path, content: &Path) -> ContentState {
+    match std::fs::symlink_metadata(content) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return ContentState::Empty,
+        _ => {}
+    }
+    match crate::content::list(root, content) {
+        Ok(listing) if listing.files.is_empty() => ContentState::Empty,
+        Ok(_) => ContentState::HasTranscripts,
+        Err(_) => ContentState::Unusable,
+    }
 }
 
 fn book_toml(dir: &Path) -> String {
@@ -189,12 +231,42 @@ fn gitignore(config: &Config) -> String {
     GITIGNORE.replace("@BUILD_DIR_IGNORE@", &line)
 }
 
+/// The CI file for `ci`, as (path in the archive, text).
+fn ci_file(ci: Ci, build_dir: &str) -> Option<(PathBuf, String)> {
+    match ci {
+        Ci::Github => Some((
+            PathBuf::from(".github/workflows/pages.yml"),
+            pages_yml(build_dir),
+        )),
+        Ci::Gitlab => Some((PathBuf::from(".gitlab-ci.yml"), gitlab_ci_yml())),
+        Ci::None => None,
+    }
+}
+
+/// The castbook action at this castbook's version, e.g. `castbook/castbook@v0.1.0`: the
+/// workflow keeps installing the release it was written for until the user raises it.
+fn action_ref() -> String {
+    let repo = env!("CARGO_PKG_REPOSITORY");
+    let repo = repo.strip_prefix("https://github.com/").unwrap_or(repo);
+    format!("{repo}@v{}", env!("CARGO_PKG_VERSION"))
+}
+
 fn pages_yml(build_dir: &str) -> String {
     // JSON strings are valid YAML double-quoted scalars: safe whatever the folder's name.
     let path = serde_json::to_string(build_dir).unwrap_or_else(|_| "public".to_owned());
     PAGES_YML
-        .replace("@REPOSITORY@", env!("CARGO_PKG_REPOSITORY"))
+        .replace("@ACTION@", &action_ref())
         .replace("@BUILD_DIR@", &path)
+}
+
+/// GitLab Pages publishes `public/` whatever `build-dir` says, so the job builds there.
+fn gitlab_ci_yml() -> String {
+    GITLAB_CI_YML
+        .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
+        .replace(
+            "@RELEASES@",
+            &format!("{}/releases", env!("CARGO_PKG_REPOSITORY")),
+        )
 }
 
 #[cfg(test)]
@@ -205,12 +277,21 @@ mod tests {
     fn templates_are_filled() {
         let yml = pages_yml("public");
         assert!(
-            !yml.contains("@REPOSITORY@") && !yml.contains("@BUILD_DIR@"),
+            !yml.contains("@ACTION@") && !yml.contains("@BUILD_DIR@"),
             "{yml}"
         );
         assert!(yml.contains("path: \"public\""));
-        assert!(yml.contains("--git https://github.com/castbook/castbook castbook"));
+        let action = format!("- uses: castbook/castbook@v{}\n", env!("CARGO_PKG_VERSION"));
+        assert!(yml.contains(&action), "{yml}");
+        assert!(!yml.contains("cargo install"), "{yml}");
         assert!(yml.contains("${{ steps.pages.outputs.base_url }}/"));
+        let gitlab = gitlab_ci_yml();
+        assert!(!gitlab.contains("@VERSION@") && !gitlab.contains("@RELEASES@"));
+        assert!(gitlab.contains(&format!(
+            "CASTBOOK_VERSION: \"{}\"",
+            env!("CARGO_PKG_VERSION")
+        )));
+        assert!(gitlab.contains("https://github.com/castbook/castbook/releases/download"));
         assert_eq!(
             gitignore(&Config::default()).lines().last(),
             Some("/public/")

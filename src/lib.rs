@@ -4,8 +4,10 @@
 //! [`config`] (book.toml) → [`content`] (walk and read) → [`transcript`] (parse, in
 //! parallel) → [`archive`] (link into the [`model`]) → render → [`output`] (stage and
 //! swap in). [`load`] runs the first four stages (all `castbook check` needs);
-//! [`build`] runs them all. Modules import only from layers below their own; the
-//! table and the test that keeps it are in `src/layers.rs`.
+//! [`build`] runs them all. What builds keep for the next one (serve's incremental
+//! rebuilds) and how a live output folder is updated are in [`pipeline`], part of
+//! the crate root. Modules import only from layers below their own; the table and
+//! the test that keeps it are in `src/layers.rs`.
 
 pub mod archive;
 pub mod config;
@@ -18,6 +20,7 @@ mod layers;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod search;
 #[cfg(feature = "serve")]
@@ -30,14 +33,13 @@ pub mod timeline;
 pub mod transcript;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
 
 use crate::config::LoadedConfig;
 use crate::diag::Diagnostics;
 use crate::model::Archive;
-use crate::transcript::ParseOptions;
+use crate::site::manifest::{Group, Manifest, Plan};
 
 /// What to read: the site root and whether drafts count.
 #[derive(Debug, Clone)]
@@ -54,7 +56,7 @@ pub struct Loaded {
     /// The site's configuration.
     pub config: LoadedConfig,
     /// The linked archive (only the files without errors).
-    pub archive: Archive,
+    pub archive: Arc<Archive>,
     /// Everything worth telling the user, sorted by file and line.
     pub diagnostics: Diagnostics,
     /// Transcript files read.
@@ -83,46 +85,19 @@ pub fn load(opts: &LoadOptions) -> anyhow::Result<Loaded> {
     let mut t = Instant::now();
     let config = config::load(&opts.root)?;
     lap(&mut timings, "config", &mut t);
-    let mut diagnostics = Diagnostics::new();
-    diagnostics.extend(config.diagnostics.iter().cloned());
-
-    let found = content::discover(&config.root, &config.content_dir())?;
-    diagnostics.extend(found.diagnostics);
-    lap(&mut timings, "read", &mut t);
-    let parse_opts = ParseOptions {
-        date_format: config.config.content.date_format.clone(),
-    };
-    let files = found.files.len();
-    // Each file's bytes are freed as soon as it is parsed, not after the last one, so
-    // the raw corpus and its parsed copy are not both held at the peak.
-    let results: Vec<_> = found
-        .files
-        .into_par_iter()
-        .map(|f| transcript::parse(&f, &parse_opts))
-        .collect();
-    lap(&mut timings, "parse", &mut t);
-
-    let mut episodes = Vec::with_capacity(results.len());
-    let mut drafts_skipped = 0;
-    for (episode, diags) in results {
-        diagnostics.extend(diags);
-        match episode {
-            Some(e) if e.front.draft && !opts.drafts => drafts_skipped += 1,
-            Some(e) => episodes.push(e),
-            None => {}
-        }
-    }
-    let (archive, link_diags) =
-        archive::link_with(episodes, &archive::LinkOptions::of(&config.config));
-    diagnostics.extend(link_diags);
-    diagnostics.sort();
-    lap(&mut timings, "link", &mut t);
+    let read = pipeline::read(
+        &config,
+        opts.drafts,
+        &mut pipeline::Cache::one_off(),
+        None,
+        &mut timings,
+    )?;
     Ok(Loaded {
         config,
-        archive,
-        diagnostics,
-        files,
-        drafts_skipped,
+        archive: read.archive,
+        diagnostics: read.diagnostics,
+        files: read.files,
+        drafts_skipped: read.drafts_skipped,
         timings,
     })
 }
@@ -239,6 +214,10 @@ pub struct BuildReport {
     pub written: bool,
     /// Wall time per stage (render includes minifying and writing each page).
     pub timings: Timings,
+    /// Bytes and files by kind (empty when nothing was written).
+    pub size: output::size::SiteSize,
+    /// Bytes and files per writing stage, for `--timings`.
+    pub stage_sizes: Vec<(&'static str, site::Tally)>,
 }
 
 /// Runs the whole pipeline and swaps the new site into place. Content errors leave
@@ -270,6 +249,8 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
             dest,
             written: false,
             timings,
+            size: output::size::SiteSize::default(),
+            stage_sizes: Vec::new(),
         });
     }
     let written = write_site(
@@ -280,6 +261,7 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
         &dest,
         progress,
         &mut timings,
+        &pipeline::Cache::one_off(),
     )?;
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(written.diagnostics);
@@ -292,6 +274,8 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
         dest,
         written: true,
         timings,
+        size: written.size,
+        stage_sizes: written.stage_sizes,
     })
 }
 
@@ -300,13 +284,23 @@ pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Re
 pub struct SiteWritten {
     /// Files written (pages, assets, exports, search index, static files).
     pub files: usize,
-    /// Warnings met on the way (settings, `static/` symlinks), unsorted.
+    /// Bytes and files by kind.
+    pub size: output::size::SiteSize,
+    /// Bytes and files per writing stage, in the order the stages ran (for `--timings`).
+    pub stage_sizes: Vec<(&'static str, site::Tally)>,
+    /// Warnings met on the way (settings, `static/` symlinks, size limits), unsorted.
     pub diagnostics: Vec<diag::Diagnostic>,
+    /// Every file written with its fingerprint, for later updates (empty when `cache`
+    /// is a one-off's: nothing is fingerprinted then).
+    pub manifest: Manifest,
 }
 
 /// Writes every file of the site for a linked, error-free `archive` into a staging
 /// folder beside `dest` and swaps it in: the back half of [`build`], shared with
-/// `serve`, which keeps its archive and theme between builds. Laps go into `timings`.
+/// `serve`, which keeps `cache` (and its archive and theme) between builds and gets
+/// the manifest its updates start from ([`pipeline::update_site`]). Laps go into
+/// `timings`.
+#[allow(clippy::too_many_arguments)]
 pub fn write_site(
     archive: &Archive,
     config: &LoadedConfig,
@@ -315,36 +309,90 @@ pub fn write_site(
     dest: &std::path::Path,
     progress: &(dyn Fn(u64) + Sync),
     timings: &mut Timings,
+    cache: &pipeline::Cache,
 ) -> anyhow::Result<SiteWritten> {
     let mut t = Instant::now();
-    let staging = output::Staging::begin(dest)?;
+    let plan = if cache.keeps() { Plan::All } else { Plan::Once };
+    let spare = if config.config.build.keep_spare {
+        output::Spare::Keep
+    } else {
+        output::Spare::Discard
+    };
+    let staging = output::Staging::begin_with(dest, spare)?;
     lap(timings, "stage", &mut t);
     let render_opts = render::RenderOptions {
         minify: opts.minify,
         site_url_override: opts.site_url.clone(),
         live_reload: opts.live_reload.clone(),
     };
-    let rendered = render::render_site(archive, config, theme, &render_opts, &staging, progress)?;
+    let mut size = output::size::SiteSize::default();
+    let mut stage_sizes = Vec::new();
+    let sink = site::Counted::new(&staging);
+    let rendered = render::render(
+        archive,
+        config,
+        theme,
+        &render_opts,
+        &sink,
+        progress,
+        plan,
+        &cache.render,
+    )?;
+    let assets = site::Tally {
+        files: rendered.assets.0 as u64,
+        bytes: rendered.assets.1,
+    };
+    size.pages = sink.tally() - assets;
+    size.statics = assets;
+    stage_sizes.push(("render", sink.tally()));
     lap(timings, "render", &mut t);
     let urls = render::site_urls(config, opts.site_url.as_deref());
-    let exported = exports::write_exports(archive, &urls, &staging)?;
+    let export_files = config.config.output.exports.files();
+    let sink = site::Counted::new(&staging);
+    let exported = exports::export(archive, &urls, &export_files, &sink, plan)?;
+    size.exports = sink.tally();
+    stage_sizes.push(("exports", size.exports));
     lap(timings, "exports", &mut t);
-    let searched = if config.config.output.html.search.enable {
-        let report = search::write_index(archive, &staging, &search_options(config))?;
+    let mut manifest = Manifest::new();
+    manifest.extend(Group::Render, rendered.entries);
+    manifest.extend(Group::Exports, exported.entries);
+    if config.config.output.html.search.enable {
+        let sink = site::Counted::new(&staging);
+        if plan.records() {
+            let recording = pipeline::Recording::new(&sink);
+            search::write_index(archive, &recording, &search_options(config))?;
+            manifest.extend(Group::Search, recording.entries());
+        } else {
+            search::write_index(archive, &sink, &search_options(config))?;
+        }
+        size.search = sink.tally();
+        stage_sizes.push(("search", size.search));
         lap(timings, "search", &mut t);
-        report.files
-    } else {
-        0
-    };
+    }
     let mut diagnostics = rendered.diagnostics;
     let static_dir = config.root.join("static");
-    diagnostics.extend(staging.copy_dir(&static_dir, &config.root)?);
+    let copied = staging.copy_dir(&static_dir, &config.root)?;
+    diagnostics.extend(copied.diagnostics);
+    if plan.records() {
+        // Never compared: an update leaves `static/` files alone (see `Plan::wants`).
+        manifest.extend(Group::Static, copied.paths.into_iter().map(|f| (f, 0)));
+    }
+    let copied = site::Tally {
+        files: copied.files as u64,
+        bytes: copied.bytes,
+    };
+    size.statics = size.statics + copied;
+    stage_sizes.push(("static", copied));
     lap(timings, "static", &mut t);
     staging.commit()?;
     lap(timings, "commit", &mut t);
+    diagnostics.extend(size.check(&config.config));
     Ok(SiteWritten {
-        files: rendered.files + exported + searched,
+        files: usize::try_from(size.total().files).unwrap_or(usize::MAX),
+        size,
+        stage_sizes,
         diagnostics,
+        manifest,
     })
 }
 

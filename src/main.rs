@@ -71,18 +71,57 @@ fn run_check(args: &cli::CheckArgs) -> anyhow::Result<ExitCode> {
         summary_counts(&report.diagnostics)
     );
     if args.timings {
-        print_timings(&report.timings, report.elapsed);
+        print_timings(&report.timings, report.elapsed, &[]);
     }
     Ok(exit_for(&report.diagnostics))
 }
 
-/// One stage a line, on stderr so stdout's summary line stays the same for scripts.
-fn print_timings(timings: &castbook::Timings, total: std::time::Duration) {
+/// One stage a line, with what the writing stages wrote, on stderr so stdout's
+/// summary lines stay the same for scripts.
+fn print_timings(
+    timings: &castbook::Timings,
+    total: std::time::Duration,
+    sizes: &[(&'static str, castbook::site::Tally)],
+) {
+    use castbook::output::size::{mb, thousands};
     let mut err = std::io::stderr().lock();
     for (stage, took) in timings {
-        let _ = writeln!(err, "{stage:>8} {:>9.1} ms", took.as_secs_f64() * 1e3);
+        let wrote = sizes
+            .iter()
+            .find(|(s, _)| s == stage)
+            .map(|(_, t)| {
+                format!(
+                    " {:>10} {:>7} {}",
+                    mb(t.bytes),
+                    thousands(t.files),
+                    file_s(t.files)
+                )
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            err,
+            "{stage:>8} {:>9.1} ms{wrote}",
+            took.as_secs_f64() * 1e3
+        );
     }
-    let _ = writeln!(err, "{:>8} {:>9.1} ms", "total", total.as_secs_f64() * 1e3);
+    let written: castbook::site::Tally = sizes
+        .iter()
+        .fold(castbook::site::Tally::default(), |a, (_, t)| a + *t);
+    let wrote = if sizes.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " {:>10} {:>7} files",
+            mb(written.bytes),
+            thousands(written.files)
+        )
+    };
+    let _ = writeln!(
+        err,
+        "{:>8} {:>9.1} ms{wrote}",
+        "total",
+        total.as_secs_f64() * 1e3
+    );
 }
 
 fn run_build(args: &cli::BuildArgs) -> anyhow::Result<ExitCode> {
@@ -117,6 +156,7 @@ fn run_build(args: &cli::BuildArgs) -> anyhow::Result<ExitCode> {
             report.dest.display(),
             summary_counts(&report.diagnostics)
         );
+        println!("{}", report.size);
     } else {
         eprintln!(
             "build stopped: {}; the previous site in {} was left untouched",
@@ -125,9 +165,13 @@ fn run_build(args: &cli::BuildArgs) -> anyhow::Result<ExitCode> {
         );
     }
     if args.timings {
-        print_timings(&report.timings, report.elapsed);
+        print_timings(&report.timings, report.elapsed, &report.stage_sizes);
     }
     Ok(exit_for(&report.diagnostics))
+}
+
+fn file_s(n: u64) -> &'static str {
+    if n == 1 { "file" } else { "files" }
 }
 
 fn files(n: usize) -> String {
@@ -147,6 +191,7 @@ fn run_init(args: &cli::InitArgs) -> anyhow::Result<ExitCode> {
     let report = init(&InitOptions {
         dir: args.dir.clone(),
         theme: args.theme,
+        ci: args.ci.into(),
     })?;
     // Paths as the user would type them from here: `podcast/book.toml`, or `book.toml`.
     let shown = |rel: &std::path::Path| {
@@ -163,6 +208,9 @@ fn run_init(args: &cli::InitArgs) -> anyhow::Result<ExitCode> {
         let why = match why {
             SkipReason::Exists => "exists, left unchanged",
             SkipReason::HasTranscripts => "the content folder already has transcripts",
+            SkipReason::ContentUnusable => {
+                "the content folder cannot be read; `castbook check` says why"
+            }
         };
         println!("skipped {} ({why})", shown(rel));
     }
@@ -178,10 +226,23 @@ fn run_init(args: &cli::InitArgs) -> anyhow::Result<ExitCode> {
     } else {
         format!("cd {} && ", args.dir.display())
     };
+    let publish = match args.ci {
+        cli::CiArg::Github => {
+            "push to GitHub, then choose Settings → Pages → Source: GitHub Actions (a custom \
+             domain is set there too)."
+        }
+        cli::CiArg::Gitlab => {
+            "push to GitLab: the `pages` job publishes the site at the address shown under \
+             Deploy → Pages."
+        }
+        cli::CiArg::None => {
+            "`castbook build --site-url <the site's address>` and upload the output folder \
+             to any static host."
+        }
+    };
     println!(
         "\nNext: `{cd}castbook serve` previews the archive at http://127.0.0.1:3000/ and \
-         reloads it as you edit.\nTo publish: push to GitHub, then choose Settings → Pages → \
-         Source: GitHub Actions (a custom domain is set there too)."
+         reloads it as you edit.\nTo publish: {publish}"
     );
     Ok(ExitCode::SUCCESS)
 }

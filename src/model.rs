@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
@@ -71,6 +72,23 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// Identifies the inputs an episode was read from (its file's bytes and path, the
+/// parse options), so data derived from its content alone can be reused or
+/// fingerprinted without reading that content again. [`SourceKey::UNKNOWN`] when not
+/// tracked (archives built by hand): whoever needs a key then hashes the content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct SourceKey(pub u64);
+
+impl SourceKey {
+    /// Not tracked.
+    pub const UNKNOWN: SourceKey = SourceKey(0);
+
+    /// True for [`SourceKey::UNKNOWN`].
+    pub fn is_unknown(self) -> bool {
+        self == Self::UNKNOWN
+    }
+}
+
 /// The whole linked archive, sorted for display.
 #[derive(Debug, Clone, Default)]
 pub struct Archive {
@@ -119,7 +137,7 @@ impl Archive {
     pub fn turn_count(&self) -> usize {
         self.episodes
             .iter()
-            .flat_map(|e| &e.chapters)
+            .flat_map(|e| e.chapters.iter())
             .map(|c| c.turns.len())
             .sum()
     }
@@ -147,6 +165,8 @@ pub struct Episode {
     pub id: EpisodeId,
     /// Source path as shown in diagnostics (`content/ep1.txt`).
     pub source: String,
+    /// The inputs it was read from.
+    pub source_key: SourceKey,
     /// URL slug, unique among episodes: `/episodes/<slug>/`.
     pub slug: String,
     /// `episode_title`.
@@ -163,8 +183,9 @@ pub struct Episode {
     pub hosts: Vec<PersonId>,
     /// Guests, in front-matter order (may be empty).
     pub guests: Vec<PersonId>,
-    /// Chapters in transcript order.
-    pub chapters: Vec<Chapter>,
+    /// Chapters in transcript order; shared, so an archive reassembled after an edit
+    /// (see `archive::relink`) reuses the episodes it did not change without copies.
+    pub chapters: Arc<[Chapter]>,
     /// Episode-level topics from `topics`/`tags`.
     pub topics: Vec<TopicId>,
     /// `audio_url`, when the episode has audio.
@@ -215,7 +236,7 @@ pub struct ChapterRef {
 }
 
 /// A section of a transcript, opened by a Markdown heading.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Chapter {
     /// The heading text; for the implicit first chapter (turns before any heading), the
     /// episode title is not repeated and this is "Introduction".
@@ -224,18 +245,30 @@ pub struct Chapter {
     pub slug: String,
     /// True for the implicit chapter holding turns before the first heading.
     pub implicit: bool,
-    /// The first turn's timestamp.
+    /// The first turn's timestamp; for a chapter without turns, the previous chapter's.
     pub start: Timestamp,
     /// The topic this chapter's title belongs to (none for the implicit chapter).
     pub topic: Option<TopicId>,
-    /// Line of the heading in the source (or of the first turn for the implicit chapter).
+    /// Line of the heading in the source (or of the first turn or text for the implicit
+    /// chapter).
     pub line: u32,
-    /// The turns, in order.
+    /// Markdown text between the heading and the first turn (usually empty): shown
+    /// before the turns so no word of the transcript is lost.
+    pub intro: String,
+    /// The turns, in order (none in a chapter kept only for its opening text).
     pub turns: Vec<Turn>,
 }
 
+impl Chapter {
+    /// The Markdown a topic page quotes for this chapter: its first turn, or its
+    /// opening text when it has no turn.
+    pub fn excerpt_source(&self) -> &str {
+        self.turns.first().map_or(&self.intro, |t| &t.body)
+    }
+}
+
 /// One speaker's contribution, from its `Speaker HH:MM:SS:` line to the next turn or chapter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Turn {
     /// The label as written in the transcript (`Ryan`).
     pub speaker_label: String,
@@ -245,14 +278,14 @@ pub struct Turn {
     pub start: Timestamp,
     /// Anchor id on the episode page, unique within the episode (`t-00-41-12`, `t-00-41-12-2`).
     pub anchor: String,
-    /// The turn's text as Markdown source.
-    pub body: String,
+    /// The turn's text as Markdown source, shared with the parse it came from.
+    pub body: Arc<str>,
     /// Line of the `Speaker HH:MM:SS:` line in the source.
     pub line: u32,
 }
 
 /// Facts about a guest, from the front matter of their episodes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PersonFacts {
     /// `biggest_role`.
     pub biggest_role: Option<String>,

@@ -10,6 +10,8 @@
 //! 14k-file tree costs 5–40 s on a file system that trims freed blocks synchronously
 //! (ext4 with `discard`, as here), and creating inodes soon after mass deletion is slow
 //! too; a steady-state rebuild from the spare frees and allocates almost nothing.
+//! The price is a second full copy of the site on disk; [`Spare::Discard`] (`[build]
+//! keep-spare = false`) deletes the previous site instead and never leaves a spare.
 //!
 //! castbook deletes only what it can prove it made: folders holding its [`MARKER`] file,
 //! or empty folders named like its staging folders.
@@ -27,8 +29,11 @@ use crate::content::{self, EntryKind, WalkOptions};
 use crate::diag::Diagnostic;
 
 mod folders;
+mod live;
+pub mod size;
 
 use folders::is_owned;
+pub use live::Live;
 
 /// Name of the file that marks a folder as castbook output (safe to replace).
 pub const MARKER: &str = ".castbook-output";
@@ -186,11 +191,46 @@ fn resolve(path: &Path) -> anyhow::Result<PathBuf> {
     Ok(abs)
 }
 
+/// What [`Staging::copy_dir`] copied.
+#[derive(Debug, Default)]
+pub struct Copied {
+    /// Warnings: links leading outside the root, folders that could not be read.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files copied (or found already up to date in the recycled tree).
+    pub files: usize,
+    /// Their bytes.
+    pub bytes: u64,
+    /// The output path of every file copied, `/`-separated (what a later build checks
+    /// for leftovers).
+    pub paths: Vec<String>,
+}
+
+impl Copied {
+    fn warning(d: Diagnostic) -> Copied {
+        Copied {
+            diagnostics: vec![d],
+            ..Copied::default()
+        }
+    }
+}
+
+/// Whether the previous site is kept beside DEST, as the next build's starting point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spare {
+    /// Keep it as `.<dest>.castbook-spare` (fast rebuilds; a second copy on disk).
+    Keep,
+    /// Delete it after each swap, and any leftover of a killed build (`[build]
+    /// keep-spare = false`): no second copy, but each build deletes the previous site.
+    Discard,
+}
+
 /// A site being written beside DEST; [`Staging::commit`] swaps it in, dropping discards it.
 #[derive(Debug)]
 pub struct Staging {
     dest: PathBuf,
     path: PathBuf,
+    /// What happens to the site this one replaces, or to this one if it fails.
+    spare: Spare,
     /// Started from the previous site's tree, so it may hold files this build must
     /// overwrite or, at commit, remove.
     recycled: bool,
@@ -201,11 +241,18 @@ pub struct Staging {
 }
 
 impl Staging {
+    /// Opens a staging folder beside `dest` that keeps a spare; see [`Staging::begin_with`].
+    pub fn begin(dest: &Path) -> anyhow::Result<Staging> {
+        Staging::begin_with(dest, Spare::Keep)
+    }
+
     /// Opens a staging folder beside `dest`, after repairing leftovers of killed builds.
     ///
-    /// The folder may start with the previous site's files (see the module docs); they
-    /// are overwritten or removed by [`Staging::commit`], so callers never see them in DEST.
-    pub fn begin(dest: &Path) -> anyhow::Result<Staging> {
+    /// The folder may start with the previous site's files (a spare left by an earlier
+    /// build, see the module docs); they are overwritten or removed by
+    /// [`Staging::commit`], so callers never see them in DEST. With [`Spare::Discard`],
+    /// no spare is left beside DEST once this value is committed or dropped.
+    pub fn begin_with(dest: &Path, spare: Spare) -> anyhow::Result<Staging> {
         let dest = std::path::absolute(dest)
             .with_context(|| format!("cannot resolve output folder `{}`", dest.display()))?;
         let (Some(parent), Some(name)) = (dest.parent(), dest.file_name()) else {
@@ -228,7 +275,7 @@ impl Staging {
         }
         fs::create_dir_all(parent)
             .with_context(|| format!("failed to create folder `{}`", parent.display()))?;
-        folders::recover(parent, name, &dest)?;
+        folders::recover(parent, name, &dest, spare)?;
         if dest.exists() && !is_owned(&dest)? {
             bail!(
                 "refusing to replace `{}`: it is not empty and castbook did not write it (it has \
@@ -240,6 +287,7 @@ impl Staging {
         let staging = Staging {
             dest,
             path,
+            spare,
             recycled,
             written: Mutex::new(HashSet::new()),
             done: false,
@@ -278,7 +326,7 @@ impl Staging {
     /// castbook's own marker and staging folders are skipped. File contents and
     /// modification times are copied, permissions are not. Symlinks are followed only
     /// inside `root` (warnings otherwise). A missing `src` copies nothing.
-    pub fn copy_dir(&self, src: &Path, root: &Path) -> anyhow::Result<Vec<Diagnostic>> {
+    pub fn copy_dir(&self, src: &Path, root: &Path) -> anyhow::Result<Copied> {
         let root_c = fs::canonicalize(root)
             .with_context(|| format!("cannot open the site root `{}`", root.display()))?;
         let shown = src.strip_prefix(root).map_or_else(
@@ -286,7 +334,7 @@ impl Staging {
             |rel| content::join_display("", rel),
         );
         match fs::symlink_metadata(src) {
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Copied::default()),
             Err(err) => {
                 return Err(err).with_context(|| format!("cannot open `{}`", src.display()));
             }
@@ -296,7 +344,7 @@ impl Staging {
             Ok(path) => path,
             Err(err) => {
                 let msg = format!("cannot resolve folder, not copied: {err}");
-                return Ok(vec![Diagnostic::warning(shown, msg)]);
+                return Ok(Copied::warning(Diagnostic::warning(shown, msg)));
             }
         };
         if !src_c.starts_with(&root_c) {
@@ -304,10 +352,13 @@ impl Staging {
                 "folder leads outside the site root (to `{}`); not copied",
                 src_c.display()
             );
-            return Ok(vec![Diagnostic::warning(shown, msg)]);
+            return Ok(Copied::warning(Diagnostic::warning(shown, msg)));
         }
         if !src_c.is_dir() {
-            return Ok(vec![Diagnostic::warning(shown, "not a folder; not copied")]);
+            return Ok(Copied::warning(Diagnostic::warning(
+                shown,
+                "not a folder; not copied",
+            )));
         }
         let opts = WalkOptions {
             boundary: &root_c,
@@ -324,25 +375,41 @@ impl Staging {
             }
             self.record(&entry.rel);
         }
-        walked
+        let (files, bytes) = walked
             .entries
             .par_iter()
             .filter(|e| e.kind == EntryKind::File)
-            .try_for_each(|entry| {
+            .map(|entry| {
                 let to = self.path.join(&entry.rel);
                 let context =
                     || format!("failed to copy `{}` to `{}`", entry.display, to.display());
-                if let Err(err) = folders::copy_file(&entry.path, &to, self.recycled) {
-                    self.prepare(&entry.rel, false, err).with_context(context)?;
-                    folders::copy_file(&entry.path, &to, false).with_context(context)?;
-                }
+                let bytes = match folders::copy_file(&entry.path, &to, self.recycled) {
+                    Ok(bytes) => bytes,
+                    Err(err) => {
+                        self.prepare(&entry.rel, false, err).with_context(context)?;
+                        folders::copy_file(&entry.path, &to, false).with_context(context)?
+                    }
+                };
                 self.record(&entry.rel);
-                Ok::<(), anyhow::Error>(())
-            })?;
-        Ok(walked.diagnostics)
+                Ok::<_, anyhow::Error>((1usize, bytes))
+            })
+            .try_reduce(|| (0, 0), |a, b| Ok((a.0 + b.0, a.1 + b.1)))?;
+        let paths = walked
+            .entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::File)
+            .map(|e| content::join_display("", &e.rel))
+            .collect();
+        Ok(Copied {
+            diagnostics: walked.diagnostics,
+            files,
+            bytes,
+            paths,
+        })
     }
 
-    /// Swaps the finished site in for DEST atomically; the previous site becomes the spare.
+    /// Swaps the finished site in for DEST atomically; the previous site becomes the
+    /// spare (or is deleted, with [`Spare::Discard`]).
     pub fn commit(mut self) -> anyhow::Result<()> {
         self.swap(true)
     }
@@ -383,7 +450,7 @@ impl Staging {
         if try_exchange && folders::exchange(&self.path, &self.dest)? {
             // The previous site now sits at the staging path, still marked as ours.
             self.release();
-            folders::retire(&self.path, &parent, &name);
+            folders::retire(&self.path, &parent, &name, self.spare);
             return Ok(());
         }
         let old = folders::old_path(&parent, &name);
@@ -401,7 +468,7 @@ impl Staging {
             });
         }
         self.release();
-        folders::retire(&old, &parent, &name);
+        folders::retire(&old, &parent, &name, self.spare);
         Ok(())
     }
 
@@ -449,12 +516,12 @@ impl Staging {
 }
 
 impl Drop for Staging {
-    /// Keeps an unfinished staging folder as the next build's spare (or deletes it).
+    /// Keeps an unfinished staging folder as the next build's spare, or deletes it.
     fn drop(&mut self) {
         if !self.done {
             self.release();
             if let (Some(parent), Some(name)) = (self.dest.parent(), self.dest.file_name()) {
-                folders::retire(&self.path, parent, name);
+                folders::retire(&self.path, parent, name, self.spare);
             }
         }
     }

@@ -11,15 +11,11 @@ const MAX_LEN: usize = 80;
 /// Turns any text into `[a-z0-9-]+` (transliterating non-ASCII); `fallback` when
 /// nothing is left (e.g. only punctuation).
 pub fn slugify(text: &str, fallback: &str) -> String {
-    let s = slug::slugify(text);
-    let s = truncate(&s);
-    if s.is_empty() {
+    try_slugify(text).unwrap_or_else(|| {
         // The fallback is castbook's own word, but it is still made safe.
         let f = slug::slugify(fallback);
         if f.is_empty() { "x".to_owned() } else { f }
-    } else {
-        s
-    }
+    })
 }
 
 /// Turns text into `[a-z0-9-]+` like [`slugify`], or `None` when nothing is left, so
@@ -143,6 +139,8 @@ mod tests {
         assert_eq!(slugify("", "!!"), "x");
         assert_eq!(try_slugify("?!"), None);
         assert_eq!(try_slugify("Ça"), Some("ca".to_owned()));
+        assert_eq!(try_slugify("???"), None);
+        assert_eq!(try_slugify("Ça va"), Some("ca-va".to_owned()));
         assert_eq!(
             slugify("Are managers harder to layoff?", "t"),
             "are-managers-harder-to-layoff"

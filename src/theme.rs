@@ -61,8 +61,10 @@ pub static DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "i18n.toml",
     "static/castbook.js",
     "static/filters.js",
+    "static/favicon.svg",
     "static/highlight.js",
     "static/search.js",
+    "static/stem.js",
     "static/style.css",
     "templates/404.html",
     "templates/base.html",
@@ -121,6 +123,8 @@ pub struct Theme {
     turn_views: bool,
     /// UI strings: language → key → text, merged from every layer's `i18n.toml`.
     i18n: BTreeMap<String, BTreeMap<String, String>>,
+    /// Hash of every template, asset and string: part of every page's fingerprint.
+    identity: u64,
 }
 
 impl std::fmt::Debug for Theme {
@@ -337,6 +341,14 @@ fn from_overlay(overlay: Vec<ThemeFile>) -> anyhow::Result<Theme> {
     let turn_views = templates
         .iter()
         .any(|(_, text)| mentions_word(text, "turns"));
+    let identity = crate::site::manifest::fingerprint(&(
+        &templates,
+        assets
+            .iter()
+            .map(|a| (&a.path, crate::site::manifest::of_bytes(&a.bytes)))
+            .collect::<Vec<_>>(),
+        &i18n,
+    ));
     let mut tera = Tera::new();
     tera.set_fallback_prefixes([DEFAULT_PREFIX])
         .map_err(|e| describe(&e, &origins))?;
@@ -349,6 +361,7 @@ fn from_overlay(overlay: Vec<ThemeFile>) -> anyhow::Result<Theme> {
         origins,
         turn_views,
         i18n,
+        identity,
     })
 }
 
@@ -423,6 +436,12 @@ impl Theme {
     /// `chapters[].html`.
     pub fn wants_turn_views(&self) -> bool {
         self.turn_views
+    }
+
+    /// A hash of everything the theme holds (templates, assets, UI strings): a page
+    /// rendered from the same view with a theme of the same identity is the same.
+    pub fn identity(&self) -> u64 {
+        self.identity
     }
 
     /// The UI strings for `language` (`de-AT` tries `de-at`, then `de`), each

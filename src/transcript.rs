@@ -12,10 +12,12 @@ mod yaml;
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 
 use crate::diag::{self, Diagnostic};
-use crate::model::Timestamp;
+use crate::model::{SourceKey, Timestamp};
 
 /// A transcript file as read from disk, before parsing.
 #[derive(Debug, Clone)]
@@ -27,14 +29,14 @@ pub struct SourceFile {
 }
 
 /// Options that change how files are read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct ParseOptions {
     /// `[content] date-format` (strftime, e.g. `%d/%m/%Y`); `None` accepts `DD/MM/YYYY` and ISO.
     pub date_format: Option<String>,
 }
 
 /// Which front-matter list a speaker resolved into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// An entry of `host_name`.
     Host,
@@ -43,7 +45,7 @@ pub enum Role {
 }
 
 /// A speaker label resolved to a host or guest of the same episode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SpeakerRef {
     /// Host or guest list.
     pub role: Role,
@@ -90,6 +92,8 @@ pub struct FrontMatter {
     pub extra: BTreeMap<String, serde_json::Value>,
     /// Keys of `extra` whose value no taxonomy can take terms from.
     pub nested_extra: Vec<NestedExtra>,
+    /// Where some values are in the file, for warnings raised after parsing.
+    pub at: FrontPositions,
 }
 
 /// A front-matter key castbook does not know whose value is a mapping, or a list
@@ -103,6 +107,22 @@ pub struct NestedExtra {
     pub problem: Diagnostic,
 }
 
+/// 1-based (line, column) of the front-matter values later stages may warn about
+/// (slugs are handed out when linking); `None` or missing entries when unknown.
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
+pub struct FrontPositions {
+    /// The value of `podcast_name`.
+    pub podcast_name: Option<(u32, u32)>,
+    /// The value of `episode_title`.
+    pub episode_title: Option<(u32, u32)>,
+    /// The value of `slug`.
+    pub slug: Option<(u32, u32)>,
+    /// Each `host_name` entry, parallel to `FrontMatter::hosts`.
+    pub hosts: Vec<(u32, u32)>,
+    /// Each `guest_name` entry, parallel to `FrontMatter::guests`.
+    pub guests: Vec<(u32, u32)>,
+}
+
 /// One turn as written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedTurn {
@@ -112,8 +132,9 @@ pub struct ParsedTurn {
     pub resolved: Option<SpeakerRef>,
     /// The turn's timestamp.
     pub start: Timestamp,
-    /// Markdown body: inline text after the timestamp, then following lines, trimmed.
-    pub body: String,
+    /// Markdown body: inline text after the timestamp, then following lines, trimmed;
+    /// shared with the linked turn (see `Turn::body`).
+    pub body: Arc<str>,
     /// 1-based line of the `Speaker HH:MM:SS:` line.
     pub line: u32,
 }
@@ -123,9 +144,12 @@ pub struct ParsedTurn {
 pub struct ParsedChapter {
     /// Heading text, or `None` for the implicit chapter before the first heading.
     pub title: Option<String>,
-    /// 1-based line of the heading (or of the first turn for the implicit chapter).
+    /// 1-based line of the heading (or of the first turn or text for the implicit chapter).
     pub line: u32,
-    /// Turns in order (a heading with no turns yields a chapter with none).
+    /// Markdown text between the heading and the first turn (warned about when not
+    /// empty): kept so no word of a transcript is lost.
+    pub intro: String,
+    /// Turns in order (a chapter kept for its opening text may have none).
     pub turns: Vec<ParsedTurn>,
 }
 
@@ -136,8 +160,11 @@ pub struct ParsedEpisode {
     pub source: String,
     /// The front matter.
     pub front: FrontMatter,
-    /// Chapters in order; only chapters that hold at least one turn are kept.
+    /// Chapters in order; only chapters that hold a turn or opening text are kept.
     pub chapters: Vec<ParsedChapter>,
+    /// The inputs it was parsed from; set by whoever read them (the parser sees
+    /// bytes, not where they came from), [`SourceKey::UNKNOWN`] until then.
+    pub source_key: SourceKey,
 }
 
 /// Parses one transcript: front matter, chapters and turns, with every problem found.
@@ -211,6 +238,7 @@ pub fn parse(src: &SourceFile, opts: &ParseOptions) -> (Option<ParsedEpisode>, V
             source: src.display.clone(),
             front,
             chapters,
+            source_key: SourceKey::UNKNOWN,
         }),
         _ => None,
     };

@@ -5,7 +5,7 @@ use jiff::civil::date;
 use super::*;
 use crate::model::TermRef;
 use crate::model::Timestamp;
-use crate::transcript::{FrontMatter, ParsedChapter, ParsedTurn, SpeakerRef};
+use crate::transcript::{FrontMatter, FrontPositions, ParsedChapter, ParsedTurn, SpeakerRef};
 
 fn front(
     podcast: &str,
@@ -33,6 +33,7 @@ fn front(
         draft: false,
         extra: BTreeMap::new(),
         nested_extra: Vec::new(),
+        at: FrontPositions::default(),
     }
 }
 
@@ -41,7 +42,7 @@ fn turn(speaker: &str, resolved: Option<SpeakerRef>, secs: u32) -> ParsedTurn {
         speaker: speaker.to_owned(),
         resolved,
         start: Timestamp(secs),
-        body: format!("{speaker} says something at {secs}"),
+        body: format!("{speaker} says something at {secs}").into(),
         line: 10 + secs,
     }
 }
@@ -50,6 +51,7 @@ fn chapter(title: Option<&str>, turns: Vec<ParsedTurn>) -> ParsedChapter {
     ParsedChapter {
         title: title.map(str::to_owned),
         line: 5,
+        intro: String::new(),
         turns,
     }
 }
@@ -78,6 +80,7 @@ fn episode(source: &str, f: FrontMatter, chapters: &[&str]) -> ParsedEpisode {
                 )
             })
             .collect(),
+        source_key: crate::model::SourceKey::UNKNOWN,
     }
 }
 
@@ -191,6 +194,58 @@ fn slug_collisions_get_a_suffix_and_a_warning_naming_both_files() {
     );
     let slugs: Vec<_> = a.episodes.iter().map(|e| e.slug.as_str()).collect();
     assert_eq!(slugs, ["same-title-2", "same-title"]);
+}
+
+#[test]
+fn names_without_letters_or_digits_get_a_fallback_slug_and_a_warning_naming_it() {
+    let mut f1 = front("???", "???", &["Ann Host"], &["!!!"], (2024, 1, 2));
+    f1.at = FrontPositions {
+        podcast_name: Some((2, 15)),
+        episode_title: Some((3, 16)),
+        slug: None,
+        hosts: vec![(4, 12)],
+        guests: vec![(5, 13)],
+    };
+    // The same guest again, in a later file: one warning, at the first file.
+    let mut f2 = front("Show", "«»", &["Ann Host"], &["!!!"], (2024, 1, 1));
+    f2.at.episode_title = Some((3, 16));
+    f2.at.guests = vec![(5, 13)];
+    // A `slug:` with nothing usable falls back to the title.
+    let mut f3 = front("Show", "Real title", &["Ann Host"], &[], (2024, 1, 3));
+    f3.slug = Some("---".into());
+    f3.at.slug = Some((7, 7));
+    let (a, d) = link(vec![
+        episode("content/a.txt", f1, &["x"]),
+        episode("content/b.txt", f2, &["y"]),
+        episode("content/c.txt", f3, &["z"]),
+    ]);
+    let headlines: Vec<String> = d.iter().map(|d| d.headline()).collect();
+    let says = "has no letters or digits to make a web address from";
+    assert_eq!(
+        headlines,
+        [
+            format!(
+                "warning: content/a.txt:3:16: episode_title \"???\" {says}; the episode is published at episodes/episode/"
+            ),
+            format!(
+                "warning: content/b.txt:3:16: episode_title \"«»\" {says}; the episode is published at episodes/episode-2/"
+            ),
+            format!(
+                "warning: content/c.txt:7:7: slug \"---\" {says}; the episode is published at episodes/real-title/"
+            ),
+            format!(
+                "warning: content/a.txt:2:15: podcast_name \"???\" {says}; the show's slug is \"podcast\""
+            ),
+            format!(
+                "warning: content/a.txt:5:13: guest_name \"!!!\" {says}; this person's page is people/person/"
+            ),
+        ]
+    );
+    let mut slugs: Vec<_> = a.episodes.iter().map(|e| e.slug.as_str()).collect();
+    slugs.sort_unstable();
+    assert_eq!(slugs, ["episode", "episode-2", "real-title"]);
+    let guest = a.people.iter().find(|p| p.name == "!!!").unwrap();
+    assert_eq!(guest.slug, "person");
 }
 
 #[test]
@@ -563,4 +618,85 @@ fn an_episode_titled_like_a_year_does_not_take_the_years_url() {
     eps[0].front.episode_title = "1984".into();
     let (a, _) = link(eps);
     assert!(a.episodes.iter().any(|e| e.slug == "episode-1984"));
+}
+
+/// Parses a transcript text as `content/t.txt`.
+fn parse_text(text: &str) -> ParsedEpisode {
+    parse_at("content/t.txt", text)
+}
+
+fn parse_at(display: &str, text: &str) -> ParsedEpisode {
+    let src = crate::transcript::SourceFile {
+        display: display.to_owned(),
+        bytes: text.as_bytes().to_vec(),
+    };
+    let (parsed, diags) =
+        crate::transcript::parse(&src, &crate::transcript::ParseOptions::default());
+    let mut parsed = parsed.unwrap_or_else(|| panic!("{diags:?}"));
+    // Distinct inputs, distinct keys (what the pipeline hands out).
+    parsed.source_key = crate::model::SourceKey(1 + text.len() as u64);
+    parsed
+}
+
+const HEAD: &str = "---\npodcast_name: P\nhost_name: Hana Host\nguest_name: Gus Guest\n\
+                    episode_date: 01/02/2025\nepisode_title: T\nepisode_description: First.\n---\n";
+
+fn body(words: &str) -> String {
+    format!(
+        "Hana 00:00:01:\n\nHello.\n\n### One\nGus 00:01:00:\n\n{words}\n\nHana 00:02:00:\n\nSecond.\n"
+    )
+}
+
+#[test]
+fn relinking_what_linking_copies_gives_what_linking_again_gives() {
+    let before = format!("{HEAD}{}", body("First."));
+    let after = format!(
+        "{}{}",
+        HEAD.replace("First.", "A *new* description."),
+        body("First,\nnow in *two* lines.")
+    );
+    let other = || {
+        parse_at(
+            "content/u.txt",
+            "---\npodcast_name: P\nhost_name: Other Host\nguest_name: Gus Guest\n\
+             episode_date: 02/02/2025\nepisode_title: U\n---\n### One\nOther 00:00:01: Hi.\n",
+        )
+    };
+    let (old, _) = link(vec![parse_text(&before), other()]);
+    let new = parse_text(&after);
+    assert_eq!(link_key(&parse_text(&before)), link_key(&new));
+    let i = old
+        .episodes
+        .iter()
+        .position(|e| e.source == "content/t.txt")
+        .unwrap();
+    let relinked = relink(&old.episodes[i], &new).unwrap();
+    let (again, _) = link(vec![new.clone(), other()]);
+    assert_eq!(format!("{relinked:?}"), format!("{:?}", again.episodes[i]));
+}
+
+#[test]
+fn link_keys_move_with_what_linking_reads() {
+    let base = format!("{HEAD}{}", body("First."));
+    let key = link_key(&parse_text(&base));
+    for changed in [
+        base.replace("### One", "### Two"),
+        base.replace("Gus 00:01:00", "Hana 00:01:00"),
+        base.replace("Gus 00:01:00", "Gus 00:01:01"),
+        base.replace("01/02/2025", "02/02/2025"),
+        base.replace("episode_title: T", "episode_title: T2"),
+        base.replace(
+            "guest_name: Gus Guest",
+            "guest_name: Gus Guest\nbiggest_role: CTO",
+        ),
+    ] {
+        assert_ne!(link_key(&parse_text(&changed)), key, "{changed}");
+    }
+    for same in [
+        base.replace("Second.", "Second, longer."),
+        base.replace("First.", "Other words."),
+        base.replace("Hello.", "Hello\n\nthere."),
+    ] {
+        assert_eq!(link_key(&parse_text(&same)), key, "{same}");
+    }
 }

@@ -10,8 +10,8 @@
 
 use serde::Serialize;
 
-use crate::model::{Archive, Episode};
-use crate::site::urls::{SiteUrls, rel};
+use super::ExportView;
+use crate::site::urls::rel;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,15 +32,11 @@ struct Chapter<'a> {
     url: String,
 }
 
-/// The `chapters.json` of `episode`.
-pub(super) fn render(archive: &Archive, episode: &Episode, urls: &SiteUrls) -> Vec<u8> {
+/// The `chapters.json` of a view's episode.
+pub(super) fn render(view: &ExportView<'_>) -> Vec<u8> {
+    let (episode, urls) = (view.episode, view.urls);
     let page = rel::episode(&episode.slug);
-    let hosts: Vec<&str> = episode
-        .hosts
-        .iter()
-        .filter_map(|h| archive.people.get(h.index()))
-        .map(|p| p.name.as_str())
-        .collect();
+    let hosts = view.host_names();
     // The spec wants ascending start times.
     let chapters = episode
         .chapters
@@ -56,10 +52,7 @@ pub(super) fn render(archive: &Archive, episode: &Episode, urls: &SiteUrls) -> V
         version: "1.2.0",
         author: (!hosts.is_empty()).then(|| hosts.join(", ")),
         title: &episode.title,
-        podcast_name: archive
-            .podcasts
-            .get(episode.podcast.index())
-            .map_or("", |p| p.name.as_str()),
+        podcast_name: view.podcast,
         chapters,
     };
     // Serializing plain structs of strings and integers cannot fail; an empty

@@ -31,6 +31,7 @@ fn chapter(title: &str, slug: &str, turns: Vec<Turn>) -> Chapter {
         start: turns.first().map(|t| t.start).unwrap_or_default(),
         topic: None,
         line: 1,
+        intro: String::new(),
         turns,
     }
 }
@@ -53,6 +54,7 @@ fn archive() -> Archive {
     let episode = Episode {
         id: EpisodeId(0),
         source: "content/ep.txt".into(),
+        source_key: crate::model::SourceKey::UNKNOWN,
         slug: "career-story".into(),
         title: "Career <story> & \"more\"".into(),
         podcast: PodcastId(0),
@@ -84,7 +86,8 @@ fn archive() -> Archive {
                     turn("Stefan", Some(1), 420, ""),
                 ],
             ),
-        ],
+        ]
+        .into(),
         topics: vec![],
         audio_url: None,
         draft: false,
@@ -111,7 +114,7 @@ fn archive() -> Archive {
 
 fn exports(urls: &SiteUrls) -> MemorySink {
     let sink = MemorySink::default();
-    let n = write_exports(&archive(), urls, &sink).unwrap();
+    let n = write_exports(&archive(), urls, &crate::site::layout::ALL, &sink).unwrap();
     assert_eq!(n, 4);
     sink
 }
@@ -371,7 +374,13 @@ fn the_sample_archive() {
     let archive = &loaded.archive;
     assert_eq!(archive.episodes.len(), 1);
     let sink = MemorySink::default();
-    let n = write_exports(archive, &SiteUrls::new("/", None), &sink).unwrap();
+    let n = write_exports(
+        archive,
+        &SiteUrls::new("/", None),
+        &crate::site::layout::ALL,
+        &sink,
+    )
+    .unwrap();
     assert_eq!(n, 4);
     let slug = &archive.episodes[0].slug;
     let chapters: serde_json::Value =
@@ -420,7 +429,7 @@ fn zz_stage_timing() {
         .episodes
         .iter()
         .flat_map(|e| e.turns())
-        .map(|t| t.body.as_str())
+        .map(|t| &*t.body)
         .collect();
     let (d, n) = best(|| bodies.iter().filter(|b| text::needs_whole_parse(b)).count());
     eprintln!("needs_whole_parse {d:?} ({n} whole)");
@@ -449,14 +458,14 @@ fn zz_stage_timing() {
     let (d, n) = best(|| {
         a.episodes
             .iter()
-            .map(|e| chapters::render(a, e, &urls).len())
+            .map(|e| chapters::render(&ExportView::new(a, e, &urls)).len())
             .sum::<usize>()
     });
     eprintln!("chapters {d:?} {n}");
     let (d, n) = best(|| {
         a.episodes
             .iter()
-            .map(|e| render_episode(a, e, &urls).len())
+            .map(|e| render_episode(a, e, &urls, &crate::site::layout::ALL).len())
             .sum::<usize>()
     });
     eprintln!("all, one thread {d:?} {n}");
@@ -501,7 +510,7 @@ fn zz_plain_only() {
         .episodes
         .iter()
         .flat_map(|e| e.turns())
-        .map(|t| t.body.as_str())
+        .map(|t| &*t.body)
         .collect();
     let t = cpu();
     for _ in 0..10 {

@@ -16,7 +16,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::MARKER;
+use super::{MARKER, Spare};
 use crate::content;
 
 pub(super) const STAGING_TAG: &str = ".castbook-staging-";
@@ -110,7 +110,12 @@ fn pid_alive(pid: u32) -> bool {
 
 /// Repairs what killed builds left beside DEST: restores a DEST moved aside by an
 /// interrupted swap, and turns dead staging and old folders into the spare or deletes them.
-pub(super) fn recover(parent: &Path, name: &OsStr, dest: &Path) -> anyhow::Result<()> {
+pub(super) fn recover(
+    parent: &Path,
+    name: &OsStr,
+    dest: &Path,
+    spare: Spare,
+) -> anyhow::Result<()> {
     let listing = fs::read_dir(parent)
         .with_context(|| format!("cannot read folder `{}`", parent.display()))?;
     let own = std::process::id();
@@ -145,7 +150,7 @@ pub(super) fn recover(parent: &Path, name: &OsStr, dest: &Path) -> anyhow::Resul
         })?;
     }
     for (_, path) in leftovers {
-        retire(&path, parent, name);
+        retire(&path, parent, name, spare);
     }
     Ok(())
 }
@@ -256,8 +261,13 @@ impl LinkCount for fs::Metadata {
 }
 
 /// Keeps a previous site (or unfinished staging) as the spare, or deletes it when a
-/// spare already exists. Best effort: a failure only costs speed on the next build.
-pub(super) fn retire(tree: &Path, parent: &Path, name: &OsStr) {
+/// spare already exists or none is wanted. Best effort: a failure only costs speed on
+/// the next build (or leaves the tree for the next build to delete).
+pub(super) fn retire(tree: &Path, parent: &Path, name: &OsStr, spare: Spare) {
+    if spare == Spare::Discard {
+        let _ = remove_owned(tree);
+        return;
+    }
     if !has_marker(tree) {
         // Not provably ours unless empty; `remove_dir` only removes an empty folder.
         let _ = fs::remove_dir(tree);
@@ -409,7 +419,7 @@ fn open_for_overwrite(path: &Path) -> io::Result<fs::File> {
 
 /// Copies `src` over `dst` in place, keeping `src`'s modification time. With
 /// `quick_check`, a `dst` of the same size and time is taken as already copied.
-pub(super) fn copy_file(src: &Path, dst: &Path, quick_check: bool) -> io::Result<()> {
+pub(super) fn copy_file(src: &Path, dst: &Path, quick_check: bool) -> io::Result<u64> {
     let (mut from, meta) = content::open_regular(src)?;
     let modified = meta.modified()?;
     if quick_check
@@ -418,12 +428,13 @@ pub(super) fn copy_file(src: &Path, dst: &Path, quick_check: bool) -> io::Result
         && old.len() == meta.len()
         && old.modified().is_ok_and(|t| t == modified)
     {
-        return Ok(());
+        return Ok(meta.len());
     }
     let mut to = open_for_overwrite(dst)?;
     let copied = io::copy(&mut from, &mut to)?;
     to.set_len(copied)?;
-    to.set_modified(modified)
+    to.set_modified(modified)?;
+    Ok(copied)
 }
 
 /// Swaps two folders in one step with `renameat2(RENAME_EXCHANGE)`; `Ok(false)` when the

@@ -247,6 +247,63 @@ fn commit_replaces_dest_without_stale_files_and_leaves_the_marker() {
     assert!(spare.contains_key(".gitignore") && spare.contains_key(MARKER));
 }
 
+fn build_discarding(dest: &Path, pages: &[(&str, &str)]) {
+    let staging = Staging::begin_with(dest, Spare::Discard).unwrap();
+    for (rel, body) in pages {
+        staging.write(rel, body.as_bytes()).unwrap();
+    }
+    staging.commit().unwrap();
+}
+
+#[test]
+fn without_a_spare_builds_leave_nothing_beside_dest() {
+    let site = Site::new();
+    build_discarding(&site.dest(), &[("index.html", "v1")]);
+    build_discarding(&site.dest(), &[("index.html", "v2"), ("a.html", "a")]);
+    assert!(!site.spare().exists());
+    assert!(site.leftovers().is_empty(), "{:?}", site.leftovers());
+    let names: Vec<_> = Site::tree(&site.dest()).into_keys().collect();
+    assert_eq!(names, [MARKER, "a.html", "index.html"]);
+    // The rename fallback and a failed build leave no spare either.
+    let mut staging = Staging::begin_with(&site.dest(), Spare::Discard).unwrap();
+    staging.write("b.html", b"b").unwrap();
+    staging.swap(false).unwrap();
+    drop(staging);
+    let before = Site::tree(&site.dest());
+    assert!(before.contains_key("b.html"));
+    {
+        let staging = Staging::begin_with(&site.dest(), Spare::Discard).unwrap();
+        staging.write("index.html", b"half").unwrap();
+    }
+    assert_eq!(Site::tree(&site.dest()), before);
+    assert!(!site.spare().exists());
+    assert!(site.leftovers().is_empty(), "{:?}", site.leftovers());
+}
+
+#[test]
+fn turning_the_spare_off_uses_up_an_old_one_and_deletes_killed_builds_leftovers() {
+    let site = Site::new();
+    build(&site.dest(), &[("index.html", "v1")]);
+    build(&site.dest(), &[("index.html", "v2")]);
+    assert!(site.spare().join(MARKER).is_file());
+    // What a build killed after its swap leaves: a marked old tree.
+    let old = site
+        .root()
+        .join(tagged_name(OsStr::new("public"), OLD_TAG, u32::MAX - 1, 0));
+    fs::create_dir_all(old.join("episodes")).unwrap();
+    fs::write(old.join(MARKER), "").unwrap();
+    let staging = Staging::begin_with(&site.dest(), Spare::Discard).unwrap();
+    assert!(
+        staging.recycled,
+        "the old spare is still worth writing over"
+    );
+    staging.write("index.html", b"v3").unwrap();
+    staging.commit().unwrap();
+    assert!(!site.spare().exists() && !old.exists());
+    assert!(site.leftovers().is_empty(), "{:?}", site.leftovers());
+    assert_eq!(fs::read(site.dest().join("index.html")).unwrap(), b"v3");
+}
+
 #[test]
 fn commit_without_exchange_uses_the_rename_fallback() {
     let site = Site::new();
@@ -423,9 +480,12 @@ fn copy_dir_copies_verbatim_except_junk_and_outside_links() {
     symlink(outside.path().join("secret"), s.join("secret")).unwrap();
 
     let staging = Staging::begin(&site.dest()).unwrap();
-    let diags = staging.copy_dir(&s, site.root()).unwrap();
+    let copied = staging.copy_dir(&s, site.root()).unwrap();
+    let diags = copied.diagnostics;
     staging.commit().unwrap();
     let tree = Site::tree(&site.dest());
+    // security.txt, favicon.ico, logo.svg and style.css: "sec", 3, "<svg/>" and "css".
+    assert_eq!((copied.files, copied.bytes), (4, 3 + 3 + 6 + 3));
     let names: Vec<_> = tree.keys().map(String::as_str).collect();
     assert_eq!(
         names,
@@ -455,13 +515,15 @@ fn copy_dir_of_a_missing_or_outside_folder_copies_nothing() {
         staging
             .copy_dir(&site.root().join("static"), site.root())
             .unwrap()
+            .diagnostics
             .is_empty()
     );
     let outside = tempfile::tempdir().unwrap();
     symlink(outside.path(), site.root().join("static")).unwrap();
     let diags = staging
         .copy_dir(&site.root().join("static"), site.root())
-        .unwrap();
+        .unwrap()
+        .diagnostics;
     assert_eq!(diags.len(), 1);
     assert!(diags[0].message.contains("outside the site root"));
 }
@@ -573,7 +635,13 @@ fn copy_dir_skips_unchanged_files_and_recopies_changed_ones() {
     fs::write(s.join("logo.svg"), "v1").unwrap();
     let copy = || {
         let staging = Staging::begin(&site.dest()).unwrap();
-        assert!(staging.copy_dir(&s, site.root()).unwrap().is_empty());
+        assert!(
+            staging
+                .copy_dir(&s, site.root())
+                .unwrap()
+                .diagnostics
+                .is_empty()
+        );
         staging.commit().unwrap();
         fs::read(site.dest().join("logo.svg")).unwrap()
     };

@@ -23,15 +23,21 @@ impl Rgb {
     }
 }
 
-/// Background, body text and muted text of one colour scheme of the bundled themes.
+/// The colours of one scheme of the bundled themes that text sits on or is drawn in.
 #[derive(Debug, Clone, Copy)]
 pub struct Palette {
     /// `--bg`.
     pub bg: Rgb,
     /// `--fg`.
     pub fg: Rgb,
-    /// `--muted` (dates, counts, footer).
+    /// `--muted` (dates, footer).
     pub muted: Rgb,
+    /// `--faint` (counts, turn timestamps, the copy-link button): the weakest text.
+    pub faint: Rgb,
+    /// `--surface` (cards, topic pills, code), a background text and links sit on.
+    pub surface: Rgb,
+    /// `--highlight` (the turn a `#t=` link leads to), another such background.
+    pub highlight: Rgb,
 }
 
 /// The light scheme of `themes/default/static/style.css` (a test keeps them in step).
@@ -39,6 +45,9 @@ pub const LIGHT: Palette = Palette {
     bg: Rgb(0xfb, 0xfa, 0xf7),
     fg: Rgb(0x1d, 0x21, 0x26),
     muted: Rgb(0x56, 0x5c, 0x64),
+    faint: Rgb(0x62, 0x68, 0x6f),
+    surface: Rgb(0xf2, 0xef, 0xe9),
+    highlight: Rgb(0xff, 0xf3, 0xc4),
 };
 
 /// The dark scheme of `themes/default/static/style.css`.
@@ -46,7 +55,32 @@ pub const DARK: Palette = Palette {
     bg: Rgb(0x15, 0x17, 0x1a),
     fg: Rgb(0xe7, 0xe5, 0xe0),
     muted: Rgb(0xa7, 0xad, 0xb5),
+    faint: Rgb(0x9b, 0xa1, 0xa9),
+    surface: Rgb(0x1d, 0x20, 0x24),
+    highlight: Rgb(0x3a, 0x32, 0x20),
 };
+
+impl Palette {
+    /// The backgrounds text may sit on in this scheme, with `bg` in place of `--bg`.
+    fn backgrounds(&self, bg: Rgb) -> [(&'static str, Rgb); 3] {
+        [
+            ("background", bg),
+            ("surface", self.surface),
+            ("highlighted turn", self.highlight),
+        ]
+    }
+}
+
+/// The background of `backgrounds` on which `fg` has the lowest contrast, and that ratio.
+fn worst(fg: Rgb, backgrounds: &[(&'static str, Rgb)]) -> (&'static str, Rgb, f64) {
+    backgrounds
+        .iter()
+        .map(|&(name, bg)| (name, bg, contrast(fg, bg)))
+        .fold(
+            ("", fg, f64::INFINITY),
+            |w, b| if b.2 < w.2 { b } else { w },
+        )
+}
 
 /// WCAG 2 AA minimum for body-size text.
 pub const AA_TEXT: f64 = 4.5;
@@ -194,7 +228,7 @@ pub fn dark_link(accent: Rgb) -> Rgb {
 }
 
 /// `[brand]` as templates see it in `site.brand`.
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Serialize, Default, Hash)]
 pub struct BrandView {
     /// Logo URL (site-relative paths are resolved against `site-url`).
     pub logo: Option<String>,
@@ -362,30 +396,40 @@ fn check_contrast(
             warn(key, "body text on the background".into(), r, AA_TEXT);
         }
         if text.is_none() {
-            let r = contrast(LIGHT.muted, light_bg);
+            // The faintest grey (counts, timestamps) is the first to fail.
+            let r = contrast(LIGHT.faint, light_bg);
             if r < AA_TEXT {
                 warn(key, "muted text (dates, counts) on it".into(), r, AA_TEXT);
             }
         }
     }
     if let Some(a) = accent {
+        // Links sit on the page, on cards and pills, and in a highlighted turn: the
+        // weakest of those is what a reader gets.
+        let light = LIGHT.backgrounds(light_bg);
+        let dark = DARK.backgrounds(DARK.bg);
         let checks = [
             (
                 "links in the light scheme",
                 light_link(a),
-                light_bg,
+                &light[..],
                 AA_TEXT,
             ),
-            ("links in the dark scheme", dark_link(a), DARK.bg, AA_TEXT),
-            ("the accent on the light background", a, light_bg, AA_UI),
-            ("the accent on the dark background", a, DARK.bg, AA_UI),
+            ("links in the dark scheme", dark_link(a), &dark[..], AA_TEXT),
+            ("the accent on the light background", a, &light[..1], AA_UI),
+            ("the accent on the dark background", a, &dark[..1], AA_UI),
         ];
-        for (what, fg, bg, min) in checks {
-            let r = contrast(fg, bg);
+        for (what, fg, backgrounds, min) in checks {
+            let (name, bg, r) = worst(fg, backgrounds);
             if r < min {
+                let on = if name == "background" {
+                    String::new()
+                } else {
+                    format!(", on the {name}")
+                };
                 warn(
                     "accent",
-                    format!("{what} ({} on {})", fg.hex(), bg.hex()),
+                    format!("{what} ({} on {}{on})", fg.hex(), bg.hex()),
                     r,
                     min,
                 );
@@ -395,142 +439,4 @@ fn check_contrast(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_the_accepted_colour_forms() {
-        assert_eq!(parse_color("#d9480f"), Some(Rgb(0xd9, 0x48, 0x0f)));
-        assert_eq!(parse_color(" #FFF "), Some(Rgb(255, 255, 255)));
-        assert_eq!(parse_color("#0a0"), Some(Rgb(0, 0xaa, 0)));
-        assert_eq!(parse_color("rgb(10, 20, 30)"), Some(Rgb(10, 20, 30)));
-        assert_eq!(parse_color("rgb(10 20 30)"), Some(Rgb(10, 20, 30)));
-        assert_eq!(parse_color("RebeccaPurple"), Some(Rgb(102, 51, 153)));
-        for bad in [
-            "#12",
-            "#12345",
-            "#ggg",
-            "rgb(1,2)",
-            "rgb(1,2,300)",
-            "hsl(0 0% 0%)",
-            "red; background: url(x)",
-            "var(--x)",
-            "",
-            "#fff}",
-            "rgb(1,2,3",
-        ] {
-            assert_eq!(parse_color(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn contrast_matches_known_ratios() {
-        let white = Rgb(255, 255, 255);
-        let black = Rgb(0, 0, 0);
-        assert!((contrast(white, black) - 21.0).abs() < 1e-9);
-        assert!((contrast(white, white) - 1.0).abs() < 1e-9);
-        // #767676 on white is the classic 4.54:1.
-        let r = contrast(Rgb(0x76, 0x76, 0x76), white);
-        assert!((r - 4.54).abs() < 0.01, "{r}");
-        // The theme's own palette passes AA.
-        assert!(contrast(LIGHT.fg, LIGHT.bg) > 7.0);
-        assert!(contrast(LIGHT.muted, LIGHT.bg) >= AA_TEXT);
-        assert!(contrast(DARK.muted, DARK.bg) >= AA_TEXT);
-    }
-
-    #[test]
-    fn oklab_mix_round_trips_and_darkens() {
-        let c = Rgb(0xd9, 0x48, 0x0f);
-        assert_eq!(mix_oklab(c, Rgb(0, 0, 0), 1.0), c);
-        assert_eq!(mix_oklab(c, Rgb(0, 0, 0), 0.0), Rgb(0, 0, 0));
-        assert!(luminance(light_link(c)) < luminance(c));
-        assert!(luminance(dark_link(c)) > luminance(c));
-    }
-
-    #[test]
-    fn palette_constants_match_the_stylesheet() {
-        let css = include_str!("../../themes/default/static/style.css");
-        for (name, p) in [("light", LIGHT), ("dark", DARK)] {
-            for (var, c) in [("--bg", p.bg), ("--fg", p.fg), ("--muted", p.muted)] {
-                let decl = format!("{var}: {};", c.hex());
-                let decl_var = format!("{}, {});", var.replace("--", "--brand-"), c.hex());
-                assert!(
-                    css.contains(&decl) || css.contains(&decl_var),
-                    "{name} {var} {} not in style.css",
-                    c.hex()
-                );
-            }
-        }
-    }
-
-    fn warnings(brand: BrandConfig) -> Vec<String> {
-        let urls = SiteUrls::new("https://pod.example.com/", None);
-        let mut d = Vec::new();
-        view(&brand, &urls, &mut d);
-        d.iter().map(|d| d.headline()).collect()
-    }
-
-    #[test]
-    fn good_brand_passes_quietly_and_reaches_the_style() {
-        let brand = BrandConfig {
-            accent: Some("#d9480f".into()),
-            background: Some("#fffdf8".into()),
-            font: Some("\"Inter\", system-ui, sans-serif".into()),
-            heading_font: Some("Georgia, serif".into()),
-            logo: Some("static/logo.svg".into()),
-            favicon: Some("static/icon.svg".into()),
-            social_image: Some("static/card.png".into()),
-            ..BrandConfig::default()
-        };
-        assert!(warnings(brand.clone()).is_empty());
-        let urls = SiteUrls::new("https://pod.example.com/a/", None);
-        let v = view(&brand, &urls, &mut Vec::new());
-        assert_eq!(
-            v.style.as_deref(),
-            Some(
-                "--accent: #d9480f; --brand-bg: #fffdf8; --font-body: \"Inter\", system-ui, \
-                 sans-serif; --font-ui: Georgia, serif"
-            )
-        );
-        assert_eq!(v.logo.as_deref(), Some("/a/logo.svg"));
-        assert_eq!(v.favicon_type, Some("image/svg+xml"));
-        assert_eq!(
-            v.social_image.as_deref(),
-            Some("https://pod.example.com/a/card.png")
-        );
-    }
-
-    #[test]
-    fn low_contrast_and_unsafe_values_warn_naming_the_key() {
-        let w = warnings(BrandConfig {
-            accent: Some("#ffff66".into()),
-            ..BrandConfig::default()
-        });
-        assert!(
-            !w.is_empty() && w.iter().all(|w| w.contains("`brand.accent`")),
-            "{w:?}"
-        );
-        assert!(w.iter().any(|w| w.contains("light scheme")), "{w:?}");
-
-        let w = warnings(BrandConfig {
-            background: Some("#333".into()),
-            ..BrandConfig::default()
-        });
-        assert!(w.iter().any(|w| w.contains("`brand.background`")), "{w:?}");
-
-        let w = warnings(BrandConfig {
-            accent: Some("red; background: url(x)".into()),
-            font: Some("x}body{color:red".into()),
-            heading_font: Some("\"Inter".into()),
-            logo: Some("javascript:alert(1)".into()),
-            favicon: Some("https://x/\"><script>".into()),
-            ..BrandConfig::default()
-        });
-        for key in ["accent", "font", "heading-font", "logo", "favicon"] {
-            assert!(
-                w.iter().any(|w| w.contains(&format!("`brand.{key}`"))),
-                "{key}: {w:?}"
-            );
-        }
-    }
-}
+mod tests;

@@ -3,17 +3,16 @@
 //! is what the filters on the list pages fall back to.
 
 use serde::Serialize;
-use tera::Value;
 
 use super::lists::person_item;
-use super::pages::{PageCtx, PageMeta};
-use super::views::{LetterGroup, PersonItem, by_letter};
+use super::pages::{Out, PageCtx, PageMeta, PageVars, Summary, page};
+use super::views::{LetterGroup, PersonItem, Val, by_letter};
 use crate::model::{EpisodeId, TermRef};
 use crate::site::urls::rel;
 
 /// `taxonomy` in `taxonomy.html`.
-#[derive(Serialize)]
-struct TaxonomyView<'a> {
+#[derive(Serialize, Hash)]
+pub(super) struct TaxonomyView<'a> {
     name: &'a str,
     title: &'a str,
     singular: &'a str,
@@ -24,21 +23,22 @@ struct TaxonomyView<'a> {
     ranged: bool,
     total: usize,
     /// Every term (term items), in order.
-    terms: Vec<&'a Value>,
+    terms: Vec<&'a Val>,
     /// The same terms by letter; empty for ranges.
-    groups: Vec<LetterGroup<&'a Value>>,
+    groups: Vec<LetterGroup<&'a Val>>,
 }
 
-pub(super) fn taxonomy(ctx: &PageCtx<'_>, index: u32) -> anyhow::Result<()> {
+pub(super) fn taxonomy<'a>(
+    ctx: &PageCtx<'a>,
+    index: u32,
+) -> Option<Out<PageVars<'a, TaxonomyView<'a>>>> {
     let s = ctx.shared;
     let i = index as usize;
-    let (Some(t), Some(link), Some(values)) = (
-        s.archive.taxonomies.get(i),
-        s.taxonomies.get(i),
-        s.term_values.get(i),
-    ) else {
-        return Ok(());
-    };
+    let (t, link, values) = (
+        s.archive.taxonomies.get(i)?,
+        s.taxonomies.get(i)?,
+        s.term_values.get(i)?,
+    );
     let groups = if t.range.is_some() {
         Vec::new()
     } else {
@@ -61,7 +61,7 @@ pub(super) fn taxonomy(ctx: &PageCtx<'_>, index: u32) -> anyhow::Result<()> {
     let rel_url = rel::taxonomy(&t.name);
     let section = if t.per_guest { "guests" } else { "episodes" };
     let mut meta = PageMeta::new(ctx, "taxonomy", section, Some(t.title.clone()), &rel_url);
-    meta.description = Some(format!(
+    meta.description = Some(Summary::Text(format!(
         "{} of the archive's {}, with their {}.",
         t.title,
         if t.per_guest { "guests" } else { "episodes" },
@@ -70,51 +70,47 @@ pub(super) fn taxonomy(ctx: &PageCtx<'_>, index: u32) -> anyhow::Result<()> {
         } else {
             "episodes"
         },
-    ));
-    ctx.page("taxonomy.html", &meta, "taxonomy", &view, &rel_url)
+    )));
+    Some(page("taxonomy.html", meta, "taxonomy", view, &rel_url))
 }
 
 /// `term` in `term.html`.
-#[derive(Serialize)]
-struct TermView<'a> {
+#[derive(Serialize, Hash)]
+pub(super) struct TermView<'a> {
     name: &'a str,
     url: &'a str,
     /// The taxonomy (`name`, `title`, `singular`, `url`, `count`).
-    taxonomy: &'a Value,
+    taxonomy: &'a Val,
     guest_count: usize,
     episode_count: usize,
     /// Its guests, each with their episodes carrying the term.
     guests: Vec<TermGuest<'a>>,
     /// Every episode carrying it, newest first (episode items).
-    episodes: Vec<&'a Value>,
+    episodes: Vec<&'a Val>,
     /// Those of them no guest above lists (episodes without guests).
-    unlisted: Vec<&'a Value>,
+    unlisted: Vec<&'a Val>,
     /// Its own feed, when the taxonomy has `feed = true`.
     feed: Option<String>,
 }
 
 /// A guest on a term page.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct TermGuest<'a> {
     /// The person item; `count` is how many of their episodes carry the term.
     person: PersonItem<'a>,
     /// Those episodes (episode items), newest first.
-    episodes: Vec<&'a Value>,
+    episodes: Vec<&'a Val>,
 }
 
-pub(super) fn term(ctx: &PageCtx<'_>, r: TermRef) -> anyhow::Result<()> {
+pub(super) fn term<'a>(ctx: &PageCtx<'a>, r: TermRef) -> Option<Out<PageVars<'a, TermView<'a>>>> {
     let s = ctx.shared;
     let a = s.archive;
-    let Some(t) = a.taxonomies.get(r.taxonomy as usize) else {
-        return Ok(());
-    };
-    let (Some(term), Some(item), Some(taxonomy)) = (
-        t.terms.get(r.term as usize),
-        s.term(r),
-        s.taxonomy_values.get(r.taxonomy as usize),
-    ) else {
-        return Ok(());
-    };
+    let t = a.taxonomies.get(r.taxonomy as usize)?;
+    let (term, item, taxonomy) = (
+        t.terms.get(r.term as usize)?,
+        s.term(r)?,
+        s.taxonomy_values.get(r.taxonomy as usize)?,
+    );
     let mut listed: Vec<EpisodeId> = Vec::new();
     let guests = term
         .people
@@ -131,7 +127,7 @@ pub(super) fn term(ctx: &PageCtx<'_>, r: TermRef) -> anyhow::Result<()> {
             };
             let ids: Vec<EpisodeId> = term.episodes.iter().copied().filter(theirs).collect();
             listed.extend(&ids);
-            let episodes: Vec<&Value> = ids.iter().filter_map(|e| ctx.items.value(*e)).collect();
+            let episodes: Vec<&Val> = ids.iter().filter_map(|e| ctx.items.value(*e)).collect();
             TermGuest {
                 person: person_item(ctx, a.person(*p), episodes.len()),
                 episodes,
@@ -166,39 +162,39 @@ pub(super) fn term(ctx: &PageCtx<'_>, r: TermRef) -> anyhow::Result<()> {
     let mut meta = PageMeta::new(ctx, "term", section, Some(title), &rel_url);
     let guests = term.people.len();
     let episodes = term.episodes.len();
-    meta.description = Some(format!(
+    meta.description = Some(Summary::Text(format!(
         "{} {}: {guests} guest{} and {episodes} episode{}.",
         t.singular,
         term.name,
         if guests == 1 { "" } else { "s" },
         if episodes == 1 { "" } else { "s" },
-    ));
-    ctx.page("term.html", &meta, "term", &view, &rel_url)
+    )));
+    Some(page("term.html", meta, "term", view, &rel_url))
 }
 
 /// `year` in `year.html`.
-#[derive(Serialize)]
-struct YearView<'a> {
+#[derive(Serialize, Hash)]
+pub(super) struct YearView<'a> {
     year: i16,
     url: String,
     total: usize,
     /// The year's episodes, newest first (episode items).
-    episodes: Vec<&'a Value>,
+    episodes: Vec<&'a Val>,
     /// Every year with episodes, newest first.
     years: Vec<YearLink>,
 }
 
 /// A year as linked from year pages and the episode list.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct YearLink {
     year: i16,
     url: String,
     count: usize,
 }
 
-pub(super) fn year(ctx: &PageCtx<'_>, year: i16) -> anyhow::Result<()> {
+pub(super) fn year<'a>(ctx: &PageCtx<'a>, year: i16) -> Out<PageVars<'a, YearView<'a>>> {
     let s = ctx.shared;
-    let mine: Vec<&Value> = s
+    let mine: Vec<&Val> = s
         .archive
         .episodes
         .iter()
@@ -227,10 +223,10 @@ pub(super) fn year(ctx: &PageCtx<'_>, year: i16) -> anyhow::Result<()> {
         years,
     };
     let mut meta = PageMeta::new(ctx, "year", "episodes", Some(year.to_string()), &rel_url);
-    meta.description = Some(format!(
+    meta.description = Some(Summary::Text(format!(
         "Transcripts of the {} episode{} of {year}.",
         view.total,
         if view.total == 1 { "" } else { "s" }
-    ));
-    ctx.page("year.html", &meta, "year", &view, &rel_url)
+    )));
+    page("year.html", meta, "year", view, &rel_url)
 }

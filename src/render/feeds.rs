@@ -1,30 +1,36 @@
 //! Machine-read files: `feed.xml` (RSS 2.0 with the Podcasting 2.0 `podcast`
 //! namespace), one `podcasts/<slug>/feed.xml` per show when the archive has
 //! several, one `<taxonomy>/<term>/feed.xml` per term of taxonomies with
-//! `feed = true`, `sitemap.xml` and `robots.txt`. Their URLs are absolute whenever the
-//! site's address is known.
+//! `feed = true`, `sitemap.xml` and `robots.txt`. Their URLs are absolute whenever
+//! the site's address is known.
 //!
 //! Per item, beside the usual RSS elements: one `podcast:transcript` per transcript
-//! format ([`layout::TRANSCRIPTS`], with the namespace's MIME types),
-//! `podcast:chapters` for `chapters.json`, a `podcast:person` per host (restated on
-//! every item, as the namespace asks: item-level people replace the channel's) and
+//! format written (`[output.exports]`, best first: [`layout::TRANSCRIPTS`], with the
+//! namespace's MIME types), `podcast:chapters` for `chapters.json` when written, a
+//! `podcast:person` per host (restated on every item, as the namespace asks: item-level people replace the channel's) and
 //! per guest (`role="guest"`), and an `enclosure` when the episode has `audio_url`.
 
 use serde::Serialize;
-use tera::Context;
 
-use super::pages::PageCtx;
+use super::lazy::Deferred;
+use super::pages::{Out, PageCtx};
 use super::views::date_rfc2822;
-use crate::markdown;
 use crate::model::{Archive, Episode, PersonId, PodcastId, TermRef};
-use crate::site::layout::{self, CHAPTERS_JSON, TRANSCRIPTS};
+use crate::site::layout::{self, CHAPTERS_JSON, ExportFile, TRANSCRIPTS};
 use crate::site::urls::{SiteUrls, rel};
 
 /// The Podcasting 2.0 namespace URI.
 const PODCAST_NS: &str = "https://podcastindex.org/namespace/1.0";
 
+/// What `feed.xml` is given: `channel` and `items`.
+#[derive(Serialize, Hash)]
+pub(super) struct FeedVars<'a> {
+    channel: Channel,
+    items: Vec<Deferred<ItemInput<'a>, FeedItem<'a>>>,
+}
+
 /// `channel` in `feed.xml`.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Channel {
     title: String,
     link: String,
@@ -38,7 +44,7 @@ struct Channel {
     people: Vec<FeedPerson>,
 }
 
-/// One of `items` in `feed.xml`.
+/// One of `items` in `feed.xml`, made from an [`ItemInput`] when the feed renders.
 #[derive(Serialize)]
 struct FeedItem<'a> {
     title: &'a str,
@@ -46,13 +52,14 @@ struct FeedItem<'a> {
     pub_date: String,
     podcast: &'a str,
     guests: Vec<&'a str>,
+    /// HTML, escaped once more as the XML's text.
     description_html: Option<String>,
     /// `enclosure`, when the episode has audio.
     enclosure: Option<Enclosure>,
     /// One per transcript format, best first.
     transcripts: Vec<FeedFile>,
-    /// `chapters.json`.
-    chapters: FeedFile,
+    /// `chapters.json`, when written.
+    chapters: Option<FeedFile>,
     /// Hosts, then guests.
     people: Vec<FeedPerson>,
 }
@@ -76,15 +83,15 @@ struct Enclosure {
 }
 
 /// A `podcast:person`.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct FeedPerson {
     name: String,
     role: &'static str,
     href: String,
 }
 
-/// Writes `feed.xml` for the whole archive.
-pub(super) fn feed(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+/// `feed.xml` for the whole archive.
+pub(super) fn feed<'a>(ctx: &PageCtx<'a>) -> Out<FeedVars<'a>> {
     let s = ctx.shared;
     let urls = s.urls;
     let a = s.archive;
@@ -103,14 +110,14 @@ pub(super) fn feed(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
         // The newest episode's date rather than the clock: identical input, identical output.
         last_build_date: a.episodes.first().map(|e| date_rfc2822(e.date)),
         podcast_ns: PODCAST_NS,
-        people: people(a, urls, &hosts, "host"),
+        people: people_of(a, urls, &hosts, "host"),
     };
-    write_feed(ctx, "feed.xml", &channel, a.episodes.iter())
+    feed_out(ctx, "feed.xml".to_owned(), channel, a.episodes.iter())
 }
 
-/// Writes one show's own feed, `podcasts/<slug>/feed.xml` (linked from the show's
-/// page), when the archive holds several shows.
-pub(super) fn podcast_feed_file(ctx: &PageCtx<'_>, id: PodcastId) -> anyhow::Result<()> {
+/// One show's own feed, `podcasts/<slug>/feed.xml` (linked from the show's page),
+/// when the archive holds several shows.
+pub(super) fn podcast_feed<'a>(ctx: &PageCtx<'a>, id: PodcastId) -> Out<FeedVars<'a>> {
     let s = ctx.shared;
     let urls = s.urls;
     let a = s.archive;
@@ -126,23 +133,19 @@ pub(super) fn podcast_feed_file(ctx: &PageCtx<'_>, id: PodcastId) -> anyhow::Res
         language: site.language.to_owned(),
         last_build_date: p.episodes.first().map(|e| date_rfc2822(a.episode(*e).date)),
         podcast_ns: PODCAST_NS,
-        people: people(a, urls, &p.hosts, "host"),
+        people: people_of(a, urls, &p.hosts, "host"),
     };
     let episodes = p.episodes.iter().map(|e| a.episode(*e));
-    write_feed(ctx, &file, &channel, episodes)
+    feed_out(ctx, file, channel, episodes)
 }
 
-/// Writes a term's own feed, `<taxonomy>/<term>/feed.xml`: the episodes carrying it.
-pub(super) fn term_feed(ctx: &PageCtx<'_>, r: TermRef) -> anyhow::Result<()> {
+/// A term's own feed, `<taxonomy>/<term>/feed.xml`: the episodes carrying it.
+pub(super) fn term_feed<'a>(ctx: &PageCtx<'a>, r: TermRef) -> Option<Out<FeedVars<'a>>> {
     let s = ctx.shared;
     let urls = s.urls;
     let a = s.archive;
-    let Some(t) = a.taxonomies.get(r.taxonomy as usize) else {
-        return Ok(());
-    };
-    let Some(term) = t.terms.get(r.term as usize) else {
-        return Ok(());
-    };
+    let t = a.taxonomies.get(r.taxonomy as usize)?;
+    let term = t.terms.get(r.term as usize)?;
     let page = rel::term(&t.name, &term.slug);
     let file = rel::term_feed(&t.name, &term.slug);
     let mut hosts: Vec<PersonId> = term
@@ -166,79 +169,134 @@ pub(super) fn term_feed(ctx: &PageCtx<'_>, r: TermRef) -> anyhow::Result<()> {
             .first()
             .map(|e| date_rfc2822(a.episode(*e).date)),
         podcast_ns: PODCAST_NS,
-        people: people(a, urls, &hosts, "host"),
+        people: people_of(a, urls, &hosts, "host"),
     };
     let episodes = term.episodes.iter().map(|e| a.episode(*e));
-    write_feed(ctx, &file, &channel, episodes)
+    Some(feed_out(ctx, file, channel, episodes))
 }
 
-/// Renders `feed.xml`'s template for a channel and its episodes into `file`.
-fn write_feed<'a>(
-    ctx: &PageCtx<'_>,
-    file: &str,
-    channel: &Channel,
+/// A feed at `file` with `channel` and an item per episode.
+fn feed_out<'a>(
+    ctx: &PageCtx<'a>,
+    file: String,
+    channel: Channel,
     episodes: impl Iterator<Item = &'a Episode>,
-) -> anyhow::Result<()> {
+) -> Out<FeedVars<'a>> {
     let s = ctx.shared;
-    let items: Vec<FeedItem<'_>> = episodes.map(|e| item(s.archive, s.urls, e)).collect();
-    let mut context = Context::new();
-    context.insert("channel", channel);
-    context.insert("items", &items);
-    let xml = ctx.render_template("feed.xml", &context)?;
-    ctx.out.file(file, xml.as_bytes())
+    let items = episodes
+        .map(|e| Deferred::new(item(s.archive, s.urls, &s.exports, e), make_item))
+        .collect();
+    Out {
+        rel: file,
+        template: "feed.xml",
+        html: false,
+        vars: FeedVars { channel, items },
+    }
 }
 
-fn item<'a>(a: &'a Archive, urls: &SiteUrls, e: &'a Episode) -> FeedItem<'a> {
-    let export = |f| urls.absolute_or_path(&layout::export_rel(&e.slug, f));
-    let mut people = people(a, urls, &e.hosts, "host");
-    people.extend(self::people(a, urls, &e.guests, "guest"));
-    FeedItem {
+/// Everything a feed item is made from.
+#[derive(Hash)]
+pub(super) struct ItemInput<'a> {
+    title: &'a str,
+    slug: &'a str,
+    date: jiff::civil::Date,
+    podcast: &'a str,
+    description: Option<&'a str>,
+    audio_url: Option<&'a str>,
+    /// Name and slug of each host, then of each guest.
+    hosts: Vec<(&'a str, &'a str)>,
+    guests: Vec<(&'a str, &'a str)>,
+    urls: &'a SiteUrls,
+    /// The export files written (`[output.exports]`): items link these alone.
+    exports: &'a [ExportFile],
+}
+
+fn item<'a>(
+    a: &'a Archive,
+    urls: &'a SiteUrls,
+    exports: &'a [ExportFile],
+    e: &'a Episode,
+) -> ItemInput<'a> {
+    let people = |ids: &[PersonId]| -> Vec<(&'a str, &'a str)> {
+        ids.iter()
+            .filter_map(|id| a.people.get(id.index()))
+            .map(|p| (p.name.as_str(), p.slug.as_str()))
+            .collect()
+    };
+    ItemInput {
         title: &e.title,
-        link: urls.absolute_or_path(&rel::episode(&e.slug)),
-        pub_date: date_rfc2822(e.date),
+        slug: &e.slug,
+        date: e.date,
         podcast: &a.podcast(e.podcast).name,
-        guests: e
-            .guests
-            .iter()
-            .map(|g| a.person(*g).name.as_str())
-            .collect(),
-        description_html: e
-            .description
-            .as_deref()
-            .map(|d| markdown::to_html(d, "desc")),
-        enclosure: e
+        description: e.description.as_deref(),
+        audio_url: e.audio_url.as_deref(),
+        hosts: people(&e.hosts),
+        guests: people(&e.guests),
+        urls,
+        exports,
+    }
+}
+
+fn make_item<'a>(i: &ItemInput<'a>) -> FeedItem<'a> {
+    let urls = i.urls;
+    let export = |f| urls.absolute_or_path(&layout::export_rel(i.slug, f));
+    let mut people = people(urls, &i.hosts, "host");
+    people.extend(self::people(urls, &i.guests, "guest"));
+    FeedItem {
+        title: i.title,
+        link: urls.absolute_or_path(&rel::episode(i.slug)),
+        pub_date: date_rfc2822(i.date),
+        podcast: i.podcast,
+        guests: i.guests.iter().map(|(name, _)| *name).collect(),
+        description_html: i.description.map(|d| crate::markdown::to_html(d, "desc")),
+        enclosure: i
             .audio_url
-            .as_deref()
             .and_then(|u| urls.resource_absolute(u))
             .map(|url| Enclosure {
                 mime: audio_mime(&url),
                 url,
                 length: 0,
             }),
-        transcripts: TRANSCRIPTS
+        transcripts: i
+            .exports
             .iter()
+            .filter(|f| TRANSCRIPTS.contains(f))
             .map(|f| FeedFile {
                 url: export(*f),
                 mime: f.mime,
             })
             .collect(),
-        chapters: FeedFile {
+        chapters: i.exports.contains(&CHAPTERS_JSON).then(|| FeedFile {
             url: export(CHAPTERS_JSON),
             mime: CHAPTERS_JSON.mime,
-        },
+        }),
         people,
     }
 }
 
-fn people(a: &Archive, urls: &SiteUrls, ids: &[PersonId], role: &'static str) -> Vec<FeedPerson> {
-    ids.iter()
-        .filter_map(|id| a.people.get(id.index()))
-        .map(|p| FeedPerson {
-            name: crate::text::one_line(&p.name).into_owned(),
+fn people(urls: &SiteUrls, list: &[(&str, &str)], role: &'static str) -> Vec<FeedPerson> {
+    list.iter()
+        .map(|(name, slug)| FeedPerson {
+            name: crate::text::one_line(name).into_owned(),
             role,
-            href: urls.absolute_or_path(&rel::person(&p.slug)),
+            href: urls.absolute_or_path(&rel::person(slug)),
         })
         .collect()
+}
+
+/// The `podcast:person` of every person in `ids`.
+fn people_of(
+    a: &Archive,
+    urls: &SiteUrls,
+    ids: &[PersonId],
+    role: &'static str,
+) -> Vec<FeedPerson> {
+    let list: Vec<(&str, &str)> = ids
+        .iter()
+        .filter_map(|id| a.people.get(id.index()))
+        .map(|p| (p.name.as_str(), p.slug.as_str()))
+        .collect();
+    people(urls, &list, role)
 }
 
 /// The MIME type of an audio URL, from its extension; MP3 when unknown, the
@@ -258,6 +316,28 @@ fn audio_mime(url: &str) -> &'static str {
     }
 }
 
+/// What `sitemap.xml` is given: `urls`, made when it renders.
+#[derive(Serialize, Hash)]
+pub(super) struct SitemapVars<'a> {
+    urls: Deferred<SitemapInput<'a>, Vec<SitemapUrl>>,
+}
+
+/// Everything the sitemap lists.
+#[derive(Hash)]
+pub(super) struct SitemapInput<'a> {
+    /// Slug and date of every episode.
+    episodes: Vec<(&'a str, jiff::civil::Date)>,
+    people: Vec<&'a str>,
+    topics: Vec<&'a str>,
+    /// Show slugs, when shows have pages.
+    podcasts: Vec<&'a str>,
+    /// Years with episodes, newest first.
+    years: Vec<i16>,
+    /// Each taxonomy's name and its terms' slugs.
+    taxonomies: Vec<(&'a str, Vec<&'a str>)>,
+    urls: &'a SiteUrls,
+}
+
 /// One of `urls` in `sitemap.xml`.
 #[derive(Serialize)]
 struct SitemapUrl {
@@ -265,10 +345,47 @@ struct SitemapUrl {
     lastmod: Option<String>,
 }
 
-pub(super) fn sitemap(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+pub(super) fn sitemap<'a>(ctx: &PageCtx<'a>) -> Out<SitemapVars<'a>> {
     let s = ctx.shared;
     let a = s.archive;
-    let urls = s.urls;
+    let input = SitemapInput {
+        episodes: a
+            .episodes
+            .iter()
+            .map(|e| (e.slug.as_str(), e.date))
+            .collect(),
+        people: a.people.iter().map(|p| p.slug.as_str()).collect(),
+        topics: a.topics.iter().map(|t| t.slug.as_str()).collect(),
+        podcasts: if a.podcasts.len() > 1 {
+            a.podcasts.iter().map(|p| p.slug.as_str()).collect()
+        } else {
+            Vec::new()
+        },
+        years: super::years(a),
+        taxonomies: a
+            .taxonomies
+            .iter()
+            .map(|t| {
+                (
+                    t.name.as_str(),
+                    t.terms.iter().map(|x| x.slug.as_str()).collect(),
+                )
+            })
+            .collect(),
+        urls: s.urls,
+    };
+    Out {
+        rel: "sitemap.xml".to_owned(),
+        template: "sitemap.xml",
+        html: false,
+        vars: SitemapVars {
+            urls: Deferred::new(input, sitemap_urls),
+        },
+    }
+}
+
+fn sitemap_urls(i: &SitemapInput<'_>) -> Vec<SitemapUrl> {
+    let urls = i.urls;
     let plain = |r: &str| SitemapUrl {
         loc: urls.absolute_or_path(r),
         lastmod: None,
@@ -277,28 +394,19 @@ pub(super) fn sitemap(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
         .into_iter()
         .map(plain)
         .collect();
-    list.extend(a.episodes.iter().map(|e| SitemapUrl {
-        loc: urls.absolute_or_path(&rel::episode(&e.slug)),
-        lastmod: Some(e.date.to_string()),
+    list.extend(i.episodes.iter().map(|(slug, date)| SitemapUrl {
+        loc: urls.absolute_or_path(&rel::episode(slug)),
+        lastmod: Some(date.to_string()),
     }));
-    list.extend(a.people.iter().map(|p| plain(&rel::person(&p.slug))));
-    list.extend(a.topics.iter().map(|t| plain(&rel::topic(&t.slug))));
-    if a.podcasts.len() > 1 {
-        list.extend(a.podcasts.iter().map(|p| plain(&rel::podcast(&p.slug))));
+    list.extend(i.people.iter().map(|p| plain(&rel::person(p))));
+    list.extend(i.topics.iter().map(|t| plain(&rel::topic(t))));
+    list.extend(i.podcasts.iter().map(|p| plain(&rel::podcast(p))));
+    list.extend(i.years.iter().map(|y| plain(&rel::year(*y))));
+    for (name, terms) in &i.taxonomies {
+        list.push(plain(&rel::taxonomy(name)));
+        list.extend(terms.iter().map(|slug| plain(&rel::term(name, slug))));
     }
-    list.extend(super::years(a).into_iter().map(|y| plain(&rel::year(y))));
-    for t in &a.taxonomies {
-        list.push(plain(&rel::taxonomy(&t.name)));
-        list.extend(
-            t.terms
-                .iter()
-                .map(|term| plain(&rel::term(&t.name, &term.slug))),
-        );
-    }
-    let mut context = Context::new();
-    context.insert("urls", &list);
-    let xml = ctx.render_template("sitemap.xml", &context)?;
-    ctx.out.file("sitemap.xml", xml.as_bytes())
+    list
 }
 
 /// `robots.txt`: allow everything; point at the sitemap when its URL can be absolute

@@ -2,11 +2,10 @@
 //! They list shared items (titles, URLs, dates), never page bodies.
 
 use serde::Serialize;
-use tera::Value;
 
 use super::filters::{self, FiltersView};
-use super::pages::{PageCtx, PageMeta};
-use super::views::{LetterGroup, PersonItem, PodcastLink, Shared, TermGroup, by_letter};
+use super::pages::{Out, PageCtx, PageMeta, PageVars, Summary, page};
+use super::views::{LetterGroup, PersonItem, PodcastLink, Shared, TermGroup, Val, by_letter};
 use crate::model::{EpisodeId, PodcastId};
 use crate::site::urls::rel;
 
@@ -20,23 +19,23 @@ const HOME_TOPICS: usize = 30;
 const HOME_TERMS: usize = 8;
 
 /// `home` in `index.html`.
-#[derive(Serialize)]
-struct HomeView<'a> {
+#[derive(Serialize, Hash)]
+pub(super) struct HomeView<'a> {
     podcasts: Vec<PodcastCard<'a>>,
-    latest: Vec<&'a Value>,
+    latest: Vec<&'a Val>,
     top_guests: Vec<PersonItem<'a>>,
-    top_topics: Vec<&'a Value>,
+    top_topics: Vec<&'a Val>,
     /// Per taxonomy, its terms with the most guests (episodes for episode fields).
     browse: Vec<TermGroup<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct PodcastCard<'a> {
     name: &'a str,
     url: Option<&'a str>,
     episode_count: usize,
-    hosts: Vec<&'a Value>,
-    latest: Option<&'a Value>,
+    hosts: Vec<&'a Val>,
+    latest: Option<&'a Val>,
 }
 
 fn card<'a>(ctx: &PageCtx<'a>, id: PodcastId) -> PodcastCard<'a> {
@@ -52,7 +51,7 @@ fn card<'a>(ctx: &PageCtx<'a>, id: PodcastId) -> PodcastCard<'a> {
     }
 }
 
-pub(super) fn home(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+pub(super) fn home<'a>(ctx: &PageCtx<'a>) -> Out<PageVars<'a, HomeView<'a>>> {
     let s = ctx.shared;
     let mut guests: Vec<_> = s.archive.people.iter().filter(|p| p.is_guest()).collect();
     guests.sort_by(|a, b| {
@@ -81,7 +80,7 @@ pub(super) fn home(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
         browse: browse_blocks(s),
     };
     let mut meta = PageMeta::new(ctx, "home", "", None, "");
-    meta.description = Some(format!(
+    meta.description = Some(Summary::Text(format!(
         "Transcripts of {} episode{}, searchable by guest and topic.",
         s.archive.episodes.len(),
         if s.archive.episodes.len() == 1 {
@@ -89,8 +88,8 @@ pub(super) fn home(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
         } else {
             "s"
         }
-    ));
-    ctx.page("index.html", &meta, "home", &view, "")
+    )));
+    page("index.html", meta, "home", view, "")
 }
 
 /// Each taxonomy with its `HOME_TERMS` biggest terms, biggest first.
@@ -146,21 +145,21 @@ pub(super) fn person_item<'a>(
 }
 
 /// `episodes` in `episodes.html`.
-#[derive(Serialize)]
-struct EpisodesView<'a> {
+#[derive(Serialize, Hash)]
+pub(super) struct EpisodesView<'a> {
     total: usize,
     years: Vec<YearGroup<'a>>,
     /// Facet filters over the rows, in page order.
     filters: FiltersView,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct YearGroup<'a> {
     year: i16,
     id: String,
     /// The year's own page, `episodes/<year>/`.
     url: String,
-    episodes: Vec<&'a Value>,
+    episodes: Vec<&'a Val>,
 }
 
 /// Groups episodes (newest first) by year, keeping their order.
@@ -183,7 +182,7 @@ fn by_year<'a>(ctx: &PageCtx<'a>, ids: impl Iterator<Item = EpisodeId>) -> Vec<Y
     years
 }
 
-pub(super) fn episodes(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+pub(super) fn episodes<'a>(ctx: &PageCtx<'a>) -> Out<PageVars<'a, EpisodesView<'a>>> {
     let episodes = &ctx.shared.archive.episodes;
     let view = EpisodesView {
         total: ctx.items.items.len(),
@@ -198,12 +197,12 @@ pub(super) fn episodes(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
         Some("All episodes".into()),
         "episodes/",
     );
-    ctx.page("episodes.html", &meta, "episodes", &view, "episodes/")
+    page("episodes.html", meta, "episodes", view, "episodes/")
 }
 
 /// `people` in `people.html` (guests or hosts).
-#[derive(Serialize)]
-struct PeopleView<'a> {
+#[derive(Serialize, Hash)]
+pub(super) struct PeopleView<'a> {
     /// `guests` or `hosts`.
     kind: &'static str,
     heading: &'static str,
@@ -213,7 +212,7 @@ struct PeopleView<'a> {
     filters: Option<FiltersView>,
 }
 
-pub(super) fn people(ctx: &PageCtx<'_>, guests: bool) -> anyhow::Result<()> {
+pub(super) fn people<'a>(ctx: &PageCtx<'a>, guests: bool) -> Out<PageVars<'a, PeopleView<'a>>> {
     let s = ctx.shared;
     let listed = s
         .archive
@@ -257,17 +256,17 @@ pub(super) fn people(ctx: &PageCtx<'_>, guests: bool) -> anyhow::Result<()> {
         filters,
     };
     let meta = PageMeta::new(ctx, kind, kind, Some(heading.to_owned()), rel_url);
-    ctx.page("people.html", &meta, "people", &view, rel_url)
+    page("people.html", meta, "people", view, rel_url)
 }
 
 /// `topics` in `topics.html`.
-#[derive(Serialize)]
-struct TopicsView<'a> {
+#[derive(Serialize, Hash)]
+pub(super) struct TopicsView<'a> {
     total: usize,
-    groups: Vec<LetterGroup<&'a Value>>,
+    groups: Vec<LetterGroup<&'a Val>>,
 }
 
-pub(super) fn topics(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
+pub(super) fn topics<'a>(ctx: &PageCtx<'a>) -> Out<PageVars<'a, TopicsView<'a>>> {
     let s = ctx.shared;
     let groups = by_letter(
         s.topics
@@ -281,21 +280,21 @@ pub(super) fn topics(ctx: &PageCtx<'_>) -> anyhow::Result<()> {
         groups,
     };
     let meta = PageMeta::new(ctx, "topics", "topics", Some("Topics".into()), "topics/");
-    ctx.page("topics.html", &meta, "topics", &view, "topics/")
+    page("topics.html", meta, "topics", view, "topics/")
 }
 
 /// `podcast` in `podcast.html`.
-#[derive(Serialize)]
-struct PodcastView<'a> {
+#[derive(Serialize, Hash)]
+pub(super) struct PodcastView<'a> {
     name: &'a str,
     url: Option<&'a str>,
     episode_count: usize,
-    hosts: Vec<&'a Value>,
-    latest: Option<&'a Value>,
+    hosts: Vec<&'a Val>,
+    latest: Option<&'a Val>,
     years: Vec<YearGroup<'a>>,
 }
 
-pub(super) fn podcast(ctx: &PageCtx<'_>, id: PodcastId) -> anyhow::Result<()> {
+pub(super) fn podcast<'a>(ctx: &PageCtx<'a>, id: PodcastId) -> Out<PageVars<'a, PodcastView<'a>>> {
     let s = ctx.shared;
     let p = s.archive.podcast(id);
     let card = card(ctx, id);
@@ -309,10 +308,10 @@ pub(super) fn podcast(ctx: &PageCtx<'_>, id: PodcastId) -> anyhow::Result<()> {
     };
     let rel_url = rel::podcast(&p.slug);
     let mut meta = PageMeta::new(ctx, "podcast", "", Some(p.name.clone()), &rel_url);
-    meta.description = Some(format!(
+    meta.description = Some(Summary::Text(format!(
         "Transcripts of every episode of {} ({}).",
         p.name,
         p.episodes.len()
-    ));
-    ctx.page("podcast.html", &meta, "podcast", &view, &rel_url)
+    )));
+    page("podcast.html", meta, "podcast", view, &rel_url)
 }

@@ -4,12 +4,17 @@
 //! each page's context holds only that page's view. Pages render in parallel (rayon),
 //! each written (and minified) as soon as it is rendered, so the whole site is never
 //! held in memory. Markdown is rendered inside the per-episode task.
+//!
+//! Every output is fingerprinted from the view it is rendered from (see `pages`), so
+//! under [`Plan::Changed`] only the files whose view moved are rendered at all.
 
 pub mod brand;
 mod browse;
+mod derived;
 mod feeds;
 mod filters;
 mod jsonld;
+mod lazy;
 mod lists;
 mod minify;
 mod pages;
@@ -25,9 +30,11 @@ use serde::Serialize;
 use crate::config::{ColorScheme, LoadedConfig};
 use crate::diag::Diagnostic;
 use crate::model::{Archive, EpisodeId, PersonId, PodcastId, TermRef, TopicId};
-use crate::site::urls::{self, SiteUrls};
+use crate::site::manifest::{Plan, fingerprint, of_bytes};
+use crate::site::urls::SiteUrls;
 use crate::theme::{self, Theme};
 use brand::BrandView;
+pub use derived::Memo;
 use views::{EpisodeItems, PodcastLink, Shared, TaxonomyLink};
 
 /// Global-context key of the UI strings (`{{ ui.episodes }}`), see `theme::I18N_FILE`.
@@ -55,10 +62,20 @@ pub struct RenderReport {
     pub pages: usize,
     /// Total bytes written.
     pub bytes: u64,
+    /// Of those, the theme's assets and the small fixed files (robots.txt, CNAME,
+    /// `additional-css`/`-js`): files and bytes.
+    pub assets: (usize, u64),
     /// Whether HTML was minified.
     pub minified: bool,
     /// Warnings about settings that limit the output (e.g. no absolute site URL).
     pub diagnostics: Vec<Diagnostic>,
+    /// Every file of the render (written or not) with its fingerprint, when the plan
+    /// records them.
+    pub entries: Vec<(String, u64)>,
+    /// Wall time of its parts: `shared` (the views every page shares), `pages` (every
+    /// output's view fingerprinted, and rendered when the plan wants it), `files`
+    /// (assets and small files).
+    pub stages: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// How many files [`render_site`] writes for `archive` (for a progress bar's length),
@@ -109,24 +126,37 @@ pub fn render_site(
     sink: &dyn OutputSink,
     progress: &(dyn Fn(u64) + Sync),
 ) -> anyhow::Result<RenderReport> {
-    let all = jobs(archive, cfg.config.output.html.search.enable);
-    render_jobs(archive, cfg, theme, opts, sink, progress, &all, true)
+    render(
+        archive,
+        cfg,
+        theme,
+        opts,
+        sink,
+        progress,
+        Plan::Once,
+        &Memo::default(),
+    )
 }
 
-/// Renders only `jobs` (a subset of [`jobs`]) through `sink`, plus the theme assets and
-/// the small fixed files when `fixed_files` is set. `serve` uses this to re-render just
-/// the pages an edit feeds; [`render_site`] is this with every job.
+/// Renders the site through `sink`: every file, or under [`Plan::Changed`] only
+/// those whose fingerprint moved. `memo` carries derived data between builds.
 #[allow(clippy::too_many_arguments)]
-pub fn render_jobs(
+pub fn render(
     archive: &Archive,
     cfg: &LoadedConfig,
     theme: &Theme,
     opts: &RenderOptions,
     sink: &dyn OutputSink,
     progress: &(dyn Fn(u64) + Sync),
-    jobs: &[Job],
-    fixed_files: bool,
+    plan: Plan<'_>,
+    memo: &Memo,
 ) -> anyhow::Result<RenderReport> {
+    let mut lap = std::time::Instant::now();
+    let mut stages = Vec::new();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = std::time::Instant::now();
+    };
     let html_cfg = &cfg.config.output.html;
     let urls = site_urls(cfg, opts.site_url_override.as_deref());
     let mut diagnostics = Vec::new();
@@ -140,7 +170,8 @@ pub fn render_jobs(
     let brand = brand::view(&cfg.config.brand, &urls, &mut diagnostics);
     let extras = Extras::read(cfg)?;
     let language = SiteView::language_of(cfg);
-    let shared = Shared::new(archive, &urls, language);
+    let mut shared = Shared::with_memo(archive, &urls, language, memo);
+    shared.exports = cfg.config.output.exports.files();
     let (strings, unknown) = theme.strings(language, &html_cfg.strings);
     diagnostics.extend(
         unknown
@@ -151,16 +182,30 @@ pub fn render_jobs(
 
     let mut tera = theme.tera.clone();
     let site = SiteView::new(cfg, &urls, &shared, brand, &extras, opts);
-    let globals = tera.global_context();
-    globals.insert("site", &site);
-    globals.insert(STRINGS_VAR, &strings);
-    globals.insert(theme::BASE_PATH_VAR, urls.base());
-    globals.insert(theme::ORIGIN_VAR, &urls.origin());
+    let minify = opts.minify && minify::AVAILABLE;
+    // What every template sees besides its own view: part of every fingerprint.
+    let globals = if plan.records() {
+        fingerprint(&(
+            &site,
+            &strings,
+            &urls,
+            minify,
+            theme.identity(),
+            &shared.exports,
+        ))
+    } else {
+        0
+    };
+    let globals_ctx = tera.global_context();
+    globals_ctx.insert("site", &site);
+    globals_ctx.insert(STRINGS_VAR, &strings);
+    globals_ctx.insert(theme::BASE_PATH_VAR, urls.base());
+    globals_ctx.insert(theme::ORIGIN_VAR, &urls.origin());
 
     let out = Emitter {
         sink,
         progress,
-        minify: opts.minify && minify::AVAILABLE,
+        minify,
         files: AtomicUsize::new(0),
         pages: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
@@ -172,29 +217,62 @@ pub fn render_jobs(
         tera: &tera,
         theme,
         out: &out,
+        plan,
+        globals,
     };
-    jobs.par_iter()
-        .try_for_each(|job| pages::render(&ctx, *job))?;
+    stage("shared");
+    let all = jobs(archive, html_cfg.search.enable);
+    let mut entries: Vec<(String, u64)> = all
+        .par_iter()
+        .map(|job| pages::run(&ctx, *job))
+        .filter_map(Result::transpose)
+        .collect::<anyhow::Result<_>>()?;
+    stage("pages");
 
-    if fixed_files {
-        for asset in &theme.assets {
-            out.file(&asset.path, &asset.bytes)?;
+    let before = (
+        out.files.load(Ordering::Relaxed),
+        out.bytes.load(Ordering::Relaxed),
+    );
+    // Small files, in the order a whole build writes them (a later one wins a path).
+    let mut fixed: Vec<(String, Vec<u8>)> = theme
+        .assets
+        .iter()
+        .map(|a| (a.path.clone(), a.bytes.to_vec()))
+        .collect();
+    fixed.push((".nojekyll".to_owned(), Vec::new()));
+    fixed.push(("robots.txt".to_owned(), feeds::robots(&urls).into_bytes()));
+    fixed.extend(extras.files.iter().cloned());
+    if let Some(cname) = &html_cfg.cname {
+        fixed.push(("CNAME".to_owned(), format!("{cname}\n").into_bytes()));
+    }
+    for (rel, bytes) in fixed {
+        let fp = if plan.records() { of_bytes(&bytes) } else { 0 };
+        if plan.wants(&rel, fp) {
+            out.file(&rel, &bytes)?;
         }
-        out.file(".nojekyll", b"")?;
-        out.file("robots.txt", feeds::robots(&urls).as_bytes())?;
-        for (rel, bytes) in &extras.files {
-            out.file(rel, bytes)?;
-        }
-        if let Some(cname) = &html_cfg.cname {
-            out.file("CNAME", format!("{cname}\n").as_bytes())?;
+        if plan.records() {
+            entries.push((rel, fp));
         }
     }
+    let assets = (
+        out.files.load(Ordering::Relaxed) - before.0,
+        out.bytes.load(Ordering::Relaxed) - before.1,
+    );
+    if !plan.records() {
+        entries.clear();
+    }
+    drop(items);
+    memo.keep_vals(shared.vals.into_used());
+    stage("files");
     Ok(RenderReport {
         files: out.files.load(Ordering::Relaxed),
         pages: out.pages.load(Ordering::Relaxed),
         bytes: out.bytes.load(Ordering::Relaxed),
+        assets,
         minified: out.minify,
         diagnostics,
+        entries,
+        stages,
     })
 }
 
@@ -237,44 +315,6 @@ pub enum Job {
     TermFeed(TermRef),
     /// `episodes/<year>/index.html`.
     Year(i16),
-}
-
-impl Job {
-    /// The file this job writes, relative to the output root (what the page code passes
-    /// to the sink; a test in `render/tests.rs` keeps the two in step).
-    pub fn output_path(self, archive: &Archive) -> String {
-        match self {
-            Job::Episode(id) => urls::rel::file_of(&urls::rel::episode(&archive.episode(id).slug)),
-            Job::Person(id) => urls::rel::file_of(&urls::rel::person(&archive.person(id).slug)),
-            Job::Topic(id) => urls::rel::file_of(&urls::rel::topic(&archive.topic(id).slug)),
-            Job::Podcast(id) => urls::rel::file_of(&urls::rel::podcast(&archive.podcast(id).slug)),
-            Job::PodcastFeed(id) => urls::rel::podcast_feed(&archive.podcast(id).slug),
-            Job::Home => "index.html".to_owned(),
-            Job::Episodes => "episodes/index.html".to_owned(),
-            Job::Guests => "guests/index.html".to_owned(),
-            Job::Hosts => "hosts/index.html".to_owned(),
-            Job::Topics => "topics/index.html".to_owned(),
-            Job::NotFound => "404.html".to_owned(),
-            Job::Search => "search/index.html".to_owned(),
-            Job::Feed => "feed.xml".to_owned(),
-            Job::Sitemap => "sitemap.xml".to_owned(),
-            Job::Taxonomy(i) => {
-                urls::rel::file_of(&urls::rel::taxonomy(&archive.taxonomies[i as usize].name))
-            }
-            Job::Term(r) => urls::rel::file_of(&term_rel(archive, r)),
-            Job::TermFeed(r) => {
-                let t = &archive.taxonomies[r.taxonomy as usize];
-                urls::rel::term_feed(&t.name, &archive.term(r).slug)
-            }
-            Job::Year(y) => urls::rel::file_of(&urls::rel::year(y)),
-        }
-    }
-}
-
-/// `<taxonomy>/<term>/` of a term.
-fn term_rel(archive: &Archive, r: TermRef) -> String {
-    let t = &archive.taxonomies[r.taxonomy as usize];
-    urls::rel::term(&t.name, &archive.term(r).slug)
 }
 
 /// Every term of every taxonomy.
@@ -341,7 +381,7 @@ impl Emitter<'_> {
 }
 
 /// Site-wide values every template sees as `site`.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct SiteView<'a> {
     title: String,
     description: Option<&'a str>,
@@ -365,7 +405,7 @@ struct SiteView<'a> {
     generator: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct NavUrls {
     home: String,
     episodes: String,
@@ -378,7 +418,7 @@ struct NavUrls {
     feed_absolute: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Counts {
     episodes: usize,
     podcasts: usize,

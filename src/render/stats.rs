@@ -5,14 +5,13 @@
 //! one starts, the last one until `episode_duration` (estimated from its words
 //! when the duration is unknown). Words are counted on the Markdown source split
 //! at whitespace, which is close enough to the rendered words for a statistic and
-//! far cheaper than rendering. Computed once per build for every episode (in
-//! parallel), then read by episode pages and summed on person pages.
+//! far cheaper than rendering. Computed for every episode (see `derived.rs`), then
+//! read by episode pages and summed on person pages.
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::model::{Archive, Episode, PersonId};
+use crate::model::{Episode, PersonId};
 use crate::timeline;
 
 /// One speaker's share of one episode.
@@ -37,11 +36,6 @@ pub(crate) struct EpisodeStats {
     pub(crate) speakers: Vec<SpeakerStat>,
     /// Sum of every speaker's talk time, in milliseconds.
     pub(crate) total_ms: u64,
-}
-
-/// The statistics of every episode, by episode id.
-pub(crate) fn all(archive: &Archive) -> Vec<EpisodeStats> {
-    archive.episodes.par_iter().map(episode).collect()
 }
 
 /// The statistics of one episode.
@@ -90,23 +84,21 @@ enum SpeakerKey<'a> {
     Label(&'a str),
 }
 
-/// What a template shows of one speaker's statistics.
-#[derive(Debug, Serialize)]
+/// What a template shows of one speaker's statistics: numbers, written out (talk
+/// time, share, words) only when the page renders, so building the views of every
+/// page for their fingerprints stays cheap.
+#[derive(Debug, Hash)]
 pub(crate) struct StatView<'a> {
     /// Display name: the person's full name, or the label.
     pub(crate) name: &'a str,
     /// The person's page, when the speaker is a known person.
     pub(crate) url: Option<&'a str>,
-    /// Human talk time: `24 min`, `1 h 3 min`, `45 s`.
-    pub(crate) time: String,
-    /// ISO 8601 duration of the talk time (`PT24M10S`), for `<time datetime>`.
-    pub(crate) time_iso: String,
-    /// Share of the talk time in whole percent, for text.
-    pub(crate) share: u64,
-    /// Share of the talk time with one decimal, for the bar's CSS width.
-    pub(crate) bar: String,
-    /// Words said, with thousands separators.
-    pub(crate) words: String,
+    /// Talk time in milliseconds.
+    pub(crate) ms: u64,
+    /// The talk time it is a share of.
+    pub(crate) total_ms: u64,
+    /// Words said.
+    pub(crate) words: u64,
     /// Turns taken (not `turns`: a template mentioning that word makes every
     /// episode page build structured turn views, see `Theme::wants_turn_views`).
     pub(crate) turn_count: u32,
@@ -123,18 +115,51 @@ impl<'a> StatView<'a> {
         total_ms: u64,
         words: u64,
     ) -> Self {
-        let permille = timeline::mul_div(ms, 1000, total_ms);
         StatView {
             name,
             url,
-            time: talk_time(ms),
-            time_iso: talk_time_iso(ms),
-            share: (permille + 5) / 10,
-            bar: format!("{}.{}", permille / 10, permille % 10),
-            words: thousands(words),
+            ms,
+            total_ms,
+            words,
             turn_count: 0,
             episodes: 1,
         }
+    }
+
+    /// The share of the talk time in permille.
+    fn permille(&self) -> u64 {
+        timeline::mul_div(self.ms, 1000, self.total_ms)
+    }
+
+    /// Share of the talk time in whole percent, for text.
+    pub(crate) fn share(&self) -> u64 {
+        (self.permille() + 5) / 10
+    }
+
+    /// Share of the talk time with one decimal, for the bar's CSS width.
+    pub(crate) fn bar(&self) -> String {
+        let permille = self.permille();
+        format!("{}.{}", permille / 10, permille % 10)
+    }
+}
+
+/// Templates see `name`, `url`, `time` (`24 min`), `time_iso` (`PT24M10S`), `share`
+/// (whole percent), `bar` (percent with one decimal), `words` (with thousands
+/// separators), `turn_count` and `episodes`.
+impl Serialize for StatView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("StatView", 9)?;
+        out.serialize_field("name", self.name)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("time", &talk_time(self.ms))?;
+        out.serialize_field("time_iso", &talk_time_iso(self.ms))?;
+        out.serialize_field("share", &self.share())?;
+        out.serialize_field("bar", &self.bar())?;
+        out.serialize_field("words", &thousands(self.words))?;
+        out.serialize_field("turn_count", &self.turn_count)?;
+        out.serialize_field("episodes", &self.episodes)?;
+        out.end()
     }
 }
 
@@ -202,8 +227,8 @@ mod tests {
     #[test]
     fn shares() {
         let v = StatView::new("A", None, 1, 3, 7);
-        assert_eq!((v.share, v.bar.as_str()), (33, "33.3"));
+        assert_eq!((v.share(), v.bar().as_str()), (33, "33.3"));
         let v = StatView::new("A", None, 0, 0, 0);
-        assert_eq!((v.share, v.bar.as_str()), (0, "0.0"));
+        assert_eq!((v.share(), v.bar().as_str()), (0, "0.0"));
     }
 }

@@ -2,6 +2,7 @@ use super::*;
 use crate::config::Config;
 
 mod support;
+mod text_kept;
 use support::{MemorySink, XSS, archive, assert_unique_ids, attr_values, links, tags};
 
 fn config(site_url: &str) -> LoadedConfig {
@@ -215,21 +216,27 @@ fn hostile_content_is_inert_everywhere() {
                     scripts += 1;
                     assert!(
                         attrs.iter().any(|(a, v)| a == "src"
-                            && ["/castbook.js", "/highlight.js", "/search.js", "/filters.js"]
-                                .iter()
-                                .any(|s| v.contains(s))),
+                            && [
+                                "/castbook.js",
+                                "/highlight.js",
+                                "/stem.js",
+                                "/search.js",
+                                "/filters.js"
+                            ]
+                            .iter()
+                            .any(|s| v.contains(s))),
                         "{name}: {attrs:?}"
                     );
                 }
             }
             // Episode pages also load highlight.js, for words a search leads to; the
-            // search page loads it and search.js; the filtered lists filters.js.
+            // search page loads it, stem.js and search.js; the filtered lists filters.js.
             let episode_page = a
                 .episodes
                 .iter()
                 .any(|e| *name == format!("episodes/{}/index.html", e.slug));
             let expected = if name == "search/index.html" {
-                3
+                4
             } else if episode_page
                 || ["episodes/index.html", "guests/index.html"].contains(&name.as_str())
             {
@@ -282,7 +289,12 @@ fn subpath_site_prefixes_every_link() {
 fn every_internal_link_and_anchor_resolves() {
     let a = archive();
     for site in ["/", "/archive/"] {
-        let (sink, _) = build(&a, &config(site), &plain());
+        let cfg = config(site);
+        let (sink, _) = build(&a, &cfg, &plain());
+        // Pages link the export files written beside them.
+        let urls = crate::site::urls::SiteUrls::new(site, None);
+        crate::exports::write_exports(&a, &urls, &cfg.config.output.exports.files(), &sink)
+            .unwrap();
         let files = sink.0.lock().unwrap().clone();
         let ids = |file: &str| -> Vec<String> {
             let html = String::from_utf8_lossy(&files[file]).into_owned();
@@ -469,23 +481,82 @@ fn structured_data_cannot_close_its_script() {
 }
 
 #[test]
-fn job_output_paths_are_the_files_the_jobs_write() {
+fn fingerprints_decide_which_files_an_update_writes() {
+    use crate::site::manifest::{Group, Manifest, Plan};
     let a = archive();
-    let cfg = config("/");
+    let cfg = config("https://example.com/");
     let theme = theme::default_theme().unwrap();
-    let all = jobs(&a, true);
-    let sink = MemorySink::default();
-    render_jobs(&a, &cfg, &theme, &plain(), &sink, &|_| {}, &all, false).unwrap();
-    let mut expected: Vec<String> = all.iter().map(|j| j.output_path(&a)).collect();
-    expected.sort();
-    let mut written = sink.names();
-    written.sort();
-    assert_eq!(written, expected);
-    // A subset writes exactly its own files.
-    let one = [Job::Episode(a.episodes[0].id)];
-    let sink = MemorySink::default();
-    render_jobs(&a, &cfg, &theme, &plain(), &sink, &|_| {}, &one, false).unwrap();
-    assert_eq!(sink.names(), [one[0].output_path(&a)]);
+    let memo = Memo::default();
+    let render_with = |a: &Archive, plan: Plan<'_>| {
+        let sink = MemorySink::default();
+        let report = render(a, &cfg, &theme, &plain(), &sink, &|_| {}, plan, &memo).unwrap();
+        (sink.names(), report)
+    };
+    // A whole render's entries are exactly the files it writes.
+    let (written, report) = render_with(&a, Plan::All);
+    let mut listed: Vec<String> = report.entries.iter().map(|(r, _)| r.clone()).collect();
+    listed.sort();
+    assert_eq!(listed, written);
+    let mut manifest = Manifest::new();
+    manifest.extend(Group::Render, report.entries.clone());
+    // The same site again: nothing to write, the same fingerprints.
+    let (again, report2) = render_with(&a, Plan::Changed(&manifest));
+    assert!(again.is_empty(), "{again:?}");
+    let mut m2 = Manifest::new();
+    m2.extend(Group::Render, report2.entries);
+    assert_eq!(m2, manifest);
+    // A one-off render fingerprints nothing.
+    assert!(render_with(&a, Plan::Once).1.entries.is_empty());
+    // Renaming an episode changes what lists it and its own page, nothing else.
+    let mut b = a.clone();
+    b.episodes[2].title = "Other show, renamed".into();
+    let (changed, _) = render_with(&b, Plan::Changed(&manifest));
+    for rel in [
+        "episodes/other-show/index.html",
+        "episodes/index.html",
+        "index.html",
+        "feed.xml",
+        "people/ann-host/index.html",
+        "podcasts/second-show/index.html",
+        "podcasts/second-show/feed.xml",
+    ] {
+        assert!(
+            changed.iter().any(|c| c == rel),
+            "{rel} not rewritten: {changed:?}"
+        );
+    }
+    for rel in [
+        "episodes/older/index.html",
+        "people/stefan-mai/index.html",
+        "topics/early-career/index.html",
+        "404.html",
+        "style.css",
+    ] {
+        assert!(
+            !changed.iter().any(|c| c == rel),
+            "{rel} rewritten: {changed:?}"
+        );
+    }
+    // New words in a turn change the episode page and its speakers' talk totals.
+    let mut c = a.clone();
+    let mut chapters = c.episodes[1].chapters.to_vec();
+    chapters[0].turns[0].body = "Back then, and a good deal more words than before.".into();
+    c.episodes[1].chapters = chapters.into();
+    let (changed, _) = render_with(&c, Plan::Changed(&manifest));
+    for rel in [
+        "episodes/older/index.html",
+        "people/stefan-mai/index.html",
+        "topics/early-career/index.html",
+    ] {
+        assert!(
+            changed.iter().any(|c| c == rel),
+            "{rel} not rewritten: {changed:?}"
+        );
+    }
+    assert!(
+        !changed.iter().any(|c| c == "episodes/index.html"),
+        "{changed:?}"
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! written here, with stable class names a theme styles in CSS:
 //!
 //! ```html
+//! <div class="chapter-intro prose">…text before the first turn, if any…</div>
 //! <div class="turn" id="t-00-01-33">
 //! <p class="who"><a class="speaker" href="/people/x/">Stefan</a> <a class="ts" href="#t-00-01-33" data-t="93">00:01:33</a></p>
 //! <div class="said prose">…Markdown…</div>
@@ -20,10 +21,17 @@ use crate::model::Chapter;
 
 use super::views::Shared;
 
-/// Appends the HTML of every turn of `chapter` to `out`.
+/// Appends the HTML of the opening text (if any) and every turn of `chapter` to `out`.
 pub(super) fn push_turns(out: &mut String, chapter: &Chapter, shared: &Shared<'_>) {
     // Written compact, so the minifier can skip it (see `minify::page`).
     out.push_str(super::minify::RAW_START);
+    if !chapter.intro.is_empty() {
+        // Text the transcript has outside any turn (warned about when parsing). The
+        // chapter slug namespaces its footnotes: turn anchors never equal one.
+        out.push_str("<div class=\"chapter-intro prose\">");
+        push_html(out, &chapter.intro, &chapter.slug);
+        out.push_str("</div>");
+    }
     for turn in &chapter.turns {
         let start = turn.start.to_string();
         out.push_str("<div class=\"turn\" id=\"");
@@ -58,9 +66,10 @@ pub(super) fn push_turns(out: &mut String, chapter: &Chapter, shared: &Shared<'_
 
 /// A generous size guess for a chapter's HTML, to allocate once.
 pub(super) fn size_hint(chapter: &Chapter) -> usize {
-    chapter
-        .turns
-        .iter()
-        .map(|t| t.body.len() + t.body.len() / 8 + 200)
-        .sum()
+    chapter.intro.len()
+        + chapter
+            .turns
+            .iter()
+            .map(|t| t.body.len() + t.body.len() / 8 + 200)
+            .sum::<usize>()
 }

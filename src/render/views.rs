@@ -3,22 +3,156 @@
 //! Templates never see `model` types, so the model can change without breaking
 //! themes. Small per-entity views (an episode's list item, a person's link, a
 //! topic's link) are built once per build in [`Shared`] and [`EpisodeItems`], and
-//! converted once to Tera values: pages embed those by reference count (Tera clones
-//! a `Value` met during serialization instead of serializing it again), so a list
-//! or term page costs the size of its list of titles and URLs, never more.
+//! converted once to Tera values ([`Val`]): pages embed those by reference count
+//! (Tera clones a `Value` met during serialization instead of serializing it again),
+//! so a list or term page costs the size of its list of titles and URLs, never more.
+//!
+//! Every view is `Hash`: a page's fingerprint is the hash of the view it is rendered
+//! from (see `crate::site::manifest`). A [`Val`] hashes as the view it was made from.
 
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use jiff::civil::Date;
-use serde::Serialize;
+use rustc_hash::FxHashMap;
+use serde::{Serialize, Serializer};
 use tera::Value;
 
-use crate::model::{Archive, EpisodeId, PersonId, TermRef, TopicId};
+mod letters;
+mod terms;
+
+pub use letters::{LetterGroup, by_letter};
+pub use terms::{TaxonomyLink, TermGroup, TermItem};
+
+use super::derived::{self, Derived};
+use crate::model::{Archive, EpisodeId, PersonId, Timestamp, TopicId};
+use crate::site::layout::ExportFile;
+use crate::site::manifest::fingerprint;
 use crate::site::urls::{SiteUrls, rel};
 use crate::text::collate::Collation;
 
+/// A view converted once to a Tera value and shared by many pages; it hashes as the
+/// view it was converted from.
+#[derive(Debug)]
+pub struct Val {
+    value: Value,
+    hash: u64,
+}
+
+impl Val {
+    /// Converts `view` (and remembers its hash).
+    pub fn new<T: Serialize + Hash>(view: &T) -> Val {
+        Val {
+            value: Value::from_serializable(view),
+            hash: fingerprint(view),
+        }
+    }
+}
+
+/// Tera values kept from the last build, by the hash of the view each was made from:
+/// most list items are the same from one build to the next, and converting thousands
+/// of them again would cost more than hashing them.
+#[derive(Debug, Default)]
+pub struct ValCache {
+    last: FxHashMap<u64, Value>,
+    used: Mutex<FxHashMap<u64, Value>>,
+}
+
+impl ValCache {
+    /// A cache holding the values of the last build.
+    pub fn from_last(last: FxHashMap<u64, Value>) -> ValCache {
+        ValCache {
+            last,
+            used: Mutex::default(),
+        }
+    }
+
+    /// `view` as a Tera value, from the last build when it made the same one.
+    pub fn val<T: Serialize + Hash>(&self, view: &T) -> Val {
+        let hash = fingerprint(view);
+        let value = self
+            .last
+            .get(&hash)
+            .cloned()
+            .unwrap_or_else(|| Value::from_serializable(view));
+        self.used
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(hash, value.clone());
+        Val { value, hash }
+    }
+
+    /// The values this build used: the next build's cache.
+    pub fn into_used(self) -> FxHashMap<u64, Value> {
+        self.used
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Serialize for Val {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+impl Hash for Val {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// A timestamp as templates see it (`00:41:12`), written out only when serialized.
+#[derive(Debug, Clone, Copy, Hash)]
+pub struct Ts(pub Timestamp);
+
+impl Serialize for Ts {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+/// A link to a place on a page (`/episodes/x/#growth`), joined only when serialized.
+#[derive(Debug, Clone, Copy, Hash)]
+pub struct Anchor<'a> {
+    /// The page's URL path.
+    pub page: &'a str,
+    /// The element id.
+    pub id: &'a str,
+}
+
+impl Serialize for Anchor<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{}#{}", self.page, self.id))
+    }
+}
+
+/// A site URL made from a site-relative path when serialized: its path
+/// (`/base/episodes/x/`), or with `absolute` its full URL where the site's address is
+/// known (the path otherwise).
+#[derive(Debug, Clone, Hash)]
+pub struct Href<'a> {
+    /// The site's URLs.
+    pub urls: &'a SiteUrls,
+    /// The site-relative path.
+    pub rel: String,
+    /// A full URL rather than a path.
+    pub absolute: bool,
+}
+
+impl Serialize for Href<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.absolute {
+            s.serialize_str(&self.urls.absolute_or_path(&self.rel))
+        } else {
+            s.serialize_str(&self.urls.path(&self.rel))
+        }
+    }
+}
+
 /// A named link: people, topics, shows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct Link<'a> {
     /// Display name.
     pub name: &'a str,
@@ -27,7 +161,7 @@ pub struct Link<'a> {
 }
 
 /// A show as linked from other pages.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct PodcastLink<'a> {
     /// The show's name.
     pub name: &'a str,
@@ -40,7 +174,7 @@ pub struct PodcastLink<'a> {
 }
 
 /// An episode as listed anywhere: no bodies, only what a list row shows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct EpisodeItem<'a> {
     /// `episode_title`.
     pub title: &'a str,
@@ -63,7 +197,7 @@ pub struct EpisodeItem<'a> {
 }
 
 /// A topic as linked or listed.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct TopicItem<'a> {
     /// Display name.
     pub name: &'a str,
@@ -73,45 +207,8 @@ pub struct TopicItem<'a> {
     pub count: usize,
 }
 
-/// A taxonomy as linked from navigation, term pages and term lists.
-#[derive(Debug, Serialize)]
-pub struct TaxonomyLink<'a> {
-    /// `name` in book.toml: URL segment and filter key.
-    pub name: &'a str,
-    /// Heading of its index page (`Companies`).
-    pub title: &'a str,
-    /// Label of one term (`Company`).
-    pub singular: &'a str,
-    /// Index page URL path.
-    pub url: String,
-    /// How many terms it has.
-    pub count: usize,
-}
-
-/// A term as linked or listed.
-#[derive(Debug, Serialize)]
-pub struct TermItem<'a> {
-    /// Display name.
-    pub name: &'a str,
-    /// Page URL path.
-    pub url: String,
-    /// Guests carrying it.
-    pub guest_count: usize,
-    /// Episodes carrying it.
-    pub episode_count: usize,
-}
-
-/// An episode's or person's terms in one taxonomy.
-#[derive(Debug, Serialize)]
-pub struct TermGroup<'a> {
-    /// The taxonomy (`name`, `title`, `singular`, `url`, `count`).
-    pub taxonomy: &'a Value,
-    /// Its terms (term items), in the taxonomy's order.
-    pub terms: Vec<&'a Value>,
-}
-
 /// A person as listed on index pages.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct PersonItem<'a> {
     /// Full name.
     pub name: &'a str,
@@ -138,17 +235,6 @@ pub fn initials(name: &str) -> String {
     out.to_uppercase()
 }
 
-/// A group of an alphabetical index.
-#[derive(Debug, Serialize)]
-pub struct LetterGroup<T> {
-    /// `A`…`Z`, another letter, or `#` for names not starting with a letter.
-    pub letter: String,
-    /// Fragment id of the group (`letter-a`), safe in URLs.
-    pub id: String,
-    /// Entries, in index order.
-    pub items: Vec<T>,
-}
-
 /// Small per-entity views built once per build and shared by every page.
 pub struct Shared<'a> {
     /// The archive being rendered.
@@ -162,26 +248,43 @@ pub struct Shared<'a> {
     /// One per topic, by id.
     pub topics: Vec<TopicItem<'a>>,
     /// `people` as Tera values, by id.
-    pub people_values: Vec<Value>,
+    pub people_values: Vec<Val>,
     /// `topics` as Tera values, by id.
-    pub topic_values: Vec<Value>,
-    /// Speaker statistics, by episode id (episode pages show them, person pages sum them).
-    pub(crate) stats: Vec<super::stats::EpisodeStats>,
+    pub topic_values: Vec<Val>,
+    /// Derived per-episode data (speaker statistics, chapter excerpts), by episode id.
+    pub(crate) derived: Vec<Arc<Derived>>,
+    /// Tera values of the last build, and those of this one.
+    pub vals: ValCache,
+    /// The export files written beside each episode page (`[output.exports]`): pages
+    /// and feeds link these and no others.
+    pub exports: Vec<ExportFile>,
     /// One per taxonomy, in book.toml's order.
     pub taxonomies: Vec<TaxonomyLink<'a>>,
     /// `taxonomies` as Tera values.
-    pub taxonomy_values: Vec<Value>,
+    pub taxonomy_values: Vec<Val>,
     /// Term items, by taxonomy then term.
     pub terms: Vec<Vec<TermItem<'a>>>,
     /// `terms` as Tera values.
-    pub term_values: Vec<Vec<Value>>,
+    pub term_values: Vec<Vec<Val>>,
     /// The order of the site's language, for letter groups.
     pub collation: Collation,
 }
 
 impl<'a> Shared<'a> {
-    /// Builds every small view once; `language` is `[book] language`.
+    /// Builds every small view once, with statistics computed afresh; `language` is
+    /// `[book] language`.
     pub fn new(archive: &'a Archive, urls: &'a SiteUrls, language: &str) -> Self {
+        Self::with_memo(archive, urls, language, &super::Memo::default())
+    }
+
+    /// Builds every small view once, reusing the derived data `memo` holds for
+    /// episodes whose inputs did not change.
+    pub fn with_memo(
+        archive: &'a Archive,
+        urls: &'a SiteUrls,
+        language: &str,
+        memo: &super::Memo,
+    ) -> Self {
         let multi_show = archive.podcasts.len() > 1;
         let podcasts: Vec<PodcastLink<'a>> = archive
             .podcasts
@@ -210,82 +313,38 @@ impl<'a> Shared<'a> {
                 count: t.episode_count(),
             })
             .collect();
-        let taxonomies: Vec<TaxonomyLink<'a>> = archive
-            .taxonomies
-            .iter()
-            .map(|t| TaxonomyLink {
-                name: &t.name,
-                title: &t.title,
-                singular: &t.singular,
-                url: urls.path(&rel::taxonomy(&t.name)),
-                count: t.terms.len(),
-            })
-            .collect();
-        let terms: Vec<Vec<TermItem<'a>>> = archive
-            .taxonomies
-            .iter()
-            .map(|t| {
-                t.terms
-                    .iter()
-                    .map(|term| TermItem {
-                        name: &term.name,
-                        url: urls.path(&rel::term(&t.name, &term.slug)),
-                        guest_count: term.people.len(),
-                        episode_count: term.episodes.len(),
-                    })
-                    .collect()
-            })
-            .collect();
+        let vals = ValCache::from_last(memo.take_vals());
+        let (taxonomies, terms) = terms::links(archive, urls);
         Shared {
             archive,
             urls,
-            people_values: values(&people),
-            topic_values: values(&topics),
-            stats: super::stats::all(archive),
-            podcasts,
-            people,
-            topics,
-            taxonomy_values: values(&taxonomies),
-            term_values: terms.iter().map(|t| values(t)).collect(),
+            people_values: values(&people, &vals),
+            topic_values: values(&topics, &vals),
+            taxonomy_values: values(&taxonomies, &vals),
+            term_values: terms.iter().map(|t| values(t, &vals)).collect(),
             taxonomies,
             terms,
             collation: Collation::for_language(language),
+            vals,
+            derived: derived::all(archive, memo),
+            exports: crate::site::layout::ALL.to_vec(),
+            podcasts,
+            people,
+            topics,
         }
     }
 
-    /// The list item of a term.
-    pub fn term(&self, r: TermRef) -> Option<&TermItem<'a>> {
-        self.terms.get(r.taxonomy as usize)?.get(r.term as usize)
+    /// The speaker statistics of an episode.
+    pub(crate) fn stats(&self, id: EpisodeId) -> Option<&super::stats::EpisodeStats> {
+        self.derived.get(id.index()).map(|d| &d.stats)
     }
 
-    /// The list item of a term, as a Tera value.
-    pub fn term_value(&self, r: TermRef) -> Option<&Value> {
-        self.term_values
-            .get(r.taxonomy as usize)?
-            .get(r.term as usize)
-    }
-
-    /// Sorted term references grouped by taxonomy, as templates list them.
-    pub fn term_groups(&self, refs: &[TermRef]) -> Vec<TermGroup<'_>> {
-        let mut groups: Vec<TermGroup<'_>> = Vec::new();
-        let mut current: Option<u32> = None;
-        for r in refs {
-            let (Some(taxonomy), Some(term)) = (
-                self.taxonomy_values.get(r.taxonomy as usize),
-                self.term_value(*r),
-            ) else {
-                continue;
-            };
-            match groups.last_mut() {
-                Some(g) if current == Some(r.taxonomy) => g.terms.push(term),
-                _ => groups.push(TermGroup {
-                    taxonomy,
-                    terms: vec![term],
-                }),
-            }
-            current = Some(r.taxonomy);
-        }
-        groups
+    /// The excerpt a topic page quotes from chapter `chapter` of an episode.
+    pub(crate) fn excerpt(&self, id: EpisodeId, chapter: usize) -> &str {
+        self.derived
+            .get(id.index())
+            .and_then(|d| d.excerpts.get(chapter))
+            .map_or("", String::as_str)
     }
 
     /// The link of a person.
@@ -294,7 +353,7 @@ impl<'a> Shared<'a> {
     }
 
     /// The link of a person, as a Tera value.
-    pub fn person_value(&self, id: PersonId) -> Option<&Value> {
+    pub fn person_value(&self, id: PersonId) -> Option<&Val> {
         self.people_values.get(id.index())
     }
 
@@ -304,14 +363,14 @@ impl<'a> Shared<'a> {
     }
 
     /// The list item of a topic, as a Tera value.
-    pub fn topic_value(&self, id: TopicId) -> Option<&Value> {
+    pub fn topic_value(&self, id: TopicId) -> Option<&Val> {
         self.topic_values.get(id.index())
     }
 }
 
-/// Converts each item to a Tera value once.
-pub fn values<T: Serialize>(items: &[T]) -> Vec<Value> {
-    items.iter().map(Value::from_serializable).collect()
+/// Converts each item to a Tera value once (or takes the last build's).
+pub fn values<T: Serialize + Hash>(items: &[T], cache: &ValCache) -> Vec<Val> {
+    items.iter().map(|i| cache.val(i)).collect()
 }
 
 /// Episode list items, built after [`Shared`] since they borrow its people and shows.
@@ -319,7 +378,7 @@ pub struct EpisodeItems<'s> {
     /// One per episode, by id.
     pub items: Vec<EpisodeItem<'s>>,
     /// `items` as Tera values, by id.
-    pub values: Vec<Value>,
+    pub values: Vec<Val>,
 }
 
 impl<'s> EpisodeItems<'s> {
@@ -347,7 +406,7 @@ impl<'s> EpisodeItems<'s> {
             })
             .collect::<Vec<_>>();
         EpisodeItems {
-            values: values(&items),
+            values: values(&items, &shared.vals),
             items,
         }
     }
@@ -358,7 +417,7 @@ impl<'s> EpisodeItems<'s> {
     }
 
     /// The item of an episode, as a Tera value.
-    pub fn value(&self, id: EpisodeId) -> Option<&Value> {
+    pub fn value(&self, id: EpisodeId) -> Option<&Val> {
         self.values.get(id.index())
     }
 }
@@ -433,82 +492,6 @@ pub fn duration_iso(minutes: u32) -> String {
         (0, m) => format!("PT{m}M"),
         (h, m) => format!("PT{h}H{m}M"),
     }
-}
-
-/// Groups entries by the first letter of their key, as the site's language files
-/// them: "É" under "E", "Ł" after "L", Swedish "Ö" after "Z". Groups come in
-/// collation order, names not starting with a letter last under `#`; entries keep
-/// their order within a group.
-pub fn by_letter<T>(
-    items: impl IntoIterator<Item = (String, T)>,
-    collation: &Collation,
-) -> Vec<LetterGroup<T>> {
-    let mut groups: Vec<LetterGroup<T>> = Vec::new();
-    let mut other: Vec<T> = Vec::new();
-    for (key, item) in items {
-        let first = key.chars().find(|c| !c.is_whitespace());
-        let Some(c) = first.filter(|c| c.is_alphabetic()) else {
-            other.push(item);
-            continue;
-        };
-        let letter = index_letter(c, collation);
-        match groups
-            .iter_mut()
-            .find(|g| collation.same_letter(&g.letter, &letter))
-        {
-            Some(g) => {
-                // "Ł" and "L" share a group in English: head it with the plain letter.
-                if letter.is_ascii() && !g.letter.is_ascii() {
-                    g.id = letter_id(&letter);
-                    g.letter = letter;
-                }
-                g.items.push(item);
-            }
-            None => groups.push(LetterGroup {
-                id: letter_id(&letter),
-                letter,
-                items: vec![item],
-            }),
-        }
-    }
-    groups.sort_by(|a, b| collation.cmp(&a.letter, &b.letter));
-    if !other.is_empty() {
-        groups.push(LetterGroup {
-            id: letter_id("#"),
-            letter: "#".to_owned(),
-            items: other,
-        });
-    }
-    groups
-}
-
-/// The heading a first letter files under: upper case, and without its accent when
-/// the language counts the accented letter as the same one ("É" → "E", but Swedish
-/// "Ö" stays).
-fn index_letter(c: char, collation: &Collation) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let upper: String = c.to_uppercase().collect();
-    let base: String = upper.nfd().take(1).collect();
-    if base != upper && collation.same_letter(&base, &upper) {
-        base
-    } else {
-        upper
-    }
-}
-
-fn letter_id(letter: &str) -> String {
-    if letter == "#" {
-        return "letter-other".to_owned();
-    }
-    let mut id = String::from("letter-");
-    for c in letter.chars() {
-        if c.is_ascii_alphanumeric() {
-            id.push(c.to_ascii_lowercase());
-        } else {
-            id.push_str(&format!("u{:x}", u32::from(c)));
-        }
-    }
-    id
 }
 
 #[cfg(test)]

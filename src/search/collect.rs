@@ -1,12 +1,16 @@
 //! The one pass over the archive: every turn becomes a record (doc), its words become
-//! postings, and its display data goes into record chunks written on the way.
+//! postings, and its display data goes into record chunks, compressed and written on
+//! the way.
 //!
-//! Doc ids run through episodes in archive order (newest first), then chapters and
-//! turns in transcript order, so one episode's or chapter's records are a contiguous
-//! range (filters encode as a few runs) and equal scores rank newer episodes first.
+//! Doc ids run through episodes oldest first (the archive's order reversed), then
+//! chapters and turns in transcript order, so one episode's or chapter's records are
+//! a contiguous range (filters encode as a few runs), equal scores rank newer
+//! episodes first by the larger doc id, and a new episode takes ids after every
+//! existing one: publishing it renames no older chunk file. A chunk never spans two
+//! episodes, so its bytes depend on its episode alone (and the text model).
 //! Episodes are cut into contiguous groups handled in parallel, each with its own
 //! vocabulary; the groups' postings are then appended in doc order, so the result
-//! does not depend on thread timing.
+//! does not depend on thread timing or count.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -14,11 +18,14 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::deflate::Deflater;
 use super::docs::{ChunkBuilder, DocView};
 use super::encode::{MAX_TF, posting};
-use crate::model::Archive;
+use super::scan::{Surfaces, Terms};
+use super::text::TextModel;
+use crate::model::{Archive, Episode};
 use crate::site::OutputSink;
-use crate::text::tokenize::{ascii_key, keyed_tokens, tokens};
+use crate::text::tokenize::{ascii_key, tokens};
 
 /// Key prefix of a podcast filter term (`!<podcast slug>`); never a word's first byte.
 pub(super) const PODCAST_KEY: char = '!';
@@ -149,25 +156,58 @@ impl Local {
     }
 }
 
+/// The record being scanned, as the scanner's [`Terms`].
+struct Turn<'a> {
+    local: &'a mut Local,
+    doc: u32,
+}
+
+impl Terms for Turn<'_> {
+    fn id(&mut self, key: u128, term: &str) -> u32 {
+        self.local.keyed_id(key, term)
+    }
+
+    fn add(&mut self, id: u32) {
+        self.local.add(id, self.doc);
+    }
+}
+
 /// Shared, read-only inputs of every group.
 struct Pass<'a> {
     archive: &'a Archive,
     sink: &'a dyn OutputSink,
+    model: &'a TextModel,
     chunk_bytes: usize,
+    level: u32,
     bytes: AtomicU64,
 }
 
+/// How [`collect`] cuts and compresses record chunks.
+pub(super) struct ChunkOptions<'a> {
+    /// The text model chunks are encoded and compressed with.
+    pub(super) model: &'a TextModel,
+    /// Target size of a chunk's encoded text, in bytes.
+    pub(super) bytes: usize,
+    /// DEFLATE level.
+    pub(super) level: u32,
+}
+
+/// The archive's episodes in doc order (oldest first).
+pub(super) fn doc_order(archive: &Archive) -> impl Iterator<Item = &Episode> {
+    archive.episodes.iter().rev()
+}
+
 /// Walks the archive: postings for every term and record chunks written to `sink`
-/// as `search/d/<first doc>.json`, each about `chunk_bytes` long.
+/// as `search/d/<first doc>.bin`.
 pub(super) fn collect(
     archive: &Archive,
     sink: &dyn OutputSink,
-    chunk_bytes: usize,
+    chunks: &ChunkOptions<'_>,
 ) -> anyhow::Result<Collected> {
     let start = std::time::Instant::now();
     let mut bases = Vec::with_capacity(archive.episodes.len() + 1);
     let mut total = 0usize;
-    for e in &archive.episodes {
+    for e in doc_order(archive) {
         bases.push(total as u32);
         total += e.chapters.iter().map(|c| c.turns.len()).sum::<usize>();
         anyhow::ensure!(
@@ -180,7 +220,9 @@ pub(super) fn collect(
     let pass = Pass {
         archive,
         sink,
-        chunk_bytes,
+        model: chunks.model,
+        chunk_bytes: chunks.bytes.max(1),
+        level: chunks.level,
         bytes: AtomicU64::new(0),
     };
     let locals = groups
@@ -287,33 +329,35 @@ fn groups(bases: &[u32], n: usize) -> Vec<Range<usize>> {
     out
 }
 
+/// Indexes episodes `episodes` (positions in doc order), whose first record is
+/// `first_doc`.
 fn collect_group(pass: &Pass<'_>, episodes: Range<usize>, first_doc: u32) -> anyhow::Result<Local> {
     let a = pass.archive;
     let mut local = Local::default();
     local.short.reserve(VOCABULARY);
+    let in_order: Vec<&Episode> = doc_order(a)
+        .skip(episodes.start)
+        .take(episodes.len())
+        .collect();
     // About one posting per 8 bytes of text: reserved once, not grown by copying.
-    let text: usize = a.episodes[episodes.clone()]
+    let text: usize = in_order
         .iter()
         .flat_map(|e| e.turns())
         .map(|t| t.body.len())
         .sum();
     local.pairs.reserve(text / 8);
+    let mut deflater = Deflater::new(pass.level);
+    let mut surfaces = Surfaces::with_capacity(VOCABULARY);
     let mut doc = first_doc;
-    let mut chunk = ChunkBuilder::new(doc);
     let mut keys: Vec<u32> = Vec::new();
     // Speaker → their name's term ids, for the current episode (a handful of speakers).
     let mut speakers: Vec<(&str, Vec<u32>)> = Vec::new();
-    for ei in episodes {
-        let e = &a.episodes[ei];
+    // The episode's encoded text, and where each turn's ends.
+    let mut encoded: Vec<u8> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for e in in_order {
         let podcast = a.podcast(e.podcast);
-        let url = crate::site::urls::rel::episode(&e.slug);
-        let date = e.date.to_string();
-        let ep_row = [
-            e.title.as_str(),
-            url.as_str(),
-            podcast.name.as_str(),
-            date.as_str(),
-        ];
         // Filter terms every record of the episode carries.
         let mut ep_keys = vec![local.id(&format!("{PODCAST_KEY}{}", podcast.slug))];
         for p in &e.guests {
@@ -323,8 +367,11 @@ fn collect_group(pass: &Pass<'_>, episodes: Range<usize>, first_doc: u32) -> any
             ep_keys.push(local.id(&format!("{TOPIC_KEY}{}", a.topic(*t).slug)));
         }
         speakers.clear();
-        for (ci, c) in e.chapters.iter().enumerate() {
-            let ch_row = [c.title.as_str(), c.slug.as_str()];
+        encoded.clear();
+        ends.clear();
+        names.clear();
+        let first = doc;
+        for c in e.chapters.iter() {
             keys.clear();
             keys.extend(&ep_keys);
             if let Some(t) = c.topic {
@@ -349,39 +396,96 @@ fn collect_group(pass: &Pass<'_>, episodes: Range<usize>, first_doc: u32) -> any
                         speakers.len() - 1
                     }
                 };
-                keyed_tokens(&t.body, |key, w| {
-                    let id = local.keyed_id(key, w);
-                    local.add(id, doc);
-                });
+                let mut turn = Turn {
+                    local: &mut local,
+                    doc,
+                };
+                surfaces.scan(&t.body, pass.model, &mut turn, &mut encoded);
                 for &id in keys.iter().chain(&speakers[at].1) {
                     local.add(id, doc);
                 }
                 local.end_doc(doc);
-                let view = DocView {
-                    speaker,
-                    seconds: t.start.seconds(),
-                    anchor: &t.anchor,
-                    text: &t.body,
-                };
-                chunk.push((ei as u32, &ep_row), (ci as u32, &ch_row), &view);
+                ends.push(encoded.len());
+                names.push(speaker);
                 doc += 1;
-                if chunk.bytes() >= pass.chunk_bytes {
-                    let full = std::mem::replace(&mut chunk, ChunkBuilder::new(doc));
-                    write_chunk(pass, &mut local, full)?;
-                }
             }
         }
-    }
-    if chunk.len() > 0 {
-        write_chunk(pass, &mut local, chunk)?;
+        write_chunks(
+            pass,
+            &mut local,
+            &mut deflater,
+            e,
+            first,
+            &encoded,
+            &ends,
+            &names,
+        )?;
     }
     Ok(local)
 }
 
-fn write_chunk(pass: &Pass<'_>, local: &mut Local, chunk: ChunkBuilder) -> anyhow::Result<()> {
+/// Cuts one episode's records (from doc `first`; `ends[i]`: where record `i`'s
+/// encoded text ends in `encoded`) into chunks of similar sizes, about
+/// `chunk_bytes` of text each, and writes them.
+#[allow(clippy::too_many_arguments)]
+fn write_chunks(
+    pass: &Pass<'_>,
+    local: &mut Local,
+    deflater: &mut Deflater,
+    e: &Episode,
+    first: u32,
+    encoded: &[u8],
+    ends: &[usize],
+    speakers: &[&str],
+) -> anyhow::Result<()> {
+    if ends.is_empty() {
+        return Ok(());
+    }
+    let podcast = pass.archive.podcast(e.podcast);
+    let url = crate::site::urls::rel::episode(&e.slug);
+    let date = e.date.to_string();
+    let ep_row = [
+        e.title.as_str(),
+        url.as_str(),
+        podcast.name.as_str(),
+        date.as_str(),
+    ];
+    let parts = encoded.len().div_ceil(pass.chunk_bytes).max(1);
+    let mut part = 1;
+    let mut chunk = ChunkBuilder::new(first, &ep_row);
+    let mut i = 0;
+    let mut from = 0;
+    for (ci, c) in e.chapters.iter().enumerate() {
+        let ch_row = [c.title.as_str(), c.slug.as_str()];
+        for t in &c.turns {
+            let view = DocView {
+                speaker: speakers[i],
+                start: t.start,
+                anchor: &t.anchor,
+                encoded: &encoded[from..ends[i]],
+            };
+            chunk.push((ci as u32, ch_row), &view);
+            from = ends[i];
+            i += 1;
+            if part < parts && from * parts >= part * encoded.len() && i < ends.len() {
+                let next = ChunkBuilder::new(first + i as u32, &ep_row);
+                write_chunk(pass, local, deflater, std::mem::replace(&mut chunk, next))?;
+                part += 1;
+            }
+        }
+    }
+    write_chunk(pass, local, deflater, chunk)
+}
+
+fn write_chunk(
+    pass: &Pass<'_>,
+    local: &mut Local,
+    deflater: &mut Deflater,
+    chunk: ChunkBuilder<'_>,
+) -> anyhow::Result<()> {
     let first = chunk.first;
-    let bytes = chunk.finish();
-    pass.sink.write(&format!("search/d/{first}.json"), &bytes)?;
+    let bytes = chunk.finish(deflater, pass.model);
+    pass.sink.write(&format!("search/d/{first}.bin"), &bytes)?;
     pass.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
     local.chunks.push((first, super::content_hash(&bytes)));
     Ok(())

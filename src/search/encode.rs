@@ -2,23 +2,28 @@
 //!
 //! A posting is one record (doc id) holding a term, with how often it holds it (tf,
 //! capped at 255). In memory a posting is packed in a `u32` as `doc << 8 | tf`.
-//! On disk a postings list takes the smallest of three forms:
-//! - `LIST`: per posting `varint(gap << 1 | (tf > 1))`, then `varint(tf - 2)` when the
-//!   flag is set; `gap` is the distance from the previous doc minus one (first: the doc);
+//! On disk a postings list is its docs in the smallest of three forms, then the tf
+//! section:
+//! - `LIST`: per posting `varint(gap)`, the distance from the previous doc minus one
+//!   (first: the doc);
 //! - `RUNS`: `varint(n_runs)`, per run of consecutive docs `varint(start - previous
-//!   run's end)`, `varint(length - 1)`, then the tf section (a podcast's or a
-//!   chapter title word's turns are a few long runs);
+//!   run's end)`, `varint(length - 1)` (a podcast's or a chapter title word's turns
+//!   are a few long runs);
 //! - `BITMAP`: `varint(first byte)`, `varint(n_bytes)`, one bit per doc from that
-//!   byte on (least significant bit first), then the tf section (`the`: most turns).
+//!   byte on (least significant bit first) (`the`: most turns).
 //!
-//! The tf section lists the postings whose tf is above 1: `varint(k)`, then per
-//! posting `varint(index gap)`, `varint(tf - 2)`, where the index is the posting's
-//! position in the list and the gap its distance from the previous one minus one.
+//! The tf section: `varint(k)`, the number of postings whose tf is above 1; when
+//! `k > 0`, one flag bit per posting (least significant first, marking those), then
+//! `varint(tf - 2)` for each flagged posting in order. Split so, DEFLATE codes the
+//! flags, the gaps and the counts each with their own statistics. Words in more than
+//! [`TF_DOCS_DIVISOR`]th of the records keep no tf: their weight is low, most of their
+//! tfs would be above 1 (for `the`, 6× the bytes of its bitmap), and those tfs mostly
+//! measure a turn's length, which the scores leave out on purpose.
 //!
 //! A shard file (`search/i/<n>.bin`) holds a sorted run of terms, each with its own
 //! postings and the number of its stem group within the shard:
 //! ```text
-//! "CBI2"  varint n_terms
+//! "CBI3"  varint n_terms
 //!         n_terms × (varint shared_prefix, varint n_suffix, suffix, varint group,
 //!                    varint df, u8 form, varint n_bytes, bytes)
 //! ```
@@ -30,7 +35,7 @@
 use anyhow::{bail, ensure};
 
 /// Shard file magic and format version.
-pub const SHARD_MAGIC: &[u8; 4] = b"CBI2";
+pub const SHARD_MAGIC: &[u8; 4] = b"CBI3";
 /// Postings form: gap/tf varints.
 pub const LIST: u8 = 0;
 /// Postings form: runs of consecutive docs.
@@ -39,6 +44,8 @@ pub const RUNS: u8 = 1;
 pub const BITMAP: u8 = 2;
 /// Largest term frequency kept in a posting.
 pub const MAX_TF: u32 = 255;
+/// Terms in more than `1 / TF_DOCS_DIVISOR` of the records are written without tf.
+pub const TF_DOCS_DIVISOR: u32 = 8;
 
 /// Packs a posting.
 pub fn posting(doc: u32, tf: u32) -> u32 {
@@ -80,16 +87,26 @@ pub fn get_varint(bytes: &[u8], pos: &mut usize) -> anyhow::Result<u32> {
     bail!("overlong varint before byte {pos}")
 }
 
-/// Encodes sorted, distinct postings in their smallest form: `(form, bytes)`.
-pub fn encode_postings(postings: &[u32]) -> (u8, Vec<u8>) {
+/// Encodes sorted, distinct postings: the docs in their smallest form, then the tf
+/// section. With `keep_tf` false every tf is taken as 1 (see the module docs).
+pub fn encode_postings(postings: &[u32], keep_tf: bool) -> (u8, Vec<u8>) {
+    let (form, mut out) = encode_docs(postings);
+    if keep_tf {
+        put_tf_section(&mut out, postings);
+    } else {
+        out.push(0);
+    }
+    (form, out)
+}
+
+fn encode_docs(postings: &[u32]) -> (u8, Vec<u8>) {
     // Short lists are LISTs whatever the sizes say: not worth sizing the others.
     if postings.len() < 8 {
         return (LIST, encode_list(postings));
     }
     let list = list_size(postings);
     let (runs, bitmap) = alternative_sizes(postings);
-    let tfs = tf_section_size(postings);
-    if runs.min(bitmap) + tfs >= list {
+    if runs.min(bitmap) >= list {
         (LIST, encode_list(postings))
     } else if runs <= bitmap {
         (RUNS, encode_runs(postings))
@@ -116,7 +133,7 @@ fn for_runs(postings: &[u32], mut f: impl FnMut(u32, u32)) {
     }
 }
 
-/// Sizes of the RUNS and BITMAP forms without their tf section, without building them.
+/// Sizes of the RUNS and BITMAP forms, without building them.
 fn alternative_sizes(postings: &[u32]) -> (usize, usize) {
     let (Some(first), Some(last)) = (postings.first(), postings.last()) else {
         return (1, 2);
@@ -137,37 +154,32 @@ fn list_size(postings: &[u32]) -> usize {
     postings
         .iter()
         .map(|p| {
-            let (doc, tf) = (doc_of(*p), tf_of(*p).max(1));
-            let size = varint_len(doc.wrapping_sub(next) << 1)
-                + if tf > 1 { varint_len(tf - 2) } else { 0 };
+            let doc = doc_of(*p);
+            let size = varint_len(doc.wrapping_sub(next));
             next = doc + 1;
             size
         })
         .sum()
 }
 
-fn tf_section_size(postings: &[u32]) -> usize {
-    let (mut size, mut k, mut prev) = (0, 0, None::<usize>);
-    for (i, p) in postings.iter().enumerate() {
-        if tf_of(*p) > 1 {
-            let gap = prev.map_or(i, |q| i - q - 1) as u32;
-            size += varint_len(gap) + varint_len(tf_of(*p) - 2);
-            k += 1;
-            prev = Some(i);
-        }
-    }
-    size + varint_len(k)
-}
-
+/// `varint(k)`, then when `k > 0` the flags (one bit per posting, tf above 1) and
+/// `varint(tf - 2)` for each flagged posting.
 fn put_tf_section(out: &mut Vec<u8>, postings: &[u32]) {
     let k = postings.iter().filter(|p| tf_of(**p) > 1).count();
     put_varint(out, k as u32);
-    let mut prev = None::<usize>;
+    if k == 0 {
+        return;
+    }
+    let flags = out.len();
+    out.resize(flags + postings.len().div_ceil(8), 0);
     for (i, p) in postings.iter().enumerate() {
         if tf_of(*p) > 1 {
-            put_varint(out, prev.map_or(i, |q| i - q - 1) as u32);
+            out[flags + i / 8] |= 1 << (i % 8);
+        }
+    }
+    for p in postings {
+        if tf_of(*p) > 1 {
             put_varint(out, tf_of(*p) - 2);
-            prev = Some(i);
         }
     }
 }
@@ -176,12 +188,8 @@ fn encode_list(postings: &[u32]) -> Vec<u8> {
     let mut out = Vec::with_capacity(postings.len() * 2);
     let mut next = 0u32;
     for p in postings {
-        let (doc, tf) = (doc_of(*p), tf_of(*p).max(1));
-        let gap = doc.wrapping_sub(next);
-        put_varint(&mut out, gap << 1 | u32::from(tf > 1));
-        if tf > 1 {
-            put_varint(&mut out, tf - 2);
-        }
+        let doc = doc_of(*p);
+        put_varint(&mut out, doc.wrapping_sub(next));
         next = doc + 1;
     }
     out
@@ -198,13 +206,12 @@ fn encode_runs(postings: &[u32]) -> Vec<u8> {
         put_varint(&mut out, len - 1);
         end = start + len;
     });
-    put_tf_section(&mut out, postings);
     out
 }
 
 fn encode_bitmap(postings: &[u32]) -> Vec<u8> {
     let (Some(first), Some(last)) = (postings.first(), postings.last()) else {
-        return vec![0, 0, 0];
+        return vec![0, 0];
     };
     let first_byte = doc_of(*first) / 8;
     let n_bytes = doc_of(*last) / 8 - first_byte + 1;
@@ -217,29 +224,21 @@ fn encode_bitmap(postings: &[u32]) -> Vec<u8> {
         let d = doc_of(*p);
         out[header + (d / 8 - first_byte) as usize] |= 1 << (d % 8);
     }
-    put_tf_section(&mut out, postings);
     out
 }
 
-/// Decodes postings written by [`encode_postings`] back to packed postings.
-pub fn decode_postings(form: u8, bytes: &[u8]) -> anyhow::Result<Vec<u32>> {
-    let mut out = Vec::new();
+/// Decodes the `df` postings written by [`encode_postings`] back to packed postings.
+pub fn decode_postings(form: u8, df: u32, bytes: &[u8]) -> anyhow::Result<Vec<u32>> {
+    let mut out = Vec::with_capacity(df as usize);
     let mut pos = 0;
     match form {
         LIST => {
             let mut next = 0u32;
-            while pos < bytes.len() {
-                let v = get_varint(bytes, &mut pos)?;
-                let tf = if v & 1 == 1 {
-                    get_varint(bytes, &mut pos)? + 2
-                } else {
-                    1
-                };
-                let doc = next.wrapping_add(v >> 1);
-                out.push(posting(doc, tf));
-                next = doc + 1;
+            for _ in 0..df {
+                let doc = next.wrapping_add(get_varint(bytes, &mut pos)?);
+                out.push(posting(doc, 1));
+                next = doc.wrapping_add(1);
             }
-            return Ok(out);
         }
         RUNS => {
             let n = get_varint(bytes, &mut pos)?;
@@ -272,17 +271,23 @@ pub fn decode_postings(form: u8, bytes: &[u8]) -> anyhow::Result<Vec<u32>> {
         }
         _ => bail!("unknown postings form {form}"),
     }
+    ensure!(out.len() == df as usize, "{} postings, not {df}", out.len());
     let k = get_varint(bytes, &mut pos)?;
-    let mut at = 0usize;
-    for i in 0..k {
-        let gap = get_varint(bytes, &mut pos)? as usize;
-        at = if i == 0 { gap } else { at + gap + 1 };
-        let tf = get_varint(bytes, &mut pos)? + 2;
-        let Some(p) = out.get_mut(at) else {
-            bail!("tf for a posting past the list");
+    if k > 0 {
+        let Some(flags) = bytes.get(pos..pos + out.len().div_ceil(8)) else {
+            bail!("truncated tf flags");
         };
-        *p = posting(doc_of(*p), tf);
+        pos += flags.len();
+        let mut seen = 0;
+        for (i, p) in out.iter_mut().enumerate() {
+            if flags[i / 8] & (1 << (i % 8)) != 0 {
+                *p = posting(doc_of(*p), get_varint(bytes, &mut pos)? + 2);
+                seen += 1;
+            }
+        }
+        ensure!(seen == k, "{seen} tf flags, not {k}");
     }
+    ensure!(pos == bytes.len(), "bytes after the postings");
     Ok(out)
 }
 
@@ -385,8 +390,15 @@ mod tests {
     use super::*;
 
     fn round_trip(postings: &[u32]) -> u8 {
-        let (form, bytes) = encode_postings(postings);
-        assert_eq!(decode_postings(form, &bytes).unwrap(), postings);
+        let (form, bytes) = encode_postings(postings, true);
+        let df = postings.len() as u32;
+        assert_eq!(decode_postings(form, df, &bytes).unwrap(), postings);
+        // Without tf: the same docs, each with tf 1.
+        let (form2, bytes) = encode_postings(postings, false);
+        assert_eq!(form2, form);
+        let docs: Vec<u32> = postings.iter().map(|p| posting(doc_of(*p), 1)).collect();
+        assert_eq!(decode_postings(form, df, &bytes).unwrap(), docs);
+        assert!(decode_postings(form, df + 1, &bytes).is_err());
         form
     }
 
@@ -403,10 +415,9 @@ mod tests {
             (0..5000).step_by(3).map(|d| posting(d, 1)).collect(),
         ] {
             let (runs, bitmap) = alternative_sizes(&postings);
-            let tfs = tf_section_size(&postings);
             assert_eq!(list_size(&postings), encode_list(&postings).len());
-            assert_eq!(runs + tfs, encode_runs(&postings).len());
-            assert_eq!(bitmap + tfs, encode_bitmap(&postings).len());
+            assert_eq!(runs, encode_runs(&postings).len());
+            assert_eq!(bitmap, encode_bitmap(&postings).len());
         }
         for v in [0, 1, 127, 128, 16_383, 16_384, u32::MAX] {
             let mut buf = Vec::new();
@@ -452,7 +463,7 @@ mod tests {
     #[test]
     fn shards_round_trip() {
         let list = |p: &[u32]| {
-            let (form, bytes) = encode_postings(p);
+            let (form, bytes) = encode_postings(p, true);
             EncodedList {
                 df: p.len() as u32,
                 form,
@@ -484,7 +495,7 @@ mod tests {
         assert_eq!(back[2].group, 1);
         assert_eq!(back[0].list.df, 2);
         assert_eq!(
-            decode_postings(back[0].list.form, &back[0].list.bytes).unwrap(),
+            decode_postings(back[0].list.form, 2, &back[0].list.bytes).unwrap(),
             [posting(1, 1), posting(5, 3)]
         );
         assert!(read_shard(&bytes[..bytes.len() - 2]).is_err());

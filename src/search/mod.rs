@@ -6,10 +6,15 @@
 //!   shard and the first record of every record chunk (17 KB for 1000 episodes);
 //! - `filters.json`: podcasts, guests and recurring topics for the filter controls;
 //! - `i/<n>.bin`: term shards, terms sorted and cut into files of about
-//!   [`SearchOptions::shard_bytes`], each term with its postings (format in [`encode`]);
-//!   a query fetches one shard per word;
-//! - `d/<first record>.json`: record chunks (speaker, time, anchor, chapter, episode,
-//!   Markdown text), fetched only for the results shown (format in `docs.rs`).
+//!   [`SearchOptions::shard_bytes`] before compression, each term with its postings
+//!   (format in [`encode`]), each file raw DEFLATE; a query fetches one shard per word;
+//! - `t.bin`: the text model, a word table and a preset dictionary ([`text`]);
+//! - `d/<first record>.bin`: record chunks (speaker, time, anchor, chapter, episode,
+//!   Markdown text), compressed with the model, fetched only for the results shown
+//!   (format in `docs.rs`).
+//!
+//! Every `.bin` file is raw DEFLATE, read in the browser by `DecompressionStream`
+//! ([`deflate`]), so the index costs about a third of the transcripts' bytes.
 //!
 //! A record is a turn. Its terms are its words, its chapter title's words and its
 //! speaker's name, folded by [`tokenize`]; words sharing a Snowball stem (stemmer
@@ -17,12 +22,17 @@
 //! finds every form of a word and ranks the form typed first ([`query`]). Filters
 //! are terms too (`!podcast`, `@guest`, `#topic`).
 //! Building takes one parallel pass over the archive with bounded memory: postings
-//! are packed `u32`s, record text is written as soon as a chunk is full.
+//! are packed `u32`s, record chunks are compressed and written as each episode ends.
+//!
+//! [`tokenize`]: crate::text::tokenize
 
 mod collect;
-mod docs;
+pub mod deflate;
+pub mod docs;
 pub mod encode;
 pub mod query;
+mod scan;
+pub mod text;
 
 #[cfg(test)]
 mod tests;
@@ -39,17 +49,23 @@ use crate::site::OutputSink;
 use encode::{EncodedList, ShardTerm, encode_postings, write_shard};
 
 /// Version of the file formats, checked by the client.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// How to build the index.
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
     /// `book.language` (`en`, `de-CH`…): picks the stemmer; other languages are not stemmed.
     pub language: String,
-    /// Target size of a term shard file, in bytes.
+    /// Target size of a term shard, in bytes before compression.
     pub shard_bytes: usize,
-    /// Target size of a record chunk file, in bytes.
+    /// Target size of a record chunk's text, in bytes after word replacement and
+    /// before compression (an episode's records are cut into chunks of similar sizes).
     pub chunk_bytes: usize,
+    /// DEFLATE level of the record chunks (1–9): most of the index's bytes and of its
+    /// build time.
+    pub chunk_level: u32,
+    /// DEFLATE level of the term shards.
+    pub shard_level: u32,
 }
 
 impl Default for SearchOptions {
@@ -57,7 +73,9 @@ impl Default for SearchOptions {
         SearchOptions {
             language: "en".to_owned(),
             shard_bytes: 16 * 1024,
-            chunk_bytes: 20 * 1024,
+            chunk_bytes: 16 * 1024,
+            chunk_level: 2,
+            shard_level: 2,
         }
     }
 }
@@ -83,9 +101,11 @@ pub struct SearchReport {
     pub largest_shard: usize,
     /// The stemmer used, if any (`English`).
     pub stemmer: Option<String>,
-    /// Wall time of each stage: `records` (the pass over the archive, record files
-    /// written), `merge` (the groups' postings joined), `stems`, `postings`
-    /// (encoded), `shards` (written).
+    /// Words in the text model's table.
+    pub words: usize,
+    /// Wall time of each stage: `model` (text model sampled), `records` (the pass
+    /// over the archive, record files written), `merge` (the groups' postings joined),
+    /// `stems`, `postings` (encoded), `shards` (written).
     pub stages: Vec<(&'static str, Duration)>,
     /// Wall time of the whole index build.
     pub elapsed: Duration,
@@ -100,7 +120,17 @@ pub fn write_index(
     let start = Instant::now();
     let mut stages = Vec::new();
     let mut lap = Instant::now();
-    let collected = collect::collect(archive, sink, opts.chunk_bytes.max(1))?;
+    let model = text::TextModel::of(archive);
+    let model_file = model.file();
+    sink.write("search/t.bin", &model_file)?;
+    stages.push(("model", lap.elapsed()));
+    lap = Instant::now();
+    let chunking = collect::ChunkOptions {
+        model: &model,
+        bytes: opts.chunk_bytes,
+        level: opts.chunk_level,
+    };
+    let collected = collect::collect(archive, sink, &chunking)?;
     let merge_time = lap.elapsed().saturating_sub(collected.pass_time);
     stages.push(("records", collected.pass_time));
     stages.push(("merge", merge_time));
@@ -117,7 +147,9 @@ pub fn write_index(
         .par_iter()
         .map(|t| {
             let postings = collected.postings_of(*t);
-            let (form, bytes) = encode_postings(postings);
+            let keep_tf = postings.len() as u64 * u64::from(encode::TF_DOCS_DIVISOR)
+                <= u64::from(collected.docs);
+            let (form, bytes) = encode_postings(postings, keep_tf);
             EncodedList {
                 df: postings.len() as u32,
                 form,
@@ -130,25 +162,28 @@ pub fn write_index(
     let written = cuts
         .par_iter()
         .enumerate()
-        .map(|(n, range)| {
-            // Stem groups are numbered within the shard, in order of appearance.
-            let mut local: FxHashMap<u32, u32> = FxHashMap::default();
-            let shard: Vec<ShardTerm<&str>> = range
-                .clone()
-                .map(|i| {
-                    let (term, group) = terms[i];
-                    let next = local.len() as u32;
-                    ShardTerm {
-                        term,
-                        group: *local.entry(group).or_insert(next),
-                        list: encoded[i].clone(),
-                    }
-                })
-                .collect();
-            let bytes = write_shard(&shard);
-            sink.write(&format!("search/i/{n}.bin"), &bytes)?;
-            Ok((bytes.len(), content_hash(&bytes)))
-        })
+        .map_init(
+            || deflate::Deflater::new(opts.shard_level),
+            |deflater, (n, range)| {
+                // Stem groups are numbered within the shard, in order of appearance.
+                let mut local: FxHashMap<u32, u32> = FxHashMap::default();
+                let shard: Vec<ShardTerm<&str>> = range
+                    .clone()
+                    .map(|i| {
+                        let (term, group) = terms[i];
+                        let next = local.len() as u32;
+                        ShardTerm {
+                            term,
+                            group: *local.entry(group).or_insert(next),
+                            list: encoded[i].clone(),
+                        }
+                    })
+                    .collect();
+                let bytes = deflater.compress(&write_shard(&shard), &[]);
+                sink.write(&format!("search/i/{n}.bin"), &bytes)?;
+                Ok((bytes.len(), content_hash(&bytes)))
+            },
+        )
         .collect::<anyhow::Result<Vec<(usize, u64)>>>()?;
     stage("shards");
 
@@ -156,6 +191,7 @@ pub fn write_index(
         .iter()
         .map(|(_, h)| *h)
         .chain(collected.chunks.iter().map(|(_, h)| *h))
+        .chain([content_hash(&model_file)])
         .fold(0xcbf2_9ce4_8422_2325_u64, |acc, h| {
             (acc ^ h).wrapping_mul(0x0100_0000_01b3)
         });
@@ -178,12 +214,13 @@ pub fn write_index(
         stems,
         shards: cuts.len(),
         chunks: collected.chunks.len(),
-        files: cuts.len() + collected.chunks.len() + 2,
+        files: cuts.len() + collected.chunks.len() + 3,
         bytes: written.iter().map(|(n, _)| *n as u64).sum::<u64>()
             + collected.bytes
-            + (manifest.len() + filters.len()) as u64,
+            + (manifest.len() + filters.len() + model_file.len()) as u64,
         largest_shard: written.iter().map(|(n, _)| *n).max().unwrap_or(0),
         stemmer: algorithm.map(|a| format!("{a:?}")),
+        words: model.words(),
         stages,
         elapsed: start.elapsed(),
     })

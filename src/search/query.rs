@@ -10,7 +10,8 @@
 //! Records must match every word and every filter; when no record has every word,
 //! records with some of them are returned instead (`partial`). Scores are BM25
 //! without length normalisation (records are turns of very different lengths, and
-//! the client cannot afford their lengths): per word `idf · tf·(k1+1)/(tf+k1)`.
+//! the client cannot afford their lengths): per word `idf · tf·(k1+1)/(tf+k1)`;
+//! equal scores rank the newer record (the larger doc id) first.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -19,10 +20,16 @@ use anyhow::Context as _;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Deserialize;
 
+use super::deflate::{END, inflate};
+use super::docs::Chunk;
 use super::encode::{ShardTerm, decode_postings, doc_of, read_shard, tf_of};
+use super::text::TextModel;
+use crate::text::tokenize::token_list;
 
 type Shard = Vec<ShardTerm<String>>;
-use crate::text::tokenize::token_list;
+
+/// Largest decoded index file accepted (a guard against a corrupt stream).
+const MAX_DECODED: usize = 64 << 20;
 
 /// Most words the last, unfinished word expands to.
 pub const MAX_EXPANSIONS: usize = 24;
@@ -46,6 +53,9 @@ pub struct Index {
     chunk_starts: Vec<u32>,
     shards: RefCell<HashMap<usize, Shard>>,
     chunks: RefCell<HashMap<usize, Chunk>>,
+    /// `t.bin` as fetched (the prefix of every chunk stream), its decoded length and
+    /// the model it decodes to.
+    model: RefCell<Option<(Vec<u8>, usize, TextModel)>>,
     fetched: RefCell<BTreeMap<String, usize>>,
 }
 
@@ -56,13 +66,6 @@ struct Manifest {
     lang: String,
     shards: Vec<String>,
     chunks: Vec<u32>,
-}
-
-#[derive(Deserialize)]
-struct Chunk {
-    e: Vec<(String, String, String, String)>,
-    c: Vec<(String, String)>,
-    d: Vec<(usize, usize, String, u32, String, String)>,
 }
 
 /// Filters, by slug; empty strings are no filter.
@@ -137,6 +140,7 @@ impl Index {
             chunk_starts,
             shards: RefCell::default(),
             chunks: RefCell::default(),
+            model: RefCell::default(),
             fetched,
         })
     }
@@ -177,7 +181,9 @@ impl Index {
 
     fn with_shard<T>(&self, n: usize, f: impl FnOnce(&Shard) -> T) -> anyhow::Result<T> {
         if !self.shards.borrow().contains_key(&n) {
-            let shard = read_shard(&self.get(&format!("i/{n}.bin"))?)?;
+            let name = format!("i/{n}.bin");
+            let shard = read_shard(&inflate(&self.get(&name)?, MAX_DECODED)?)
+                .with_context(|| format!("search/{name}"))?;
             self.shards.borrow_mut().insert(n, shard);
         }
         let shards = self.shards.borrow();
@@ -252,7 +258,7 @@ impl Index {
             self.with_shard(n, |s| -> anyhow::Result<()> {
                 let t = &s[i];
                 forms.push(t.term.clone());
-                for p in decode_postings(t.list.form, &t.list.bytes)? {
+                for p in decode_postings(t.list.form, t.list.df, &t.list.bytes)? {
                     *tf.entry(doc_of(p)).or_insert(0.0) += weight * f64::from(tf_of(p));
                 }
                 Ok(())
@@ -344,7 +350,8 @@ impl Index {
                 .map(|(d, s)| (*d, s.0))
                 .collect();
         }
-        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Equal scores: the newer episode (the larger doc id) first.
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
         let total = all.len();
         let hits = all
             .into_iter()
@@ -359,36 +366,69 @@ impl Index {
         })
     }
 
-    fn hit(&self, doc: u32, score: f64) -> anyhow::Result<Hit> {
+    /// The record `doc`, as a result with `score`.
+    pub fn hit(&self, doc: u32, score: f64) -> anyhow::Result<Hit> {
         let k = self
             .chunk_starts
             .partition_point(|s| *s <= doc)
             .saturating_sub(1);
         let first = self.chunk_starts.get(k).copied().unwrap_or(0);
         if !self.chunks.borrow().contains_key(&k) {
-            let bytes = self.get(&format!("d/{first}.json"))?;
-            let chunk: Chunk = serde_json::from_slice(&bytes)?;
+            let chunk = self.chunk(first)?;
             self.chunks.borrow_mut().insert(k, chunk);
         }
         let chunks = self.chunks.borrow();
         let chunk = chunks.get(&k).context("chunk vanished")?;
-        let (e, c, speaker, seconds, anchor, text) = chunk
-            .d
+        let r = chunk
+            .records
             .get((doc - first) as usize)
             .with_context(|| format!("doc {doc} is not in chunk {first}"))?;
-        let ep = chunk.e.get(*e).context("bad episode row")?;
-        let ch = chunk.c.get(*c).context("bad chapter row")?;
+        let [episode, url, podcast, _date] = &chunk.episode;
         Ok(Hit {
             doc,
             score,
-            speaker: speaker.clone(),
-            seconds: *seconds,
-            url: format!("{}#{anchor}", ep.1),
-            chapter: ch.0.clone(),
-            episode: ep.0.clone(),
-            podcast: ep.2.clone(),
-            text: text.clone(),
+            speaker: r.speaker.clone(),
+            seconds: r.seconds,
+            url: format!("{url}#{}", r.anchor),
+            chapter: r.chapter[0].clone(),
+            episode: episode.clone(),
+            podcast: podcast.clone(),
+            text: r.text.clone(),
         })
+    }
+
+    /// Fetches and decodes the chunk whose first record is `first`, as search.js
+    /// does: the model file and the chunk file concatenated are one DEFLATE stream.
+    fn chunk(&self, first: u32) -> anyhow::Result<Chunk> {
+        if self.model.borrow().is_none() {
+            let prefix = self.get("t.bin")?;
+            let mut ended = prefix.clone();
+            ended.extend_from_slice(&END);
+            let bytes = inflate(&ended, MAX_DECODED).context("search/t.bin")?;
+            let model = TextModel::from_bytes(&bytes).context("search/t.bin")?;
+            *self.model.borrow_mut() = Some((prefix, bytes.len(), model));
+        }
+        let name = format!("d/{first}.bin");
+        let file = self.get(&name)?;
+        let model = self.model.borrow();
+        let (prefix, skip, model) = model.as_ref().context("no text model")?;
+        let mut stream = prefix.clone();
+        stream.extend_from_slice(&file);
+        let bytes = inflate(&stream, MAX_DECODED).with_context(|| format!("search/{name}"))?;
+        let payload = bytes
+            .get(*skip..)
+            .with_context(|| format!("search/{name}: shorter than the model"))?;
+        Chunk::parse(payload, model).with_context(|| format!("search/{name}"))
+    }
+
+    /// First record of every chunk, ascending.
+    pub fn chunk_starts(&self) -> &[u32] {
+        &self.chunk_starts
+    }
+
+    /// Every record of the chunk whose first record is `first`, freshly fetched.
+    pub fn records(&self, first: u32) -> anyhow::Result<Chunk> {
+        self.chunk(first)
     }
 }
 

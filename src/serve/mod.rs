@@ -8,18 +8,22 @@
 //! - the watcher ([`watch`]): debounced file events → [`ChangeSet`]s on a channel;
 //! - the rebuild thread (`rebuild`): takes every change queued so far, runs one
 //!   rebuild, then looks again, so builds never overlap and edits made during a build
-//!   coalesce into exactly one more. Rebuilds are incremental (`session`): an edited
-//!   transcript is parsed again and only the pages it feeds are rendered, each written
-//!   to a temporary file and renamed into DEST, so no request sees a half-written page;
-//!   book.toml and `static/` changes swap a whole new site in atomically (`output`). A
-//!   build stopped by content errors leaves the last good site in place while the
-//!   overlay shows why.
+//!   coalesce into exactly one more. Rebuilds are the build with a cache kept between
+//!   them ([`crate::pipeline`], driven by `session`): an edited transcript is parsed
+//!   again and only the files whose fingerprint moved are written, each to a temporary
+//!   file renamed into DEST, so no request sees a half-written page; files no longer
+//!   part of the site are deleted; book.toml and `static/` changes swap a whole new
+//!   site in atomically (`output`). A build stopped by content errors leaves the last
+//!   good site in place while the overlay shows why.
 
 mod files;
+mod indexer;
 mod overlay;
 mod rebuild;
 mod server;
 mod session;
+#[cfg(test)]
+mod tests;
 pub mod watch;
 
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
@@ -159,22 +163,18 @@ pub fn run(opts: &ServeOptions, events: EventSink) -> anyhow::Result<()> {
 
     let app = Arc::new(AppState::new(SiteSnapshot::of(&config), !exposed));
     let live_reload = tower_livereload::LiveReloadLayer::new();
+    let (tx, rx) = std::sync::mpsc::channel();
     let mut builder = rebuild::Builder {
         session: session::Session::new(config, opts.drafts, origin.clone()),
         origin: origin.clone(),
         app: Arc::clone(&app),
         reloader: live_reload.reloader(),
         events: Arc::clone(&events),
-        pending: Arc::default(),
+        indexer: indexer::Indexer::new(tx.clone())?,
+        retry_at: None,
     };
     // Watching starts before the first build, so an edit made during it is not lost.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let pending = Arc::clone(&builder.pending);
-    let watch = match Watch::start(
-        WatchPaths::new(&builder.session.config),
-        tx.clone(),
-        pending,
-    ) {
+    let watch = match Watch::start(WatchPaths::new(&builder.session.config), tx.clone()) {
         Ok(watch) => Some(watch),
         Err(err) => {
             // Still worth serving: the site is there, it just will not follow edits.

@@ -3,18 +3,21 @@
 //! Builds run on a plain thread, not the tokio runtime: `build` may start a runtime of
 //! its own (search indexing), which tokio forbids inside another.
 //!
-//! Rebuilds are incremental ([`Session`]): a changed transcript re-renders the pages it
-//! feeds, a theme change every page, book.toml or `static/` the whole site. The search
-//! index is rebuilt after the pages are served, once no change has arrived for
-//! [`SEARCH_IDLE`], so it never delays an edit showing up.
+//! Rebuilds are incremental ([`Session`]): only the files whose fingerprint moved are
+//! written; book.toml or `static/` changes write the whole site. The search index is
+//! rebuilt after the pages are served, once no change has arrived for
+//! [`SEARCH_IDLE`], in the background ([`Indexer`]): a save arriving meanwhile
+//! abandons it and is served without waiting for it. A transcript still being written
+//! when a rebuild reads it keeps its last version; the rebuild is then run again once
+//! it may have settled.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tower_livereload::Reloader;
 
+use super::indexer::Indexer;
 use super::session::{Redo, Session};
 use super::watch::{ChangeKind, ChangeSet, Watch, WatchMsg, WatchPaths};
 use super::{AppState, EventSink, ServeEvent, SiteSnapshot, overlay};
@@ -36,19 +39,26 @@ pub(super) struct Builder {
     pub(super) reloader: Reloader,
     /// Where to report.
     pub(super) events: EventSink,
-    /// Set by the watcher when it sends changes; cleared here when they are taken.
-    pub(super) pending: Arc<AtomicBool>,
+    /// Builds the search index in the background.
+    pub(super) indexer: Indexer,
+    /// When to build again for a transcript that was still being written.
+    pub(super) retry_at: Option<Instant>,
 }
 
 impl Builder {
     /// The build before serving starts. `Err` when it could not run at all.
     pub(super) fn first_build(&mut self) -> anyhow::Result<()> {
-        let report = self.session.rebuild(Redo {
+        let rebuilt = self.session.rebuild(&Redo {
             theme: true,
             everything: true,
         })?;
-        self.publish(&report);
+        self.note_retry(rebuilt.retry);
+        self.publish(&rebuilt.report);
         Ok(())
+    }
+
+    fn note_retry(&mut self, retry: bool) {
+        self.retry_at = retry.then(|| Instant::now() + self.session.settle.quiet);
     }
 
     /// A build after `changes`: reloads book.toml when it changed, rebuilds what the
@@ -73,18 +83,35 @@ impl Builder {
             theme: changes.has(ChangeKind::Theme),
             everything: changes.has(ChangeKind::Config) || changes.has(ChangeKind::Static),
         };
-        match self.session.rebuild(redo) {
-            Ok(report) => self.publish(&report),
+        match self.session.rebuild(&redo) {
+            Ok(rebuilt) => {
+                self.note_retry(rebuilt.retry);
+                self.publish(&rebuilt.report);
+            }
             Err(err) => self.fail(&err),
         }
     }
 
-    /// Brings the search index up to the pages served, reporting how it went.
-    fn reindex(&mut self) {
-        match self.session.reindex(&self.pending) {
-            Ok(Some(took)) => (self.events)(ServeEvent::SearchIndexed(took)),
-            // An edit arrived: it goes first, the index is built after it.
-            Ok(None) => {}
+    /// Starts building the search index of the site served, in the background.
+    fn start_index(&mut self) {
+        if let Some(job) = self.session.index_job() {
+            self.indexer.start(job);
+        }
+    }
+
+    /// Publishes the index the background job finished, if it is still for the site
+    /// served, reporting how it went.
+    fn index_finished(&mut self) {
+        let Some(done) = self.indexer.finished() else {
+            return;
+        };
+        let published = done
+            .files
+            .and_then(|files| self.session.publish_index(done.generation, files));
+        match published {
+            Ok(true) => (self.events)(ServeEvent::SearchIndexed(done.took)),
+            // Another site was published meanwhile: its index comes next.
+            Ok(false) => {}
             Err(err) => (self.events)(ServeEvent::Warning(&format!(
                 "the search index could not be updated: {err:#}"
             ))),
@@ -137,25 +164,33 @@ pub(super) fn spawn(builder: Builder, watch: Watch, rx: Receiver<WatchMsg>) -> a
 fn rebuild_loop(mut builder: Builder, mut watch: Watch, rx: &Receiver<WatchMsg>) {
     // Blocks until something happens; then takes everything queued meanwhile, including
     // what arrived during the previous build, so that becomes one build. While the search
-    // index lags behind, waits only so long before updating it.
+    // index lags behind, or a transcript was still being written, waits only so long.
     loop {
-        let first = if builder.session.search_stale() {
-            match rx.recv_timeout(SEARCH_IDLE) {
+        let retry = builder.retry_at;
+        let index_due = builder.session.search_stale() && !builder.indexer.busy();
+        let wait = match (retry, index_due) {
+            (Some(at), _) => Some(at.saturating_duration_since(Instant::now())),
+            (None, true) => Some(SEARCH_IDLE),
+            (None, false) => None,
+        };
+        let first = match wait {
+            Some(wait) => match rx.recv_timeout(wait) {
                 Ok(msg) => msg,
+                Err(RecvTimeoutError::Timeout) if retry.is_some() => {
+                    // Read again what was still being written.
+                    WatchMsg::Changed(ChangeSet::of_kind(ChangeKind::Content))
+                }
                 Err(RecvTimeoutError::Timeout) => {
-                    builder.reindex();
+                    builder.start_index();
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => return,
-            }
-        } else {
-            match rx.recv() {
+            },
+            None => match rx.recv() {
                 Ok(msg) => msg,
                 Err(_) => return,
-            }
+            },
         };
-        // Cleared before draining: a batch sent from now on sets it again.
-        builder.pending.store(false, Ordering::SeqCst);
         let mut changes = ChangeSet::default();
         let mut stop = false;
         for msg in std::iter::once(first).chain(rx.try_iter()) {
@@ -164,11 +199,17 @@ fn rebuild_loop(mut builder: Builder, mut watch: Watch, rx: &Receiver<WatchMsg>)
                 WatchMsg::Error(err) => {
                     (builder.events)(ServeEvent::Warning(&format!("file watching: {err}")))
                 }
+                WatchMsg::Indexed => builder.index_finished(),
                 WatchMsg::Stop => stop = true,
             }
         }
         if stop {
+            builder.indexer.abandon();
             return;
+        }
+        if !changes.is_empty() {
+            // Whatever it indexes is about to be replaced.
+            builder.indexer.abandon();
         }
         // A source folder created or deleted since the last batch changes what to watch.
         if let Some(err) = watch.refresh() {

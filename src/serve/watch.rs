@@ -9,7 +9,6 @@
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -42,11 +41,18 @@ pub enum ChangeKind {
 pub struct ChangeSet {
     /// The kinds of change seen.
     pub kinds: BTreeSet<ChangeKind>,
-    /// The changed paths, for messages (and for incremental rebuilds later).
+    /// The changed paths, for messages.
     pub paths: BTreeSet<PathBuf>,
 }
 
 impl ChangeSet {
+    /// A change of `kind` with no path known.
+    pub fn of_kind(kind: ChangeKind) -> ChangeSet {
+        let mut set = ChangeSet::default();
+        set.kinds.insert(kind);
+        set
+    }
+
     /// True when nothing relevant changed.
     pub fn is_empty(&self) -> bool {
         self.kinds.is_empty()
@@ -211,6 +217,8 @@ pub enum WatchMsg {
     Changed(ChangeSet),
     /// The watcher itself failed (e.g. too many inotify watches).
     Error(String),
+    /// Not from the watcher: the search index built in the background is ready.
+    Indexed,
     /// Serve is ending: stop after the current build.
     Stop,
 }
@@ -226,13 +234,7 @@ pub struct Watch {
 
 impl Watch {
     /// Starts watching the sources of `paths`, sending every relevant batch to `tx`.
-    /// `pending` is set before each batch is sent, so long work on the receiving side
-    /// (the deferred search index) can notice an edit waiting and give way to it.
-    pub fn start(
-        paths: WatchPaths,
-        tx: Sender<WatchMsg>,
-        pending: Arc<AtomicBool>,
-    ) -> anyhow::Result<Watch> {
+    pub fn start(paths: WatchPaths, tx: Sender<WatchMsg>) -> anyhow::Result<Watch> {
         let root = paths.root.clone();
         let paths = Arc::new(RwLock::new(paths));
         let reader = Arc::clone(&paths);
@@ -247,7 +249,6 @@ impl Watch {
                     if set.is_empty() {
                         return;
                     }
-                    pending.store(true, Ordering::SeqCst);
                     WatchMsg::Changed(set)
                 }
             };

@@ -8,7 +8,7 @@ use super::urls::rel;
 
 /// One export file: its name beside the episode page and its MIME type, for feeds
 /// (`podcast:chapters`, `podcast:transcript`) and servers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ExportFile {
     /// File name inside `episodes/<slug>/`.
     pub name: &'static str,
@@ -40,8 +40,13 @@ pub const TRANSCRIPT_SRT: ExportFile = ExportFile {
 /// offers only one), for one `podcast:transcript` tag each.
 pub const TRANSCRIPTS: [ExportFile; 3] = [TRANSCRIPT_VTT, TRANSCRIPT_JSON, TRANSCRIPT_SRT];
 
-/// Export files written per episode.
-pub const FILES_PER_EPISODE: usize = 4;
+/// Every export file, in the order feeds list them: transcripts best first, then chapters.
+pub const ALL: [ExportFile; 4] = [
+    TRANSCRIPT_VTT,
+    TRANSCRIPT_JSON,
+    TRANSCRIPT_SRT,
+    CHAPTERS_JSON,
+];
 
 /// The site-relative path of an episode's export: `episodes/<slug>/transcript.vtt`;
 /// pass it to [`SiteUrls::path`] or [`SiteUrls::absolute_or_path`] for a URL.

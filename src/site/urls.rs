@@ -5,7 +5,7 @@
 //! origin, when known, makes feed, sitemap and canonical URLs absolute.
 
 /// `site-url` resolved into the parts links are built from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SiteUrls {
     /// Path every internal URL starts with; begins and ends with `/`.
     base: String,

@@ -17,7 +17,9 @@
 //! - `Transcript` (any case, optional `:`) or a heading of that text is skipped only
 //!   as the first non-blank line of the body.
 //! - Text outside any turn (before the first turn, or between a heading and its first
-//!   turn) is dropped with one warning per place.
+//!   turn, as after a `# line` that was meant as part of a turn) is kept as the
+//!   chapter's opening text, with one warning per place. A chapter with opening text
+//!   but no turn is kept; one with neither is left out with a warning.
 //! - A turn's body keeps the indentation of its first line and inner blank lines; blank
 //!   lines and trailing whitespace at its ends are dropped. A turn may be empty.
 
@@ -233,11 +235,11 @@ struct Scanner<'a, 'd> {
     body: Body<'a>,
     label_seen: HashSet<&'a str>,
     chapter: Option<ParsedChapter>,
+    /// Byte range of the open chapter's text before its first turn, if any.
+    intro: Option<(usize, usize)>,
     turn: Option<OpenTurn<'a>>,
     turn_count: usize,
     previous: Option<(Timestamp, &'a str)>,
-    /// Text outside turns is reported once per section, not once per line.
-    warned_ignored: bool,
 }
 
 /// Scans the body lines (after the closing `---`) of `text`.
@@ -254,10 +256,10 @@ pub(super) fn parse<'a>(
         body: Body::default(),
         label_seen: HashSet::new(),
         chapter: None,
+        intro: None,
         turn: None,
         turn_count: 0,
         previous: None,
-        warned_ignored: false,
     };
     let mut seen_content = false;
     for line in lines {
@@ -279,7 +281,7 @@ pub(super) fn parse<'a>(
             let end = line.start + t.len();
             turn.body = Some(turn.body.map_or((line.start, end), |(from, _)| (from, end)));
         } else {
-            s.ignored_text(line);
+            s.opening_text(line);
         }
     }
     s.finish_chapter();
@@ -305,17 +307,20 @@ impl<'a> Scanner<'a, '_> {
         self.chapter = Some(ParsedChapter {
             title: Some(title.to_owned()),
             line: line.no,
+            intro: String::new(),
             turns: Vec::new(),
         });
-        self.warned_ignored = false;
     }
 
     fn finish_chapter(&mut self) {
         self.finish_turn();
-        let Some(chapter) = self.chapter.take() else {
+        let Some(mut chapter) = self.chapter.take() else {
             return;
         };
-        if !chapter.turns.is_empty() {
+        if let Some(range) = self.intro.take() {
+            chapter.intro = self.markdown(range);
+        }
+        if !chapter.turns.is_empty() || !chapter.intro.is_empty() {
             self.body.chapters.push(chapter);
             return;
         }
@@ -383,11 +388,7 @@ impl<'a> Scanner<'a, '_> {
             });
         }
         if self.chapter.is_none() {
-            self.chapter = Some(ParsedChapter {
-                title: None,
-                line: line.no,
-                turns: Vec::new(),
-            });
+            self.open_implicit_chapter(line.no);
         }
         let body = if head.inline.is_empty() {
             None
@@ -404,11 +405,19 @@ impl<'a> Scanner<'a, '_> {
         self.turn_count += 1;
     }
 
-    fn finish_turn(&mut self) {
-        let Some(turn) = self.turn.take() else {
-            return;
-        };
-        let body = match turn.body.and_then(|(from, to)| self.text.get(from..to)) {
+    /// The chapter holding turns (or text) before the first heading.
+    fn open_implicit_chapter(&mut self, line: u32) {
+        self.chapter = Some(ParsedChapter {
+            title: None,
+            line,
+            intro: String::new(),
+            turns: Vec::new(),
+        });
+    }
+
+    /// The source text in `from..to` as Markdown: line endings as `\n`, no trailing blanks.
+    fn markdown(&self, (from, to): (usize, usize)) -> String {
+        match self.text.get(from..to) {
             // Line endings inside the slice are the only `\r\n` pairs, so this is
             // exactly "strip the `\r` of every line".
             Some(slice) if slice.contains('\r') => {
@@ -416,7 +425,17 @@ impl<'a> Scanner<'a, '_> {
             }
             Some(slice) => slice.trim_end().to_owned(),
             None => String::new(),
+        }
+    }
+
+    fn finish_turn(&mut self) {
+        let Some(turn) = self.turn.take() else {
+            return;
         };
+        let body = turn
+            .body
+            .map(|range| std::sync::Arc::<str>::from(self.markdown(range)))
+            .unwrap_or_default();
         if let Some(chapter) = &mut self.chapter {
             chapter.turns.push(ParsedTurn {
                 speaker: turn.label.to_owned(),
@@ -428,25 +447,44 @@ impl<'a> Scanner<'a, '_> {
         }
     }
 
-    fn ignored_text(&mut self, line: Line<'a>) {
-        if self.warned_ignored {
+    /// Text outside any turn: kept as the chapter's opening text, warned about once
+    /// per chapter.
+    fn opening_text(&mut self, line: Line<'a>) {
+        let end = line.start + line.text.len();
+        if let Some((from, _)) = self.intro {
+            self.intro = Some((from, end));
             return;
         }
-        self.warned_ignored = true;
-        let msg = match self.body.headings.last() {
-            Some(h) if self.chapter.is_some() => {
+        self.intro = Some((line.start, end));
+        if self.chapter.is_none() {
+            self.open_implicit_chapter(line.no);
+        }
+        let heading = self
+            .body
+            .headings
+            .last()
+            .filter(|_| self.chapter.as_ref().is_some_and(|c| c.title.is_some()));
+        let (msg, help) = match heading {
+            Some(h) => (
                 format!(
-                    "text before the first turn of chapter \"{}\" is ignored",
-                    h.title
-                )
-            }
-            _ => "text before the first turn is ignored".to_owned(),
+                    "text after the heading \"{}\" (line {}), before any turn, is shown as \
+                     the chapter's opening text",
+                    h.title, h.line
+                ),
+                "a line starting with \"# \" starts a chapter; if that line is part of what \
+                 was said, write it as \"\\# ...\" to keep it in the turn",
+            ),
+            None => (
+                "text before the first turn is shown as the transcript's opening text".to_owned(),
+                "a turn starts with a line like \"Name 00:01:23:\"; text belongs to the turn \
+                 above it",
+            ),
         };
         self.diags.push(
             Diagnostic::warning(self.file, msg)
                 .at(line.no, 1)
                 .with_source(line.text, span_chars(line.text))
-                .with_help("a turn starts with a line like \"Name 00:01:23:\"; text belongs to the turn above it"),
+                .with_help(help),
         );
     }
 }

@@ -22,7 +22,7 @@ use jiff::civil::Date;
 use serde_saphyr::{Location, MessageFormatter, Spanned};
 
 use super::yaml::{Node, Yaml, to_json};
-use super::{FrontMatter, NestedExtra, ParseOptions};
+use super::{FrontMatter, FrontPositions, NestedExtra, ParseOptions};
 use crate::diag::Diagnostic;
 
 /// Front matter larger than this is refused before YAML parsing: no real episode needs
@@ -142,6 +142,7 @@ struct Fields {
     draft: bool,
     extra: BTreeMap<String, serde_json::Value>,
     nested_extra: Vec<NestedExtra>,
+    at: FrontPositions,
     /// Required keys that were present (even if their value was bad).
     seen_required: [bool; REQUIRED.len()],
 }
@@ -168,10 +169,24 @@ impl Checker<'_, '_> {
                 *seen = true;
             }
             match key.value.as_str() {
-                "podcast_name" => f.podcast_name = self.required_string(&key, &value),
-                "episode_title" => f.episode_title = self.required_string(&key, &value),
-                "host_name" => f.hosts = self.hosts(&key, &value),
-                "guest_name" => f.guests = self.names(&key, &value).0,
+                "podcast_name" => {
+                    f.podcast_name = self.required_string(&key, &value);
+                    f.at.podcast_name = self.line_col(&value.referenced);
+                }
+                "episode_title" => {
+                    f.episode_title = self.required_string(&key, &value);
+                    f.at.episode_title = self.line_col(&value.referenced);
+                }
+                "host_name" => {
+                    let (hosts, at) = self.hosts(&key, &value).unzip();
+                    f.hosts = hosts;
+                    f.at.hosts = self.line_cols(&at.unwrap_or_default());
+                }
+                "guest_name" => {
+                    let (guests, at) = self.names(&key, &value);
+                    f.guests = guests;
+                    f.at.guests = self.line_cols(&at);
+                }
                 "episode_date" => f.date = self.date(&key, &value),
                 "episode_duration" => f.duration_minutes = self.duration(&key, &value),
                 "episode_description" => f.description = self.string(&key, &value),
@@ -182,7 +197,10 @@ impl Checker<'_, '_> {
                 "current_company" => f.current_company = self.string(&key, &value),
                 "company_size" => f.company_size = self.string(&key, &value),
                 "yoe-starting" => f.career_start = self.year(&key, &value),
-                "slug" => f.slug = self.string(&key, &value),
+                "slug" => {
+                    f.slug = self.string(&key, &value);
+                    f.at.slug = self.line_col(&value.referenced);
+                }
                 "audio_url" => f.audio_url = self.string(&key, &value),
                 "topics" => f.topics = self.names(&key, &value).0,
                 "tags" => f.tags = self.names(&key, &value).0,
@@ -243,6 +261,7 @@ impl Checker<'_, '_> {
                     draft: f.draft,
                     extra: f.extra,
                     nested_extra: f.nested_extra,
+                    at: f.at,
                 })
             }
             _ => None,
@@ -272,6 +291,19 @@ impl Checker<'_, '_> {
                 key.value
             ),
         ))
+    }
+
+    /// (line, column) of a value in the file, when known.
+    fn line_col(&self, loc: &Location) -> Option<(u32, u32)> {
+        let pos = self.yaml.pos(loc);
+        (pos.line > 0).then_some((pos.line, pos.col))
+    }
+
+    /// [`Checker::line_col`] of each entry; unknown ones as (0, 0) to stay parallel.
+    fn line_cols(&self, locs: &[Location]) -> Vec<(u32, u32)> {
+        locs.iter()
+            .map(|l| self.line_col(l).unwrap_or((0, 0)))
+            .collect()
     }
 
     fn error(&mut self, d: Diagnostic) {
@@ -381,9 +413,10 @@ impl Checker<'_, '_> {
         (names, positions)
     }
 
-    fn hosts(&mut self, key: &Key, value: &Value) -> Option<Vec<String>> {
+    /// The hosts and where each is, or `None` after an error.
+    fn hosts(&mut self, key: &Key, value: &Value) -> Option<(Vec<String>, Vec<Location>)> {
         let before = self.errors;
-        let (names, _) = self.names(key, value);
+        let (names, at) = self.names(key, value);
         if self.errors != before {
             return None;
         }
@@ -400,7 +433,7 @@ impl Checker<'_, '_> {
             self.error(d);
             return None;
         }
-        Some(names)
+        Some((names, at))
     }
 
     fn date(&mut self, key: &Key, value: &Value) -> Option<Date> {

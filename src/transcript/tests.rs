@@ -154,7 +154,7 @@ fn crlf_keeps_line_numbers_and_strips_carriage_returns() {
     );
     let ep = parse_ok(&text.replace("00:00:61", "00:00:09"));
     assert_eq!(ep.chapters[0].line, 9);
-    assert_eq!(ep.chapters[0].turns[0].body, "Hello\n\nthere");
+    assert_eq!(&*ep.chapters[0].turns[0].body, "Hello\n\nthere");
     assert_eq!(ep.chapters[0].turns[1].line, 16);
 }
 
@@ -654,8 +654,8 @@ fn inline_text_starts_the_body_and_paragraphs_are_kept() {
         "Ryan 00:00:01: First words.\n\nSecond paragraph.\n\n\n  \nStefan 00:00:02:\n\n\nLine one\nline two  \n\n- a list\n\n\n",
     ));
     let t = turns(&ep);
-    assert_eq!(t[0].body, "First words.\n\nSecond paragraph.");
-    assert_eq!(t[1].body, "Line one\nline two  \n\n- a list");
+    assert_eq!(&*t[0].body, "First words.\n\nSecond paragraph.");
+    assert_eq!(&*t[1].body, "Line one\nline two  \n\n- a list");
     assert_eq!(t[0].line, 8);
     assert_eq!(t[1].line, 14);
 }
@@ -701,7 +701,7 @@ fn no_turns_at_all_is_an_error() {
         headlines(&with_body("Transcript\n\nJust prose.\nMore prose.\n")),
         [
             "error: content/ep.txt: no turns found",
-            "warning: content/ep.txt:10:1: text before the first turn is ignored",
+            "warning: content/ep.txt:10:1: text before the first turn is shown as the transcript's opening text",
         ]
     );
 }
@@ -741,7 +741,7 @@ fn hash_lines_that_are_not_headings_stay_in_the_body() {
     ));
     assert_eq!(ep.chapters.len(), 1);
     assert_eq!(
-        ep.chapters[0].turns[0].body,
+        &*ep.chapters[0].turns[0].body,
         "a\n#hashtag\n####### seven\n    # indented code\n###\n## ##"
     );
 }
@@ -783,19 +783,61 @@ fn a_heading_with_no_turns_is_dropped_with_a_warning() {
 }
 
 #[test]
-fn text_outside_turns_is_ignored_with_one_warning_per_place() {
+fn text_outside_turns_is_kept_as_opening_text_with_one_warning_per_place() {
     let text = with_body(
         "Transcript\nIntro line.\nMore intro.\n### A\nNote under A.\n\nAnother.\nRyan 00:00:01: a\nbody\n",
     );
     assert_eq!(
         headlines(&text),
         [
-            "warning: content/ep.txt:9:1: text before the first turn is ignored",
-            "warning: content/ep.txt:12:1: text before the first turn of chapter \"A\" is ignored",
+            "warning: content/ep.txt:9:1: text before the first turn is shown as the transcript's opening text",
+            "warning: content/ep.txt:12:1: text after the heading \"A\" (line 11), before any turn, is shown as the chapter's opening text",
         ]
     );
     let ep = run(&text).0.unwrap();
-    assert_eq!(ep.chapters[0].turns[0].body, "a\nbody");
+    // The text before any heading opens an implicit chapter of its own.
+    assert_eq!(ep.chapters.len(), 2);
+    assert_eq!(ep.chapters[0].title, None);
+    assert_eq!(ep.chapters[0].line, 9);
+    assert_eq!(ep.chapters[0].intro, "Intro line.\nMore intro.");
+    assert!(ep.chapters[0].turns.is_empty());
+    assert_eq!(ep.chapters[1].intro, "Note under A.\n\nAnother.");
+    assert_eq!(&*ep.chapters[1].turns[0].body, "a\nbody");
+}
+
+#[test]
+fn a_hash_line_inside_a_turn_starts_a_chapter_that_keeps_the_text_after_it() {
+    // `# of users ...` is a heading (the documented rule), so it ends Ryan's turn; what
+    // follows it up to the next turn opens the new chapter instead of vanishing.
+    let text = with_body(
+        "Ryan 00:00:01:\nWe measured it.\n# of users doubled that year\nand revenue too.\r\n\r\nReally.\nStefan 00:00:09: Wow.\n### Show notes\nLinks below.\n",
+    );
+    assert_eq!(
+        headlines(&text),
+        [
+            "warning: content/ep.txt:11:1: text after the heading \"of users doubled that year\" (line 10), before any turn, is shown as the chapter's opening text",
+            "warning: content/ep.txt:16:1: text after the heading \"Show notes\" (line 15), before any turn, is shown as the chapter's opening text",
+        ]
+    );
+    let ep = run(&text).0.unwrap();
+    let shape: Vec<_> = ep
+        .chapters
+        .iter()
+        .map(|c| (c.title.as_deref(), c.intro.as_str(), c.turns.len()))
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            (None, "", 1),
+            (
+                Some("of users doubled that year"),
+                "and revenue too.\n\nReally.",
+                1
+            ),
+            (Some("Show notes"), "Links below.", 0),
+        ]
+    );
+    assert_eq!(&*ep.chapters[0].turns[0].body, "We measured it.");
 }
 
 // ----------------------------------------------------------------- speakers
@@ -934,7 +976,7 @@ fn every_problem_of_a_file_is_reported() {
             "error: content/ep.txt: missing required field `episode_title`",
             "error: content/ep.txt:4:15: episode_date \"31/04/2025\" is not a real date",
             "error: content/ep.txt:5:1: `episode_duration` must be a whole number of minutes, not \"long\"",
-            "warning: content/ep.txt:7:1: text before the first turn is ignored",
+            "warning: content/ep.txt:7:1: text before the first turn is shown as the transcript's opening text",
             "error: content/ep.txt:8:12: timestamp \"00:00:90\" is out of range: seconds must be under 60",
         ]
     );
@@ -1111,7 +1153,7 @@ mod props {
             for (t, (who, secs, said)) in got.iter().zip(&turns) {
                 prop_assert_eq!(&t.speaker, who);
                 prop_assert_eq!(t.start, Timestamp(*secs));
-                prop_assert_eq!(&t.body, said.trim());
+                prop_assert_eq!(&*t.body, said.trim());
             }
         }
     }

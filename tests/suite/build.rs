@@ -116,6 +116,60 @@ fn a_rebuild_leaves_no_stale_pages() {
     assert!(!site.path().join("public/people/jane-doe").exists());
 }
 
+/// Names beside DEST (in the site root) that castbook writes: its spare, staging and
+/// old folders.
+fn hidden_copies(site: &Site) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public.castbook-"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn builds_keep_a_hidden_spare_unless_keep_spare_is_off() {
+    let site = Site::sample();
+    site.run(&["build"]).expect_code(0);
+    site.run(&["build"]).expect_code(0);
+    assert_eq!(hidden_copies(&site), [".public.castbook-spare"]);
+    let spare = site.path().join(".public.castbook-spare");
+    assert!(
+        spare.join("index.html").is_file(),
+        "the spare is a whole site"
+    );
+
+    // Off: the spare there is used up and not replaced, and a folder without one
+    // never gets one, however many builds run.
+    let toml = std::fs::read_to_string(site.path().join("book.toml")).unwrap();
+    let toml = toml.replace(
+        "build-dir = \"public\"",
+        "build-dir = \"public\"\nkeep-spare = false",
+    );
+    assert!(toml.contains("keep-spare = false"), "{toml}");
+    site.write("book.toml", &toml);
+    for _ in 0..3 {
+        let run = site.run(&["build"]);
+        run.expect_code(0);
+        assert!(!run.stderr.contains("unknown key"), "{}", run.stderr);
+        assert!(
+            hidden_copies(&site).is_empty(),
+            "{:?}",
+            hidden_copies(&site)
+        );
+    }
+    // A content error leaves no copy behind either.
+    site.write("content/broken.txt", "not a transcript\n");
+    site.run(&["build"]).expect_code(1);
+    assert!(
+        hidden_copies(&site).is_empty(),
+        "{:?}",
+        hidden_copies(&site)
+    );
+    assert!(site.path().join("public/index.html").is_file());
+}
+
 #[test]
 fn dangerous_destinations_are_refused() {
     let site = Site::sample();
@@ -156,6 +210,68 @@ fn cname_and_static_files_are_written() {
         "transcripts.example.com"
     );
     assert!(out.join("logo.svg").is_file());
+}
+
+#[test]
+fn every_build_ends_with_what_it_wrote_and_warns_past_the_hosts_limits() {
+    let site = Site::sample();
+    site.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let run = site.run(&["build"]);
+    run.expect_code(0);
+    let last = run.stdout.lines().last().unwrap_or_default().to_owned();
+    // The line counts what is on disk, kind by kind.
+    let out = site.path().join("public");
+    let files: Vec<_> = walk(&out)
+        .into_iter()
+        .filter(|p| p.is_file() && !p.ends_with(".castbook-output"))
+        .collect();
+    let bytes: u64 = files.iter().map(|p| p.metadata().unwrap().len()).sum();
+    let total = format!(
+        "wrote {:.1} MB in {} files: ",
+        bytes as f64 / 1e6,
+        files.len()
+    );
+    assert!(last.starts_with(&total), "{last} vs {total}");
+    for kind in ["pages ", "exports ", "search ", "static "] {
+        assert!(last.contains(kind), "{last}");
+    }
+    assert!(!run.stderr.contains("max-site"), "{}", run.stderr);
+
+    // --timings shows what each writing stage wrote.
+    let run = site.run(&["build", "--timings"]);
+    let exports = run
+        .stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("exports"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(exports.ends_with(" 1 file"), "{}", run.stderr);
+
+    // Past a limit (lowered here: the real ones are GitHub's and GitLab's), a warning
+    // names the limit, the host and the keys that shrink the site; the build succeeds.
+    site.write(
+        "book.toml",
+        "[build]\nmax-site-files = 10\nmax-site-mb = 0\n",
+    );
+    let run = site.run(&["build"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .contains("limit 10: `[build] max-site-files`), over what GitLab Pages"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`[build] max-site-mb`), over what GitHub and GitLab Pages"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`[output.html.search] enable = false`"));
+    assert!(run.stderr.contains("`[output.exports]` (chapters is on"));
 }
 
 #[test]
@@ -255,3 +371,37 @@ Eve 00:00:01: <script>alert(1)</script> and [link](javascript:alert(1)) and <img
 
 Eve 00:00:05: [data](data:text/html;base64,PHNjcmlwdD4=) [ok](https://example.org/)
 "#;
+
+#[test]
+fn text_after_a_hash_line_inside_a_turn_stays_on_the_page_with_a_warning() {
+    let site = Site::empty();
+    site.write(
+        "content/ep.txt",
+        "---\npodcast_name: Show\nepisode_title: Numbers\nhost_name: Ann Host\n\
+         episode_date: 2025-01-02\n---\nAnn 00:00:01:\nWe measured it.\n\
+         # of users doubled that year\nand revenue went up too.\nAnn 00:00:09: Next.\n",
+    );
+    // `check` alone: `build` also warns about the site-url of a site without book.toml.
+    let run = site.run(&["check"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.headlines(),
+        [
+            "warning: content/ep.txt:10:1: text after the heading \"of users doubled that year\" \
+          (line 9), before any turn, is shown as the chapter's opening text"
+        ]
+    );
+    assert!(run.stderr.contains("\\#"), "{}", run.stderr);
+    site.run(&["build", "--no-minify"]).expect_code(0);
+    let page =
+        std::fs::read_to_string(site.path().join("public/episodes/numbers/index.html")).unwrap();
+    let intro = page
+        .split("<div class=\"chapter-intro prose\">")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        intro.starts_with("<p>and revenue went up too.</p>"),
+        "{}",
+        &intro[..intro.len().min(200)]
+    );
+}

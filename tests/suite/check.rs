@@ -140,3 +140,41 @@ fn errors_come_with_a_source_excerpt() {
         run.stderr
     );
 }
+
+#[test]
+fn names_without_letters_or_digits_are_reported_with_the_slug_chosen() {
+    let site = Site::empty();
+    site.write(
+        "content/shows/odd.txt",
+        "---\npodcast_name: Odd Show\nepisode_title: \"???\"\nhost_name: Ann Host\n\
+         guest_name: [Real Guest, \"…\"]\nepisode_date: 2025-01-02\n---\n\
+         Ann 00:00:01:\nHello.\n",
+    );
+    let run = site.run(&["check"]);
+    run.expect_code(0);
+    let says = "has no letters or digits to make a web address from";
+    assert_eq!(
+        run.headlines(),
+        [
+            format!(
+                "warning: content/shows/odd.txt:3:16: episode_title \"???\" {says}; the \
+                 episode is published at episodes/episode/"
+            ),
+            format!(
+                "warning: content/shows/odd.txt:5:26: guest_name \"…\" {says}; this \
+                 person's page is people/person/"
+            ),
+        ]
+    );
+    site.run(&["build"]).expect_code(0);
+    assert!(
+        site.path()
+            .join("public/episodes/episode/index.html")
+            .is_file()
+    );
+    assert!(
+        site.path()
+            .join("public/people/person/index.html")
+            .is_file()
+    );
+}

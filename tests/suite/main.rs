@@ -20,6 +20,11 @@ mod check;
 #[cfg(feature = "serve")]
 mod serve;
 
+// Issue #14's sequence: eight saves under serve, then a build of the same sources,
+// and not one file differs.
+#[cfg(feature = "serve")]
+mod serve_equals_build;
+
 // The running server and raw HTTP client both serve test files use.
 #[cfg(feature = "serve")]
 mod serve_client;
@@ -34,8 +39,18 @@ mod serve_hostile;
 // e2e/node_modules and /usr/bin/chromium).
 mod themes;
 
+// `.ci/advisories`: the RustSec check against the snapshot in ../shared/ (needs cargo-deny).
+mod advisories;
+
 // `castbook init`: a scaffold that builds, never overwriting.
 mod init;
+
+// Publishing: the castbook action's install script and the GitLab job against a local
+// stand-in for a GitHub release; the release workflow's targets.
+mod action;
+
+// `castbook --version` names the commit: git checkouts, crates.io packages, tarballs.
+mod version;
 
 // HTML validity: the Nu HTML Checker on built pages (needs Java and e2e/node_modules).
 mod html_valid;

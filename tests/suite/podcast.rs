@@ -16,9 +16,13 @@ const LIMIT: Duration = Duration::from_secs(240);
 /// The sample's only transcript file.
 const SAMPLE_FILE: &str = "content/000_dbc843f6a71aa44d.txt";
 
-/// Builds `site` for `https://example.org/archive/` into `<site>/out` and returns
-/// the folder of its only episode.
+/// Builds `site` for `https://example.org/archive/` into `<site>/out`, with every
+/// export format on, and returns the folder of its only episode.
 fn build(site: &Site) -> PathBuf {
+    let toml = site.path().join("book.toml");
+    let mut config = std::fs::read_to_string(&toml).unwrap_or_default();
+    config.push_str("\n[output.exports]\nchapters = true\nvtt = true\nsrt = true\njson = true\n");
+    std::fs::write(&toml, config).unwrap();
     site.run(&[
         "build",
         "--site-url",
@@ -501,4 +505,87 @@ fn timestamps_seek_the_audio_player_in_chromium() {
     let a = format!("{}audio/episodes/{slug}/", server.url());
     let b = format!("{}plain/episodes/{slug}/", server.url());
     run_e2e("audio.mjs", &[&a, &b, "84"], LIMIT).expect_success("node e2e/audio.mjs");
+}
+
+/// Each `[output.exports]` key, alone and with the others: its file is beside the
+/// episode page exactly when the page and the feed link it.
+#[test]
+fn each_export_key_adds_and_removes_its_files_and_links_together() {
+    let formats = [
+        ("chapters", "chapters.json"),
+        ("vtt", "transcript.vtt"),
+        ("srt", "transcript.srt"),
+        ("json", "transcript.json"),
+    ];
+    let site = Site::sample();
+    let base = read(&site.path().join("book.toml"));
+    let build_with = |on: &[&str]| -> PathBuf {
+        let mut toml = format!("{base}\n[output.exports]\n");
+        for (key, _) in formats {
+            toml.push_str(&format!("{key} = {}\n", on.contains(&key)));
+        }
+        site.write("book.toml", toml);
+        // Built twice into the same folder: a format turned off must leave no file behind.
+        site.run(&[
+            "build",
+            "--site-url",
+            "https://example.org/archive/",
+            "-d",
+            "out",
+        ])
+        .expect_code(0);
+        only_episode(&site.path().join("out"))
+    };
+    // The default: chapters.json alone.
+    site.run(&[
+        "build",
+        "--site-url",
+        "https://example.org/archive/",
+        "-d",
+        "out",
+    ])
+    .expect_code(0);
+    let ep = only_episode(&site.path().join("out"));
+    let names = |ep: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(ep)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "index.html")
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&ep), ["chapters.json"]);
+    for everything in [true, false] {
+        for (key, _) in formats {
+            let on: Vec<&str> = if everything {
+                formats
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .filter(|k| *k != key)
+                    .collect()
+            } else {
+                vec![key]
+            };
+            let ep = build_with(&on);
+            let written = names(&ep);
+            let page = read(&ep.join("index.html"));
+            let feed = read(&site.path().join("out/feed.xml"));
+            for (k, f) in formats {
+                let expect = on.contains(&k);
+                assert_eq!(
+                    written.iter().any(|n| n == f),
+                    expect,
+                    "{on:?}: {f} on disk"
+                );
+                assert_eq!(page.contains(f), expect, "{on:?}: {f} linked from the page");
+                assert_eq!(feed.contains(f), expect, "{on:?}: {f} in the feed");
+            }
+        }
+    }
+    // With nothing on, the feed item has neither transcript nor chapters tags.
+    let ep = build_with(&[]);
+    assert!(names(&ep).is_empty());
+    let feed = read(&site.path().join("out/feed.xml"));
+    assert!(!feed.contains("podcast:transcript") && !feed.contains("podcast:chapters"));
 }

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use castbook::search::encode::{decode_postings, doc_of, read_shard};
+use castbook::search::deflate::inflate;
+use castbook::search::encode::{ShardTerm, decode_postings, doc_of, read_shard};
 use castbook::search::query::{Filter, Index, stem_ascii};
 
 use crate::support::{Site, StaticServer, generate, have_browser, run_e2e};
@@ -21,6 +22,12 @@ const SAMPLE_EPISODE: &str =
 /// A word only the sample's transcript has in this form (the generated episodes
 /// imitate the sample and say "pivot", "pivots", …, but never "pivoting").
 const SAMPLE_WORD: &str = "pivoting";
+
+/// A term shard file, decompressed and parsed.
+fn shard(path: &Path) -> Vec<ShardTerm<String>> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    read_shard(&inflate(&bytes, 1 << 26).unwrap()).unwrap()
+}
 
 fn json(path: &Path) -> serde_json::Value {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -51,7 +58,7 @@ fn check_index(out: &Path) {
     assert_eq!(bounds[0], "");
     let mut previous = String::new();
     for (n, bound) in bounds.iter().enumerate() {
-        let shard = read_shard(&std::fs::read(dir.join(format!("i/{n}.bin"))).unwrap()).unwrap();
+        let shard = shard(&dir.join(format!("i/{n}.bin")));
         assert!(!shard.is_empty(), "shard {n} is empty");
         if n > 0 {
             assert_eq!(&shard[0].term, bound, "shard {n} starts at its boundary");
@@ -63,7 +70,7 @@ fn check_index(out: &Path) {
                 t.term
             );
             previous = t.term.clone();
-            let postings = decode_postings(t.list.form, &t.list.bytes).unwrap();
+            let postings = decode_postings(t.list.form, t.list.df, &t.list.bytes).unwrap();
             assert_eq!(postings.len(), t.list.df as usize, "df of {}", t.term);
             assert!(
                 postings.windows(2).all(|w| doc_of(w[0]) < doc_of(w[1])),
@@ -78,20 +85,22 @@ fn check_index(out: &Path) {
         "stray shard"
     );
 
-    // Record chunks: they cover every record once; every record's anchor is on its page.
-    let mut first = 0u32;
+    // Record chunks: they cover every record once, one episode each; every record's
+    // anchor is on its page.
+    let index = Index::open_dir(out).unwrap();
+    let mut next = 0u32;
     let mut pages: BTreeMap<String, String> = BTreeMap::new();
-    for delta in manifest["chunks"].as_array().unwrap() {
-        first += delta.as_u64().unwrap() as u32;
-        let chunk = json(&dir.join(format!("d/{first}.json")));
-        for d in chunk["d"].as_array().unwrap() {
-            let episode = &chunk["e"][d[0].as_u64().unwrap() as usize];
-            assert!(chunk["c"][d[1].as_u64().unwrap() as usize][0].is_string());
-            let url = episode[1].as_str().unwrap();
-            let html = pages.entry(url.to_owned()).or_insert_with(|| {
-                std::fs::read_to_string(out.join(url).join("index.html")).unwrap()
-            });
-            let anchor = d[4].as_str().unwrap();
+    for &first in index.chunk_starts() {
+        assert_eq!(first, next, "chunks are contiguous");
+        let chunk = index.records(first).unwrap();
+        assert!(!chunk.records.is_empty());
+        next += chunk.records.len() as u32;
+        let url = &chunk.episode[1];
+        let html = pages
+            .entry(url.to_owned())
+            .or_insert_with(|| std::fs::read_to_string(out.join(url).join("index.html")).unwrap());
+        for r in &chunk.records {
+            let anchor = &r.anchor;
             assert!(
                 html.contains(&format!("id={anchor}"))
                     || html.contains(&format!("id=\"{anchor}\"")),
@@ -99,12 +108,13 @@ fn check_index(out: &Path) {
             );
         }
     }
-    let chunks: usize = manifest["chunks"].as_array().unwrap().len();
+    assert_eq!(next, docs, "the chunks hold every record");
     assert_eq!(
         std::fs::read_dir(dir.join("d")).unwrap().count(),
-        chunks,
+        index.chunk_starts().len(),
         "stray record chunks"
     );
+    assert!(dir.join("t.bin").is_file(), "no text model");
     let filters = json(&dir.join("filters.json"));
     assert!(
         filters["podcasts"]
@@ -136,6 +146,42 @@ fn the_sample_build_writes_a_consistent_index_that_finds_its_turns() {
     // One query reads the manifest, one shard per word and the records shown.
     let fetched: usize = index.fetched().values().sum();
     assert!(fetched < 200_000, "{fetched} bytes: {:?}", index.fetched());
+}
+
+/// Bytes of every file under `dir`.
+fn bytes_under(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.metadata().unwrap().len())
+        .sum()
+}
+
+#[test]
+fn the_index_costs_at_most_0_4_of_the_transcripts_bytes() {
+    let site = Site::sample();
+    let content = site.path().join("content/generated");
+    if !generate(200, &content) {
+        return;
+    }
+    site.run(&["build"]).expect_code(0);
+    let out = site.path().join("public");
+    let transcripts = bytes_under(&site.path().join("content"));
+    // All of search/, its page included.
+    let index = bytes_under(&out.join("search"));
+    let ratio = index as f64 / transcripts as f64;
+    println!("search index: {index} bytes for {transcripts} bytes of transcripts ({ratio:.3}×)");
+    assert!(
+        ratio <= 0.4,
+        "the search index is {ratio:.3}× the transcripts' bytes ({index} of {transcripts})"
+    );
+    // And it still finds the sample's turns among the generated ones.
+    let r = Index::open_dir(&out)
+        .unwrap()
+        .search(SAMPLE_WORD, false, &Filter::default(), 1)
+        .unwrap();
+    assert!(r.hits[0].url.starts_with(SAMPLE_EPISODE), "{:?}", r.hits);
 }
 
 #[test]
@@ -182,7 +228,7 @@ fn headless_chromium_finds_a_sample_turn_among_a_thousand_episodes() {
     let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
     let mut pairs = Vec::new();
     for entry in std::fs::read_dir(out.join("search/i")).unwrap() {
-        for t in read_shard(&std::fs::read(entry.unwrap().path()).unwrap()).unwrap() {
+        for t in shard(&entry.unwrap().path()) {
             if t.term.bytes().all(|b| b.is_ascii_lowercase()) {
                 pairs.push((t.term.clone(), stem_ascii(&stemmer, &t.term)));
             }

@@ -317,37 +317,40 @@ fn builds_done(server: &Server) -> usize {
 #[test]
 fn serve_rebuilds_only_the_pages_an_edit_feeds() {
     let site = Site::empty();
-    site.write("book.toml", "[book]\ntitle = \"Inc\"\n")
-        .write(
-            "content/a.txt",
-            small_transcript(
-                "Alpha Episode",
-                "03/03/2025",
-                "Ada Lovelace",
-                &["Compilers", "Hiring"],
-                "ALPHA-ORIGINAL words.",
-            ),
-        )
-        .write(
-            "content/b.txt",
-            small_transcript(
-                "Beta Episode",
-                "02/02/2025",
-                "Bob Builder",
-                &["Compilers", "Databases"],
-                "Beta words.",
-            ),
-        )
-        .write(
-            "content/c.txt",
-            small_transcript(
-                "Gamma Episode",
-                "01/01/2025",
-                "Cy Young",
-                &["Testing"],
-                "Gamma words.",
-            ),
-        );
+    site.write(
+        "book.toml",
+        "[book]\ntitle = \"Inc\"\n[output.exports]\nvtt = true\n",
+    )
+    .write(
+        "content/a.txt",
+        small_transcript(
+            "Alpha Episode",
+            "03/03/2025",
+            "Ada Lovelace",
+            &["Compilers", "Hiring"],
+            "ALPHA-ORIGINAL words.",
+        ),
+    )
+    .write(
+        "content/b.txt",
+        small_transcript(
+            "Beta Episode",
+            "02/02/2025",
+            "Bob Builder",
+            &["Compilers", "Databases"],
+            "Beta words.",
+        ),
+    )
+    .write(
+        "content/c.txt",
+        small_transcript(
+            "Gamma Episode",
+            "01/01/2025",
+            "Cy Young",
+            &["Testing"],
+            "Gamma words.",
+        ),
+    );
     let mut server = Server::start(&site);
     let public = site.path().join("public");
     let file = |rel: &str| public.join(rel);

@@ -12,7 +12,7 @@ use std::net::{Shutdown, TcpStream};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::serve_client::{Server, get, raw, request, save_by_rename, try_raw};
 use crate::support::Site;
@@ -398,6 +398,120 @@ fn edit_storm(with_delete: bool) {
         "{} of {count} reads failed:\n{}\n--- server\n{}",
         failures.len(),
         failures[..failures.len().min(15)].join("\n"),
+        server.log()
+    );
+}
+
+/// Saves written in place in parts (the same inode truncated, its parts up to 100 ms
+/// apart, or truncated and then written after a pause), during an edit storm: serve
+/// must never publish a page built from the first part. Each save marks the start and
+/// the very end of the transcript with its number; a page showing one save's start
+/// must show that save's end.
+#[test]
+fn saves_written_in_parts_are_never_served_half() {
+    let site = Site::sample();
+    let seed_rel = "content/000_dbc843f6a71aa44d.txt";
+    let seed = std::fs::read_to_string(site.path().join(seed_rel)).unwrap();
+    let last = "how you might be able to help.";
+    assert!(
+        seed.contains(last) && seed.contains("senior manager in big tech"),
+        "the sample transcript changed; update this test"
+    );
+    let version = |i: usize| {
+        seed.replace("senior manager in big tech", &format!("TORN-{i}-START"))
+            .replace(last, &format!("{last} TORN-{i}-END"))
+    };
+    let mut server = Server::start(&site);
+    let port = server.port;
+    let page = episode_pages(port)
+        .into_iter()
+        .find(|p| p.contains("intern-to-microsoft"))
+        .unwrap();
+    let file = site.path().join(seed_rel);
+    let stop = AtomicBool::new(false);
+    // The longest time a save actually paused between its parts (a loaded machine can
+    // stretch a sleep far beyond what was asked).
+    let mut longest_pause = Duration::ZERO;
+    let (count, failures) = std::thread::scope(|scope| {
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                let (page, stop) = (&page, &stop);
+                scope.spawn(move || {
+                    let (mut n, mut failures) = (0usize, Vec::new());
+                    while !stop.load(Ordering::Relaxed) {
+                        let resp = get(port, page);
+                        n += 1;
+                        if !resp.is_whole_page() {
+                            failures.push(format!("{} with {} bytes", resp.status, resp.body_len));
+                            continue;
+                        }
+                        let Some(at) = resp.body.find("TORN-") else {
+                            continue;
+                        };
+                        let i: String = resp.body[at + 5..]
+                            .chars()
+                            .take_while(char::is_ascii_digit)
+                            .collect();
+                        if !resp.body.contains(&format!("TORN-{i}-END")) {
+                            failures.push(format!("save {i} served without its end"));
+                        }
+                    }
+                    (n, failures)
+                })
+            })
+            .collect();
+        for i in 0..16 {
+            let text = version(i);
+            let (a, b) = text.split_at(text.len() / 3);
+            let mut f = std::fs::File::create(&file).unwrap();
+            let pause = if i % 2 == 0 {
+                // Written in two parts, the second up to 100 ms after the first.
+                f.write_all(a.as_bytes()).unwrap();
+                f.flush().unwrap();
+                let t = Instant::now();
+                std::thread::sleep(Duration::from_millis([30, 60, 100][i % 3]));
+                f.write_all(b.as_bytes()).unwrap();
+                t.elapsed()
+            } else {
+                // Truncated first, written a little later.
+                f.flush().unwrap();
+                let t = Instant::now();
+                std::thread::sleep(Duration::from_millis([30, 80][i % 2]));
+                f.write_all(text.as_bytes()).unwrap();
+                t.elapsed()
+            };
+            drop(f);
+            longest_pause = longest_pause.max(pause);
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        server.poll("the last save", |_| {
+            let r = get(port, &page);
+            (r.body.contains("TORN-15-END") && !r.body.contains("castbook-error-overlay"))
+                .then_some(())
+        });
+        stop.store(true, Ordering::Relaxed);
+        let mut count = 0;
+        let mut failures = Vec::new();
+        for r in readers {
+            let (n, f) = r.join().unwrap();
+            count += n;
+            failures.extend(f);
+        }
+        (count, failures)
+    });
+    assert!(count > 20, "the readers barely ran ({count})");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} reads failed (longest pause between parts {longest_pause:?}):\n{}\n\
+         --- server\n{}",
+        failures.len(),
+        failures[..failures.len().min(15)].join("\n"),
+        server.log()
+    );
+    // The half-written versions were never even shown as errors.
+    assert!(
+        !server.log().contains("front matter"),
+        "a part of a save was read (longest pause between parts {longest_pause:?}):\n{}",
         server.log()
     );
 }

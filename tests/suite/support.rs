@@ -121,10 +121,12 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// `../shared/tools/gen-corpus`, which CI lays beside the clone. Outside CI a
-/// missing tool skips the caller's test; under `CI=true` it is a failure.
+/// `../shared/tools/gen-corpus`, which CI lays beside the clone (or the path in
+/// `CASTBOOK_GEN_CORPUS`, for a clone elsewhere). Outside CI a missing tool skips the
+/// caller's test; under `CI=true` it is a failure.
 pub fn gen_corpus() -> Option<PathBuf> {
-    let tool = repo().join("../shared/tools/gen-corpus");
+    let tool = std::env::var_os("CASTBOOK_GEN_CORPUS")
+        .map_or_else(|| repo().join("../shared/tools/gen-corpus"), PathBuf::from);
     if tool.exists() {
         return Some(tool);
     }

@@ -45,6 +45,25 @@ fn brand_warnings(run: &Run) -> Vec<&str> {
 }
 
 #[test]
+fn every_page_links_the_default_icon_without_a_brand_favicon() {
+    let site = Site::sample();
+    build(&site).expect_code(0);
+    let icon = read(&site, "favicon.svg");
+    assert!(icon.starts_with("<svg") && icon.len() < 1024, "{icon}");
+    let ep = episode_page(&site);
+    for page in ["index.html", ep.as_str(), "search/index.html", "404.html"] {
+        let html = read(&site, page);
+        let links: Vec<_> = html.match_indices("<link rel=\"icon\"").collect();
+        assert_eq!(links.len(), 1, "{page}");
+        assert!(
+            html.contains("<link rel=\"icon\" href=\"/favicon.svg?v=")
+                && html.contains("type=\"image/svg+xml\">"),
+            "{page}"
+        );
+    }
+}
+
+#[test]
 fn brand_accent_logo_favicon_and_fonts_reach_every_page() {
     let site = sample_with(
         "",
@@ -83,6 +102,8 @@ social-image = "static/card.png"
             html.contains("<link rel=\"icon\" href=\"/logo.svg\" type=\"image/svg+xml\">"),
             "{page}"
         );
+        // The brand's icon replaces the default one: one icon link per page.
+        assert_eq!(html.matches("rel=\"icon\"").count(), 1, "{page}");
         assert!(
             html.contains("<meta property=\"og:image\" content=\"/card.png\">"),
             "{page}"

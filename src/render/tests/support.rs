@@ -30,6 +30,7 @@ fn chapter(title: &str, slug: &str, topic: Option<u32>, turns: Vec<Turn>) -> Cha
         start: turns.first().map(|t| t.start).unwrap_or_default(),
         topic: topic.map(TopicId),
         line: 1,
+        intro: String::new(),
         turns,
     }
 }
@@ -38,6 +39,7 @@ fn episode(id: u32, podcast: u32, title: &str, slug: &str, d: jiff::civil::Date)
     Episode {
         id: EpisodeId(id),
         source: format!("content/{slug}.txt"),
+        source_key: crate::model::SourceKey::UNKNOWN,
         slug: slug.into(),
         title: title.into(),
         podcast: PodcastId(podcast),
@@ -46,7 +48,7 @@ fn episode(id: u32, podcast: u32, title: &str, slug: &str, d: jiff::civil::Date)
         description: None,
         hosts: vec![PersonId(0)],
         guests: vec![],
-        chapters: vec![],
+        chapters: Vec::new().into(),
         topics: vec![],
         audio_url: None,
         draft: false,
@@ -98,7 +100,8 @@ pub(crate) fn archive() -> Archive {
                 turn("Stefan", Some(1), 260, "Me again[^1].\n\n[^1]: Someone."),
             ],
         ),
-    ];
+    ]
+    .into();
     e0.prev = Some(EpisodeId(1));
     e0.related = vec![EpisodeId(1), EpisodeId(2)];
     e0.terms = vec![TermRef {
@@ -115,7 +118,8 @@ pub(crate) fn archive() -> Archive {
         "early-career",
         Some(0),
         vec![turn("Stefan", Some(1), 10, "Back then.")],
-    )];
+    )]
+    .into();
 
     let mut e2 = episode(2, 1, "Other show", "other-show", date(2023, 5, 6));
     e2.hosts = vec![PersonId(2)];
@@ -125,7 +129,8 @@ pub(crate) fn archive() -> Archive {
         "intro",
         None,
         vec![turn("Ann", Some(2), 0, "Hello.")],
-    )];
+    )]
+    .into();
 
     Archive {
         podcasts: vec![

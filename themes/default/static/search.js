@@ -1,6 +1,7 @@
 // castbook default theme: the search page's client. It reads the sharded index that
 // `castbook build` writes under search/ (src/search/), fetching only the shards its
-// words need and the record chunks of the results on screen. Query semantics mirror
+// words need and the record chunks of the results on screen; .bin files are raw
+// DEFLATE, decoded by the browser's DecompressionStream. Query semantics mirror
 // src/search/query.rs exactly. Everything from the index is inserted as text (never
 // innerHTML), highlighted words as <mark> elements built from text.
 (function () {
@@ -8,7 +9,8 @@
 
   var app = document.getElementById("search-app");
   var T = window.castbookText;
-  if (!app || !T || !window.fetch) return;
+  if (!app || !T || !window.castbookStem || !window.fetch) return;
+  var FORMAT = 2;
 
   var MAX_EXPANSIONS = 24;
   var MAX_PREFIX_SHARDS = 2;
@@ -34,112 +36,8 @@
   };
   var KEYS = { podcast: "!", guest: "@", topic: "#" };
 
-  // ---- English stemmer (Snowball "english", as rust-stemmers applies it), used to
-  // find a word the index does not hold by another form of it. Plain a–z words only.
-  var EXCEPTIONS = {
-    skis: "ski", skies: "sky", dying: "die", lying: "lie", tying: "tie", idly: "idl",
-    gently: "gentl", ugly: "ugli", early: "earli", only: "onli", singly: "singl",
-    sky: "sky", news: "news", howe: "howe", atlas: "atlas", cosmos: "cosmos", bias: "bias", andes: "andes",
-  };
-  var EXCEPTIONS2 = ["inning", "outing", "canning", "herring", "earring", "proceed", "exceed", "succeed"];
-  function isV(c) {
-    return c === "a" || c === "e" || c === "i" || c === "o" || c === "u" || c === "y";
-  }
-  function stem(word) {
-    if (!/^[a-z]+$/.test(word)) return word;
-    if (Object.prototype.hasOwnProperty.call(EXCEPTIONS, word)) return EXCEPTIONS[word];
-    if (word.length < 3) return word;
-    var s = word.split("");
-    var yFound = false;
-    if (s[0] === "y") { s[0] = "Y"; yFound = true; }
-    for (var i = 1; i < s.length; i++) if (s[i] === "y" && isV(s[i - 1])) { s[i] = "Y"; yFound = true; }
-    // Regions: R1 after the first non-vowel following a vowel (or a listed prefix), R2 likewise after R1.
-    function past(from) {
-      var j = from;
-      while (j < s.length && !isV(s[j])) j++;
-      if (j >= s.length) return s.length;
-      j++;
-      while (j < s.length && isV(s[j])) j++;
-      return j >= s.length ? s.length : j + 1;
-    }
-    var pre = /^(gener|commun|arsen)/.exec(word);
-    var p1 = pre ? pre[0].length : past(0);
-    var p2 = p1 >= s.length ? s.length : past(p1);
-    function ends(x) {
-      if (x.length > s.length) return false;
-      for (var k = 0; k < x.length; k++) if (s[s.length - x.length + k] !== x[k]) return false;
-      return true;
-    }
-    function among(xs) { // the longest listed suffix the word ends with
-      var best = null;
-      xs.forEach(function (x) { if (ends(x) && (best === null || x.length > best.length)) best = x; });
-      return best;
-    }
-    function set(n, x) { s.length -= n; for (var k = 0; k < x.length; k++) s.push(x[k]); }
-    function nonV(c) { return c !== undefined && !isV(c); }
-    function shortV(end) {
-      var a = s[end - 1], b = s[end - 2], c = s[end - 3];
-      if (a !== undefined && !isV(a) && a !== "w" && a !== "x" && a !== "Y" && isV(b) && nonV(c)) return true;
-      return nonV(a) && isV(b) && end === 2;
-    }
-    function hasV(to) { for (var k = 0; k < to; k++) if (isV(s[k])) return true; return false; }
-    // Step 1a
-    var m = among(["sses", "ied", "ies", "s", "us", "ss"]);
-    if (m === "sses") set(4, "ss");
-    else if (m === "ied" || m === "ies") set(3, s.length - 3 >= 2 ? "i" : "ie");
-    else if (m === "s" && hasV(s.length - 2)) s.pop();
-    if (EXCEPTIONS2.indexOf(s.join("")) < 0) {
-      // Step 1b
-      m = among(["eed", "eedly", "ed", "edly", "ing", "ingly"]);
-      if (m === "eed" || m === "eedly") {
-        if (s.length - m.length >= p1) set(m.length, "ee");
-      } else if (m && hasV(s.length - m.length)) {
-        s.length -= m.length;
-        var d = among(["at", "bl", "iz", "bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"]);
-        if (d === "at" || d === "bl" || d === "iz") s.push("e");
-        else if (d) s.pop();
-        else if (s.length === p1 && shortV(s.length)) s.push("e");
-      }
-      // Step 1c
-      var last = s[s.length - 1];
-      if ((last === "y" || last === "Y") && s.length > 2 && nonV(s[s.length - 2])) s[s.length - 1] = "i";
-      // Step 2
-      var STEP2 = {
-        tional: "tion", enci: "ence", anci: "ance", abli: "able", entli: "ent", izer: "ize", ization: "ize",
-        ational: "ate", ation: "ate", ator: "ate", alism: "al", aliti: "al", alli: "al", fulness: "ful",
-        ousli: "ous", ousness: "ous", iveness: "ive", iviti: "ive", biliti: "ble", bli: "ble", ogi: "og",
-        fulli: "ful", lessli: "less", li: "",
-      };
-      m = among(Object.keys(STEP2));
-      if (m && s.length - m.length >= p1) {
-        var before = s[s.length - m.length - 1];
-        if (m === "ogi") { if (before === "l") set(3, "og"); }
-        else if (m === "li") { if (before !== undefined && "cdeghkmnrt".indexOf(before) >= 0) s.length -= 2; }
-        else set(m.length, STEP2[m]);
-      }
-      // Step 3
-      var STEP3 = { tional: "tion", ational: "ate", alize: "al", icate: "ic", iciti: "ic", ical: "ic", ful: "", ness: "", ative: "" };
-      m = among(Object.keys(STEP3));
-      if (m && s.length - m.length >= p1) {
-        if (m !== "ative") set(m.length, STEP3[m]);
-        else if (s.length - m.length >= p2) s.length -= m.length;
-      }
-      // Step 4
-      m = among(["al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent",
-        "ism", "ate", "iti", "ous", "ive", "ize", "ion"]);
-      if (m && s.length - m.length >= p2) {
-        if (m !== "ion") s.length -= m.length;
-        else if (s[s.length - 4] === "s" || s[s.length - 4] === "t") s.length -= 3;
-      }
-      // Step 5
-      last = s[s.length - 1];
-      var at = s.length - 1;
-      if (last === "e" && (at >= p2 || (at >= p1 && !shortV(at)))) s.pop();
-      else if (last === "l" && at >= p2 && s[at - 1] === "l") s.pop();
-    }
-    var out = s.join("");
-    return yFound ? out.replace(/Y/g, "y") : out;
-  }
+  // The English stemmer (stem.js), to find a word the index lacks by another form.
+  var stem = window.castbookStem;
   window.castbookSearch = { stem: stem };
 
   // ---- Index files.
@@ -156,6 +54,80 @@
       if (!r.ok) throw new Error(name + ": HTTP " + r.status);
       return kind === "bin" ? r.arrayBuffer() : r.json();
     });
+  }
+
+  /** The raw-DEFLATE stream made of `parts` (ArrayBuffers or typed arrays), decoded. */
+  function inflate(parts) {
+    if (!window.DecompressionStream) return Promise.reject(new Error("this browser cannot decompress the index"));
+    var s = new Blob(parts).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(s).arrayBuffer().then(function (b) { return new Uint8Array(b); });
+  }
+
+  // ---- Record text: the model (search/t.bin) is the word table and the prefix every
+  // chunk stream continues (src/search/text.rs, src/search/docs.rs).
+  var END = new Uint8Array([1, 0, 0, 255, 255]); // an empty final block
+  var END_OF_TEXT = 0xc0;
+  var modelPromise = null;
+  function textModel() {
+    if (!modelPromise) {
+      modelPromise = get("t.bin", "bin").then(function (prefix) {
+        return inflate([prefix, END]).then(function (b) {
+          if (String.fromCharCode(b[0], b[1], b[2], b[3]) !== "CBT1") throw new Error("not a text model");
+          var at = [4], words = [];
+          for (var n = varint(b, at); n > 0; n--) {
+            var len = b[at[0]];
+            words.push(b.subarray(at[0] + 1, at[0] + 1 + len));
+            at[0] += 1 + len;
+          }
+          return { prefix: prefix, skip: b.length, words: words };
+        });
+      });
+    }
+    return modelPromise;
+  }
+
+  /** The texts of a chunk's records: codes expanded to words, each text ended by END_OF_TEXT. */
+  function decodeTexts(b, from, words) {
+    var dec = new TextDecoder(), texts = [];
+    var out = new Uint8Array((b.length - from) * 16 + 16), n = 0, i = from;
+    function word(code) {
+      var w = words[code];
+      if (!w) throw new Error("word code " + code + " is not in the table");
+      out.set(w, n);
+      n += w.length;
+    }
+    while (i < b.length) {
+      var c = b[i];
+      if (c < 0x80) { out[n++] = c; i++; }
+      else if (c < 0xc0) { word(c - 0x80); i++; }
+      else if (c === END_OF_TEXT) { texts.push(dec.decode(out.subarray(0, n))); n = 0; i++; }
+      else if (c >= 0xc2 && c <= 0xf4) {
+        for (var k = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4; k > 0; k--) out[n++] = b[i++];
+      } else { // a two-byte code: lead 0xC1 or 0xF5–0xFF, then any byte
+        word(64 + (c === 0xc1 ? 0 : c - 0xf4) * 256 + b[i + 1]);
+        i += 2;
+      }
+    }
+    return texts;
+  }
+
+  /** A chunk's records: [{episode, url, podcast, date, chapter, speaker, seconds, anchor, md}]. */
+  function parseChunk(b, words) {
+    var z = b.indexOf(0);
+    var h = JSON.parse(new TextDecoder().decode(b.subarray(0, z)));
+    var texts = decodeTexts(b, z + 1, words);
+    var anchors = new Map((h.a || []).map(function (x) { return [x[0], x[1]]; }));
+    var rows = [], seconds = 0, c = 0, left = h.c.length ? h.c[0][2] : 0;
+    for (var i = 0; i < texts.length; i++) {
+      while (left === 0 && c + 1 < h.c.length) left = h.c[++c][2];
+      left--;
+      seconds += h.d[2 * i + 1];
+      rows.push({
+        episode: h.e[0], url: h.e[1], podcast: h.e[2], date: h.e[3], chapter: h.c[c][0],
+        speaker: h.s[h.d[2 * i]], seconds: seconds, anchor: anchors.get(i) || "t-" + hms(seconds).replace(/:/g, "-"), md: texts[i],
+      });
+    }
+    return rows;
   }
 
   function cmp(a, b) { // code point order, as the index sorts terms (by UTF-8 bytes)
@@ -190,9 +162,8 @@
   }
 
   /** A shard: parallel arrays over its terms (text, stem group, postings location). */
-  function parseShard(buf) {
-    var b = new Uint8Array(buf);
-    if (String.fromCharCode(b[0], b[1], b[2], b[3]) !== "CBI2") throw new Error("not an index shard");
+  function parseShard(b) {
+    if (String.fromCharCode(b[0], b[1], b[2], b[3]) !== "CBI3") throw new Error("not an index shard");
     var at = [4];
     var count = varint(b, at);
     var sh = { b: b, terms: new Array(count), group: [], df: [], form: [], start: [], end: [] };
@@ -218,28 +189,23 @@
   }
 
   function shard(n) {
-    if (!shardCache.has(n)) shardCache.set(n, get("i/" + n + ".bin", "bin").then(parseShard));
+    if (!shardCache.has(n)) {
+      shardCache.set(n, get("i/" + n + ".bin", "bin").then(function (buf) { return inflate([buf]); }).then(parseShard));
+    }
     return shardCache.get(n);
   }
 
   /** Adds `weight` × tf of every posting of term `i` of shard `sh` into `tf`, pushing new docs to `docs`. */
   function decodeInto(sh, i, weight, tf, docs) {
-    var b = sh.b, at = [sh.start[i]], end = sh.end[i], form = sh.form[i];
+    var b = sh.b, at = [sh.start[i]], df = sh.df[i], form = sh.form[i];
+    var mine = [];
     if (form === 0) {
-      var next = 0;
-      while (at[0] < end) {
-        var v = varint(b, at);
-        var t = v % 2 ? varint(b, at) + 2 : 1;
-        var doc = next + Math.floor(v / 2);
-        if (!tf[doc]) docs.push(doc);
-        tf[doc] += weight * t;
+      for (var next = 0, d = 0; d < df; d++) {
+        var doc = next + varint(b, at);
+        mine.push(doc);
         next = doc + 1;
       }
-      return;
-    }
-    // RUNS and BITMAP: the docs (tf 1), then the tf section for those above 1.
-    var mine = [];
-    if (form === 1) {
+    } else if (form === 1) {
       var runEnd = 0;
       for (var r = varint(b, at); r > 0; r--) {
         var start = runEnd + varint(b, at), len = varint(b, at) + 1;
@@ -256,15 +222,17 @@
     } else {
       throw new Error("unknown postings form " + form);
     }
-    var tfs = new Uint8Array(mine.length).fill(1);
-    var idx = -1;
-    for (var e = varint(b, at); e > 0; e--) {
-      idx += varint(b, at) + 1;
-      tfs[idx] = varint(b, at) + 2;
+    if (mine.length !== df) throw new Error("bad postings list");
+    // The tf section: how many tfs are above 1, their flags, their values.
+    var tfs = new Uint8Array(df).fill(1);
+    if (varint(b, at) > 0) {
+      var flags = at[0];
+      at[0] += (df + 7) >> 3;
+      for (var m = 0; m < df; m++) if (b[flags + (m >> 3)] & (1 << (m & 7))) tfs[m] = varint(b, at) + 2;
     }
-    for (var m = 0; m < mine.length; m++) {
-      if (!tf[mine[m]]) docs.push(mine[m]);
-      tf[mine[m]] += weight * tfs[m];
+    for (var p = 0; p < df; p++) {
+      if (!tf[mine[p]]) docs.push(mine[p]);
+      tf[mine[p]] += weight * tfs[p];
     }
   }
 
@@ -350,10 +318,16 @@
       if (chunkStarts[mid] <= doc) lo = mid + 1; else hi = mid;
     }
     var start = chunkStarts[Math.max(0, lo - 1)];
-    if (!chunkCache.has(start)) chunkCache.set(start, get("d/" + start + ".json", "json"));
-    return chunkCache.get(start).then(function (c) {
-      var d = c.d[doc - start], e = c.e[d[0]], ch = c.c[d[1]];
-      return { episode: e[0], url: e[1], podcast: e[2], date: e[3], chapter: ch[0], speaker: d[2], seconds: d[3], anchor: d[4], text: plain(d[5]) };
+    if (!chunkCache.has(start)) {
+      chunkCache.set(start, Promise.all([textModel(), get("d/" + start + ".bin", "bin")]).then(function (r) {
+        var model = r[0];
+        return inflate([model.prefix, r[1]]).then(function (b) { return parseChunk(b.subarray(model.skip), model.words); });
+      }));
+    }
+    return chunkCache.get(start).then(function (rows) {
+      var d = rows[doc - start];
+      if (!d) throw new Error("record " + doc + " is not in its chunk");
+      return { episode: d.episode, url: d.url, podcast: d.podcast, date: d.date, chapter: d.chapter, speaker: d.speaker, seconds: d.seconds, anchor: d.anchor, text: plain(d.md) };
     });
   }
 
@@ -386,7 +360,8 @@
       var docs = touched.filter(function (d) { return count[d] === cs.length && allowed(d); });
       var partial = !docs.length && cs.length > 1;
       if (partial) docs = touched.filter(allowed);
-      docs.sort(function (a, b) { return score[b] - score[a] || a - b; });
+      // Equal scores: the newer episode (the larger doc id) first.
+      docs.sort(function (a, b) { return score[b] - score[a] || b - a; });
       return { total: docs.length, partial: partial, docs: docs, terms: terms };
     });
   }
@@ -582,11 +557,13 @@
   });
 
   var ready = get("manifest.json", "json").then(function (m) {
-    if (m.format !== 1) throw new Error("unknown index format " + m.format);
+    if (m.format !== FORMAT) throw new Error("unknown index format " + m.format);
     manifest = m;
     var at = 0;
     chunkStarts = m.chunks.map(function (d) { return (at += d); });
     stemming = /^(en\b|en[-_]|$)/i.test(m.lang || "");
+    // Every result needs the text model: fetch it while the shards come in.
+    textModel().catch(function () {});
   });
   if (anyFilter) { if (filters) filters.open = true; loadFilters(); }
   if (input.value.trim()) search();

@@ -1,0 +1,184 @@
+//! One pass over a turn's text that both finds its terms and writes its table-encoded
+//! form (the two costliest things the index does, done together).
+//!
+//! The text is cut at ASCII bytes that are neither letters, digits nor an apostrophe.
+//! [`crate::text::tokenize`] never joins a token across such a byte, so tokenizing
+//! each piece gives the tokens of the whole. Most pieces are one plain ASCII word of
+//! at most 16 bytes: it is looked up *as written* in a per-thread table that remembers
+//! its term and its code in the [`TextModel`], one hash lookup for both. Any other
+//! piece (an apostrophe, a non-ASCII letter, a long token) goes through
+//! [`keyed_tokens`] and [`TextModel::encode`], the reference rules.
+
+use rustc_hash::FxHashMap;
+
+use super::text::TextModel;
+use crate::text::tokenize::{MAX_TOKEN_BYTES, keyed_tokens};
+
+/// No code in the model for a word.
+const NO_CODE: u16 = u16::MAX;
+
+/// Where the terms of the scanned text go.
+pub(super) trait Terms {
+    /// The term id of `term` (folded; `key`: its bytes packed when it is ASCII of at
+    /// most 16 bytes, else 0), added when new.
+    fn id(&mut self, key: u128, term: &str) -> u32;
+    /// Counts one occurrence of term `id` in the record being scanned.
+    fn add(&mut self, id: u32);
+}
+
+/// Words as written → (term id, code): what a thread has learnt so far.
+#[derive(Default)]
+pub(super) struct Surfaces(FxHashMap<u128, (u32, u16)>);
+
+/// Bytes that end every token: ASCII, neither a letter, a digit nor `'`.
+const fn separators() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = !(c.is_ascii_alphanumeric() || c == b'\'');
+        b += 1;
+    }
+    t
+}
+static SEPARATOR: [bool; 256] = separators();
+
+/// `bytes` (at most 16) packed little-endian into a `u128`, zero-padded.
+#[inline]
+fn pack(bytes: &[u8]) -> u128 {
+    let mut key = [0u8; 16];
+    key[..bytes.len()].copy_from_slice(bytes);
+    u128::from_le_bytes(key)
+}
+
+impl Surfaces {
+    /// Reserves room for about `n` words.
+    pub(super) fn with_capacity(n: usize) -> Self {
+        let mut map = FxHashMap::default();
+        map.reserve(n);
+        Surfaces(map)
+    }
+
+    /// Adds the terms of `text` to `terms` and appends its table-encoded form to `out`.
+    pub(super) fn scan(
+        &mut self,
+        text: &str,
+        model: &TextModel,
+        terms: &mut impl Terms,
+        out: &mut Vec<u8>,
+    ) {
+        let b = text.as_bytes();
+        let mut copied = 0;
+        let mut i = 0;
+        while i < b.len() {
+            if SEPARATOR[usize::from(b[i])] {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut plain = true;
+            while i < b.len() && !SEPARATOR[usize::from(b[i])] {
+                plain &= b[i].is_ascii_alphanumeric();
+                i += 1;
+            }
+            let word = &b[start..i];
+            if plain && word.len() <= 16 {
+                let key = pack(word);
+                let (id, code) = match self.0.get(&key) {
+                    Some(&found) => found,
+                    None => {
+                        let lower = word.to_ascii_lowercase();
+                        // ASCII alphanumerics: valid UTF-8.
+                        let term = std::str::from_utf8(&lower).unwrap_or_default();
+                        let id = terms.id(pack(&lower), term);
+                        let code = if word.iter().all(u8::is_ascii_alphabetic) {
+                            model.code_of(key).unwrap_or(NO_CODE)
+                        } else {
+                            NO_CODE
+                        };
+                        self.0.insert(key, (id, code));
+                        (id, code)
+                    }
+                };
+                terms.add(id);
+                if code != NO_CODE {
+                    out.extend_from_slice(&b[copied..start]);
+                    model.push_code(code, out);
+                    copied = i;
+                }
+            } else if plain {
+                if word.len() <= MAX_TOKEN_BYTES {
+                    let lower = word.to_ascii_lowercase();
+                    let id = terms.id(0, std::str::from_utf8(&lower).unwrap_or_default());
+                    terms.add(id);
+                }
+            } else {
+                // Pieces start and end at ASCII bytes or the text's ends: char boundaries.
+                let piece = &text[start..i];
+                keyed_tokens(piece, |key, w| {
+                    let id = terms.id(key, w);
+                    terms.add(id);
+                });
+                out.extend_from_slice(&b[copied..start]);
+                model.encode(piece, out);
+                copied = i;
+            }
+        }
+        out.extend_from_slice(&b[copied..]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize::{ascii_key, token_list};
+
+    #[derive(Default)]
+    struct Collect {
+        names: Vec<String>,
+        tokens: Vec<String>,
+    }
+
+    impl Terms for Collect {
+        fn id(&mut self, key: u128, term: &str) -> u32 {
+            if let Some(k) = ascii_key(term) {
+                assert!(key == 0 || key == k, "{term}: key {key:x}");
+            }
+            match self.names.iter().position(|n| n == term) {
+                Some(i) => i as u32,
+                None => {
+                    self.names.push(term.to_owned());
+                    self.names.len() as u32 - 1
+                }
+            }
+        }
+
+        fn add(&mut self, id: u32) {
+            self.tokens.push(self.names[id as usize].clone());
+        }
+    }
+
+    #[test]
+    fn tokens_and_encoding_match_the_reference_rules() {
+        let model = TextModel::from_sample(&["The manager said the manager's team, THE team"; 4]);
+        for text in [
+            "The manager's team don't; 'quoted' rock'n'roll it's",
+            "Café culture, naïvely — the Manager’s team ʼok. 東京タワー and 😀 the",
+            "abc123 ABC123 a1 x 1.5 e.g. M2 M2's",
+            "averyveryverylongwordthatisover16 and thisoneisexactly40bytesxxxxxxxxxxxxxxxxxx!",
+            "thisoneisover40bytesxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx the end'",
+            "'' ' '' manager''s ’’ THE\u{0}the\ttab\nnew",
+            "",
+        ] {
+            let mut c = Collect::default();
+            let mut out = Vec::new();
+            let mut surfaces = Surfaces::default();
+            surfaces.scan(text, &model, &mut c, &mut out);
+            assert_eq!(c.tokens, token_list(text), "{text}");
+            assert_eq!(model.decode(&out).unwrap(), text);
+            let mut reference = Vec::new();
+            model.encode(text, &mut reference);
+            assert!(out.len() <= reference.len() + 2, "{text}");
+        }
+    }
+}
