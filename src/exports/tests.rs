@@ -44,6 +44,7 @@ fn person(id: u32, name: &str) -> Person {
         facts: PersonFacts::default(),
         hosted: vec![],
         guested: vec![],
+        terms: vec![],
     }
 }
 
@@ -94,6 +95,7 @@ fn archive() -> Archive {
         prev: None,
         next: None,
         related: vec![],
+        terms: vec![],
     };
     Archive {
         podcasts: vec![Podcast {
@@ -106,6 +108,7 @@ fn archive() -> Archive {
         episodes: vec![episode],
         people: vec![person(0, "Ryan Peterman"), person(1, "Stefan\nMai")],
         topics: vec![],
+        taxonomies: vec![],
     }
 }
 

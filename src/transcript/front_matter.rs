@@ -22,7 +22,7 @@ use jiff::civil::Date;
 use serde_saphyr::{Location, MessageFormatter, Spanned};
 
 use super::yaml::{Node, Yaml, to_json};
-use super::{FrontMatter, FrontPositions, ParseOptions};
+use super::{FrontMatter, FrontPositions, NestedExtra, ParseOptions};
 use crate::diag::Diagnostic;
 
 /// Front matter larger than this is refused before YAML parsing: no real episode needs
@@ -141,6 +141,7 @@ struct Fields {
     tags: Vec<String>,
     draft: bool,
     extra: BTreeMap<String, serde_json::Value>,
+    nested_extra: Vec<NestedExtra>,
     at: FrontPositions,
     /// Required keys that were present (even if their value was bad).
     seen_required: [bool; REQUIRED.len()],
@@ -205,6 +206,12 @@ impl Checker<'_, '_> {
                 "tags" => f.tags = self.names(&key, &value).0,
                 "draft" => f.draft = self.draft(&key, &value),
                 _ => {
+                    if let Some(problem) = self.nested(&key, &value) {
+                        f.nested_extra.push(NestedExtra {
+                            key: key.value.clone(),
+                            problem,
+                        });
+                    }
                     f.extra.insert(key.value, to_json(&value.value));
                 }
             }
@@ -253,6 +260,7 @@ impl Checker<'_, '_> {
                     topics,
                     draft: f.draft,
                     extra: f.extra,
+                    nested_extra: f.nested_extra,
                     at: f.at,
                 })
             }
@@ -262,6 +270,27 @@ impl Checker<'_, '_> {
             front,
             background_at: f.background_at,
         }
+    }
+
+    /// The error a taxonomy over an unknown key would meet: its value is a mapping, or
+    /// a list holding a list or a mapping. Pointed at the first such value.
+    fn nested(&self, key: &Key, value: &Value) -> Option<Diagnostic> {
+        let (at, kind) = match &value.value {
+            Node::Map(_) => (&value.referenced, "a mapping"),
+            Node::Seq(items) => items.iter().find_map(|item| match &item.value {
+                Node::Seq(_) => Some((&item.referenced, "a list inside a list")),
+                Node::Map(_) => Some((&item.referenced, "a mapping inside a list")),
+                _ => None,
+            })?,
+            _ => return None,
+        };
+        Some(self.yaml.error_at(
+            at,
+            format!(
+                "`{}` holds {kind}, but a taxonomy's field must be a value or a list of values",
+                key.value
+            ),
+        ))
     }
 
     /// (line, column) of a value in the file, when known.

@@ -63,6 +63,10 @@ mod browser;
 // 1000 generated episodes (needs node, e2e/node_modules and /usr/bin/chromium).
 mod search;
 
+// Taxonomies: term, taxonomy and year pages against the front matter of the sample
+// and a generated corpus; sitemap and navigation; bad input.
+mod taxonomies;
+
 // Podcast-native outputs: exports, podcast RSS, JSON-LD, speaker statistics, and
 // audio deep links in headless Chromium (needs node, e2e/node_modules, /usr/bin/chromium).
 mod podcast;
