@@ -4,7 +4,9 @@
 #   bench/screenshots.sh [OUT]      (default docs/screenshots)
 #
 # Builds the sample (book.toml + content/) once per theme with the debug binary,
-# and once more as docs/themes.md's worked example (nightshift-*.png),
+# once more as docs/themes.md's worked example (nightshift-*.png), and a
+# 60-episode gen-corpus archive with the sample's book.toml whose guests list is
+# shot with two facets filtered (default-guests-filtered-*.png, docs/taxonomies.md),
 # serves each build with Python's static server on 127.0.0.1, and has headless
 # Chromium (e2e/screenshots.mjs, /usr/bin/chromium through playwright-core) take
 # home and episode pages, light and dark, at 1280 and 390 px. With pngquant (or a
@@ -18,7 +20,7 @@ OUT=${1:-$REPO/docs/screenshots}
 THEMES=(default magazine)
 
 cargo build --quiet --manifest-path "$REPO/Cargo.toml"
-BIN=$REPO/target/debug/castbook
+BIN=${CARGO_TARGET_DIR:-$REPO/target}/debug/castbook
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
@@ -73,6 +75,18 @@ port=$(free_port)
 python3 -m http.server "$port" --bind 127.0.0.1 --directory "$site/public" >/dev/null 2>&1 &
 PIDS+=("$!")
 ARGS+=("nightshift=http://127.0.0.1:$port/")
+
+# The guests list of a generated archive, filtered by company size (10s or 100s)
+# and career start (2010–2014): the filters' state lives in the URL.
+site=$WORK/filters
+mkdir -p "$site"
+python3 "$REPO/../shared/tools/gen-corpus" --episodes 60 --seed 1 "$site/content" >/dev/null
+cp "$REPO/book.toml" "$site/"
+"$BIN" build "$site" -d "$site/public" >/dev/null 2>&1 || "$BIN" build "$site" -d "$site/public"
+port=$(free_port)
+python3 -m http.server "$port" --bind 127.0.0.1 --directory "$site/public" >/dev/null 2>&1 &
+PIDS+=("$!")
+ARGS+=("default@guests-filtered=http://127.0.0.1:$port/guests/?company-sizes=10s&company-sizes=100s&career-start=2010-2014")
 
 # Wait until every server answers (they start in well under a second).
 for arg in "${ARGS[@]}"; do

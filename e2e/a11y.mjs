@@ -99,7 +99,8 @@ try {
       await visit(`list ${list}`, new URL(list, base).href);
     }
     await page.goto(new URL('episodes/', base).href, { waitUntil: 'networkidle' });
-    const episode = await firstLink(page, 'main', '/episodes/[^/]+/$');
+    // Not a year archive (`episodes/2024/`): a real episode.
+    const episode = await firstLink(page, 'main', '/episodes/(?!\\d+/$)[^/]+/$');
     if (checks.ok(episode, `${scheme}: an episode is listed`)) {
       await visit('episode', episode);
       // A show's page exists when the archive has several; its episodes link it.
@@ -145,6 +146,17 @@ try {
     await page.goto(new URL('topics/', base).href, { waitUntil: 'networkidle' });
     const topic = await firstLink(page, 'main', '/topics/[^/]+/$');
     if (checks.ok(topic, `${scheme}: a topic is listed`)) await visit('topic', topic);
+    await page.goto(new URL('episodes/', base).href, { waitUntil: 'networkidle' });
+    const year = await firstLink(page, 'main', '/episodes/\\d+/$');
+    if (checks.ok(year, `${scheme}: a year archive is linked`)) await visit('year archive', year);
+    // The sample's book.toml declares taxonomies: the footer links their indexes.
+    const taxonomy = await firstLink(page, 'nav.footer-nav', '/$');
+    if (checks.ok(taxonomy, `${scheme}: a taxonomy is linked`)) {
+      await visit('taxonomy index', taxonomy);
+      const prefix = new URL(taxonomy).pathname;
+      const term = await firstLink(page, 'main', `^${prefix}[^/]+/$`);
+      if (checks.ok(term, `${scheme}: a term is listed`)) await visit('term', term);
+    }
 
     const missing = new URL('no-such-page/', base).href;
     watcher.expect404(missing);

@@ -1,10 +1,12 @@
 // Screenshots for docs/themes.md: home and an episode page, light and dark, desktop
 // (1280×900) and phone (390×844), of every site given. Home pages are shot whole,
 // episode pages to the viewport so the PNGs stay small; bench/screenshots.sh builds
-// and serves the sites and compresses the results.
+// and serves the sites and compresses the results. A `<name>@<kind>=<url>` argument
+// shoots that one page instead (whole, once the list filters have run),
+// e.g. the guests list with filters chosen in its URL for docs/taxonomies.md.
 //
-// usage: node screenshots.mjs <out-dir> <name>=<base-url> [<name>=<base-url>...]
-// Writes <out-dir>/<name>-<home|episode>-<light|dark>-<desktop|phone>.png.
+// usage: node screenshots.mjs <out-dir> <name>=<base-url>|<name>@<kind>=<url> [...]
+// Writes <out-dir>/<name>-<home|episode|kind>-<light|dark>-<desktop|phone>.png.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,6 +39,17 @@ try {
         });
         const page = await context.newPage();
         page.on('pageerror', (e) => { failed = true; console.error(`${name}: ${e}`); });
+        if (name.includes('@')) {
+          const [site, kind] = name.split('@');
+          await page.goto(base, { waitUntil: 'load' });
+          await page.waitForFunction(() => document.documentElement.hasAttribute('data-filter-ms'));
+          const file = join(out, `${site}-${kind}-${scheme}-${vp.name}.png`);
+          // Whole: the filtered rows are below the filters.
+          await page.screenshot({ path: file, fullPage: true });
+          console.log(file);
+          await context.close();
+          continue;
+        }
         await page.goto(base, { waitUntil: 'load' });
         const episode = await page.evaluate(() => {
           const a = [...document.querySelectorAll('a[href]')].find((l) => /\/episodes\/[^/]+\/$/.test(new URL(l.href).pathname));

@@ -1,12 +1,14 @@
 //! Linking: parsed episodes → the [`Archive`] model.
 //!
 //! Groups episodes into podcasts, merges hosts and guests into one person each,
-//! normalises chapter titles into topics, hands out unique slugs and anchors, and
-//! computes previous/next and related episodes. Runs once per build; afterwards
-//! the archive is read-only.
+//! normalises chapter titles into topics, gathers taxonomy terms, hands out unique
+//! slugs and anchors, and computes previous/next and related episodes. Names and
+//! terms sort in the collation of the site's language. Runs once per build;
+//! afterwards the archive is read-only.
 
 mod related;
 mod reuse;
+mod taxonomy;
 #[cfg(test)]
 mod tests;
 
@@ -14,12 +16,14 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
+use crate::config::{Config, TaxonomyConfig};
 use crate::diag::Diagnostic;
 use crate::model::{
     Archive, Chapter, ChapterRef, Episode, EpisodeId, Person, PersonFacts, PersonId, Podcast,
     PodcastId, Timestamp, Topic, TopicId, Turn,
 };
 use crate::slug::{SlugSet, slugify, try_slugify};
+use crate::text::collate::Collation;
 use crate::transcript::{ParsedEpisode, Place, Role};
 
 /// Element ids the default theme uses on episode pages; chapter anchors avoid them.
@@ -49,13 +53,40 @@ fn person_key(name: &str) -> String {
         .to_lowercase()
 }
 
+/// What linking takes from book.toml.
+#[derive(Debug, Clone, Default)]
+pub struct LinkOptions {
+    /// `[book] language`: the collation people, topics and terms are sorted in.
+    pub language: String,
+    /// `[[taxonomies]]`.
+    pub taxonomies: Vec<TaxonomyConfig>,
+}
+
+impl LinkOptions {
+    /// The options a site's configuration asks for.
+    pub fn of(config: &Config) -> Self {
+        LinkOptions {
+            language: config.book.language.clone(),
+            taxonomies: config.taxonomies.clone(),
+        }
+    }
+}
+
+/// [`link_with`] in the root collation and without taxonomies.
+pub fn link(parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
+    link_with(parsed, &LinkOptions::default())
+}
+
 /// Builds the archive from parsed episodes (drafts already filtered by the caller).
-/// Slug collisions and similar cross-file problems come back as warnings.
-pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
+/// Slug collisions and similar cross-file problems come back as warnings; a
+/// taxonomy field holding a mapping is an error.
+pub fn link_with(mut parsed: Vec<ParsedEpisode>, opts: &LinkOptions) -> (Archive, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let collation = Collation::for_language(&opts.language);
     // Slugs are claimed in source-path order so adding a newer episode never renames an older one.
     parsed.sort_by(|a, b| a.source.cmp(&b.source));
     let slugs = episode_slugs(&parsed, &mut diags);
+    let terms = taxonomy::collect(&parsed, &opts.taxonomies, &mut diags);
     let mut order: Vec<usize> = (0..parsed.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&parsed[a], &parsed[b]);
@@ -70,6 +101,7 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
     let podcast_ids = Registry::build(
         order.iter().map(|&i| parsed[i].front.podcast_name.trim()),
         |s| s.to_owned(),
+        &collation,
         "podcast",
     );
     let person_ids = Registry::build(
@@ -78,6 +110,7 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
             f.hosts.iter().chain(&f.guests).map(|s| s.trim())
         }),
         person_key,
+        &collation,
         "person",
     );
     warn_fallback_slugs(&parsed, &podcast_ids, &person_ids, &mut diags);
@@ -90,6 +123,7 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
                 .chain(p.front.topics.iter().map(String::as_str))
         }),
         normalise,
+        &collation,
         "topic",
     );
 
@@ -109,6 +143,7 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
             facts: PersonFacts::default(),
             hosted: Vec::new(),
             guested: Vec::new(),
+            terms: Vec::new(),
         }),
         topics: topic_ids.entries(|id, name, slug| Topic {
             id: TopicId(id),
@@ -117,6 +152,7 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
             chapters: Vec::new(),
             episodes: Vec::new(),
         }),
+        taxonomies: Vec::with_capacity(opts.taxonomies.len()),
     };
 
     // `order` is newest first, so pushing in that order keeps every list newest first.
@@ -151,6 +187,14 @@ pub fn link(mut parsed: Vec<ParsedEpisode>) -> (Archive, Vec<Diagnostic>) {
     for pod in &mut archive.podcasts {
         pod.hosts.sort_unstable();
     }
+    taxonomy::gather(
+        &mut archive,
+        terms,
+        &order,
+        &opts.taxonomies,
+        &collation,
+        &mut diags,
+    );
     link_neighbours(&mut archive);
     related::compute(&mut archive, RELATED_COUNT);
     (archive, diags)
@@ -167,7 +211,7 @@ fn episode_slugs(parsed: &[ParsedEpisode], diags: &mut Vec<Diagnostic>) -> Vec<S
             let title = || try_slugify(&f.episode_title);
             // A `slug:` with nothing usable falls back to the title's slug, then to
             // "episode"; either way the user is told which key let them down.
-            let (wanted, empty) = match &f.slug {
+            let (mut wanted, empty) = match &f.slug {
                 Some(s) => match try_slugify(s) {
                     Some(w) => (w, None),
                     None => (
@@ -183,6 +227,11 @@ fn episode_slugs(parsed: &[ParsedEpisode], diags: &mut Vec<Diagnostic>) -> Vec<S
                     ),
                 },
             };
+            // `/episodes/<year>/` is the year's archive: an episode titled "1984"
+            // must not take its URL.
+            if wanted.bytes().all(|b| b.is_ascii_digit()) {
+                wanted.insert_str(0, "episode-");
+            }
             let got = set.claim(&wanted);
             if let Some((key, value, at)) = empty {
                 diags.push(
@@ -307,6 +356,7 @@ fn link_episode(
         prev: None,
         next: None,
         related: Vec::new(),
+        terms: Vec::new(),
     };
     (episode, facts)
 }
@@ -447,6 +497,7 @@ impl Registry {
     fn build<'a>(
         names: impl Iterator<Item = &'a str>,
         key: fn(&str) -> String,
+        collation: &Collation,
         fallback: &str,
     ) -> Registry {
         let mut spellings: HashMap<String, Vec<(&'a str, usize)>> = HashMap::new();
@@ -473,11 +524,10 @@ impl Registry {
                 (k, display)
             })
             .collect();
-        entries.sort_by(|a, b| {
-            a.1.to_lowercase()
-                .cmp(&b.1.to_lowercase())
-                .then_with(|| a.1.cmp(&b.1))
-                .then_with(|| a.0.cmp(&b.0))
+        // Display names are distinct keys' spellings, so ties only come from keys
+        // that differ in punctuation alone; the key then decides.
+        entries.sort_by_cached_key(|(k, display)| {
+            (collation.sort_key(display), display.clone(), k.clone())
         });
         let mut slugs = SlugSet::new();
         let mut ids = HashMap::with_capacity(entries.len());

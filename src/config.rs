@@ -14,6 +14,10 @@ use crate::site::layout::{
     CHAPTERS_JSON, ExportFile, TRANSCRIPT_JSON, TRANSCRIPT_SRT, TRANSCRIPT_VTT, TRANSCRIPTS,
 };
 
+mod taxonomy;
+
+pub use taxonomy::{GUEST_FIELDS, RESERVED_NAMES, TaxonomyConfig, TaxonomyOf};
+
 /// The file name castbook reads its settings from.
 pub const CONFIG_FILE: &str = "book.toml";
 
@@ -31,6 +35,8 @@ pub struct Config {
     pub brand: BrandConfig,
     /// `[content]`: how transcripts are read.
     pub content: ContentConfig,
+    /// `[[taxonomies]]`: front-matter fields the archive can be browsed and filtered by.
+    pub taxonomies: Vec<TaxonomyConfig>,
 }
 
 /// `[book]`.
@@ -309,9 +315,10 @@ pub fn load(root: &Path) -> anyhow::Result<LoadedConfig> {
 pub fn parse(text: &str) -> anyhow::Result<(Config, Vec<Diagnostic>)> {
     let de = toml::Deserializer::parse(text).map_err(|e| config_error(text, &e))?;
     let mut unknown = Vec::new();
-    let config: Config = serde_ignored::deserialize(de, |path| unknown.push(path.to_string()))
+    let mut config: Config = serde_ignored::deserialize(de, |path| unknown.push(path.to_string()))
         .map_err(|e| config_error(text, &e))?;
     validate(&config)?;
+    taxonomy::find_lines(text, &mut config.taxonomies);
     let diagnostics = unknown
         .into_iter()
         // Other tools' tables (mdBook preprocessors, other renderers) share book.toml.
@@ -361,7 +368,16 @@ fn key_at_line(text: &str, line: u32) -> Option<String> {
     }
     let table = lines.get(..idx)?.iter().rev().find_map(|l| {
         let t = l.trim();
-        (t.starts_with('[') && !t.starts_with("[[")).then(|| t.trim_matches(['[', ']']).trim())
+        // `[[taxonomies]]` opens an entry of an array of tables: its keys are named
+        // `taxonomies.field`, good enough to find the line.
+        t.starts_with('[').then(|| {
+            t.split('#')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(['[', ']'])
+                .trim()
+        })
     });
     Some(match table {
         Some(t) if !t.is_empty() => format!("{t}.{key}"),
@@ -402,6 +418,7 @@ fn validate(config: &Config) -> anyhow::Result<()> {
             }
         }
     }
+    taxonomy::validate(&config.taxonomies)?;
     if let Some(cname) = &config.output.html.cname {
         let ok = !cname.is_empty()
             && cname

@@ -313,12 +313,13 @@ mod tests {
         let uncommented: String = text
             .lines()
             .map(|l| match l.strip_prefix("# ") {
-                Some(rest) if rest.contains(" = ") => rest,
+                Some(rest) if rest.contains(" = ") || rest.starts_with("[[") => rest,
                 _ => l,
             })
             .collect::<Vec<_>>()
             .join("\n");
-        let (_, warnings) = crate::config::parse(&uncommented).unwrap();
+        let (config, warnings) = crate::config::parse(&uncommented).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.taxonomies.len(), 2);
     }
 }

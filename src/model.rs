@@ -1,4 +1,5 @@
-//! The archive model: podcasts, episodes, chapters, turns, people and topics.
+//! The archive model: podcasts, episodes, chapters, turns, people, topics and
+//! taxonomies.
 //!
 //! Built once by [`crate::archive::link`] and never changed afterwards, so rendering
 //! can read it from many threads without locks. Entities point at each other by
@@ -107,8 +108,10 @@ pub struct Archive {
     pub episodes: Vec<Episode>,
     /// Hosts and guests, sorted by name; one entry per person whatever their roles.
     pub people: Vec<Person>,
-    /// Topics, sorted by display name (case-insensitively).
+    /// Topics, sorted by display name (in the site language's collation).
     pub topics: Vec<Topic>,
+    /// `[[taxonomies]]` of book.toml, in book.toml's order, with their terms.
+    pub taxonomies: Vec<Taxonomy>,
 }
 
 impl Archive {
@@ -127,6 +130,10 @@ impl Archive {
     /// The topic with this id.
     pub fn topic(&self, id: TopicId) -> &Topic {
         &self.topics[id.index()]
+    }
+    /// The term a [`TermRef`] points at.
+    pub fn term(&self, r: TermRef) -> &Term {
+        &self.taxonomies[r.taxonomy as usize].terms[r.term as usize]
     }
     /// The chapter a [`ChapterRef`] points at.
     pub fn chapter(&self, r: ChapterRef) -> &Chapter {
@@ -203,6 +210,8 @@ pub struct Episode {
     pub next: Option<EpisodeId>,
     /// Episodes that share topics or people with this one, most related first.
     pub related: Vec<EpisodeId>,
+    /// Its terms in every taxonomy, sorted (by taxonomy, then term order).
+    pub terms: Vec<TermRef>,
 }
 
 impl Episode {
@@ -338,6 +347,8 @@ pub struct Person {
     pub hosted: Vec<EpisodeId>,
     /// Episodes they were a guest on, newest first.
     pub guested: Vec<EpisodeId>,
+    /// Their terms in every taxonomy (as a guest), sorted like [`Episode::terms`].
+    pub terms: Vec<TermRef>,
 }
 
 impl Person {
@@ -375,6 +386,51 @@ impl Topic {
         ids.dedup();
         ids.len()
     }
+}
+
+/// Points at one term of one taxonomy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct TermRef {
+    /// Index into [`Archive::taxonomies`].
+    pub taxonomy: u32,
+    /// Index into that taxonomy's terms.
+    pub term: u32,
+}
+
+/// A way to browse the archive: one `[[taxonomies]]` entry of book.toml and the
+/// terms its front-matter field takes across the transcripts.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// `name`: URL segment (`/company/`) and filter key.
+    pub name: String,
+    /// Heading of the index page (`Companies`).
+    pub title: String,
+    /// Label of one term (`Company`).
+    pub singular: String,
+    /// The front-matter key the terms come from.
+    pub field: String,
+    /// True when the field describes the episode's first guest (else the episode).
+    pub per_guest: bool,
+    /// Width of the number ranges terms stand for, when set (`2000–2004`).
+    pub range: Option<u32>,
+    /// Whether each term has its own feed.
+    pub feed: bool,
+    /// Terms in display order: collation order, or ascending ranges.
+    pub terms: Vec<Term>,
+}
+
+/// One value of a taxonomy's field, gathered across the archive like a topic: case,
+/// punctuation and spacing do not make two terms.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// Display name: the most common spelling (or `2000–2004` for a range).
+    pub name: String,
+    /// URL slug: `/<taxonomy>/<slug>/`.
+    pub slug: String,
+    /// Guests carrying it, in the order of [`Archive::people`].
+    pub people: Vec<PersonId>,
+    /// Episodes carrying it, newest first.
+    pub episodes: Vec<EpisodeId>,
 }
 
 #[cfg(test)]

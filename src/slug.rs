@@ -18,8 +18,8 @@ pub fn slugify(text: &str, fallback: &str) -> String {
     })
 }
 
-/// Like [`slugify`], but `None` when the text has no letter or digit to make one from,
-/// so callers can say that they fell back.
+/// Turns text into `[a-z0-9-]+` like [`slugify`], or `None` when nothing is left, so
+/// the caller can say which fallback it used.
 pub fn try_slugify(text: &str) -> Option<String> {
     let s = truncate(&slug::slugify(text));
     (!s.is_empty()).then_some(s)
@@ -137,6 +137,8 @@ mod tests {
         assert_eq!(slugify("Épisode 12 — Ça va?", "e"), "episode-12-ca-va");
         assert_eq!(slugify("?!", "episode"), "episode");
         assert_eq!(slugify("", "!!"), "x");
+        assert_eq!(try_slugify("?!"), None);
+        assert_eq!(try_slugify("Ça"), Some("ca".to_owned()));
         assert_eq!(try_slugify("???"), None);
         assert_eq!(try_slugify("Ça va"), Some("ca-va".to_owned()));
         assert_eq!(

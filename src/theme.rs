@@ -60,6 +60,7 @@ pub static DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "README.md",
     "i18n.toml",
     "static/castbook.js",
+    "static/filters.js",
     "static/favicon.svg",
     "static/highlight.js",
     "static/search.js",
@@ -71,14 +72,19 @@ pub static DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/episodes.html",
     "templates/feed.xml",
     "templates/index.html",
+    "templates/partials/browse.html",
     "templates/partials/episode-item.html",
+    "templates/partials/filters.html",
     "templates/people.html",
     "templates/person.html",
     "templates/podcast.html",
     "templates/search.html",
     "templates/sitemap.xml",
+    "templates/taxonomy.html",
+    "templates/term.html",
     "templates/topic.html",
     "templates/topics.html",
+    "templates/year.html",
 ];
 
 /// Every file of `themes/magazine/`: a second bundled theme, laid over the default

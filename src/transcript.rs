@@ -149,8 +149,21 @@ pub struct FrontMatter {
     pub draft: bool,
     /// Every other key, kept for templates.
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// Keys of `extra` whose value no taxonomy can take terms from.
+    pub nested_extra: Vec<NestedExtra>,
     /// Where some values are in the file, for warnings raised after parsing.
     pub at: FrontPositions,
+}
+
+/// A front-matter key castbook does not know whose value is a mapping, or a list
+/// holding a list or a mapping. It is kept for templates like any other; linking
+/// reports `problem` (an error at the value) only when a taxonomy names the key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NestedExtra {
+    /// The front-matter key.
+    pub key: String,
+    /// The error to report, pointing at the offending value.
+    pub problem: Diagnostic,
 }
 
 /// Where the front-matter values later stages may warn about are (slugs are handed

@@ -2,9 +2,9 @@
 //!
 //! [`link_key`] hashes everything [`super::link`] reads to place an episode among
 //! the others (path, show, title, date, people and their facts, slug, topics, draft,
-//! chapter titles, each turn's speaker and timestamp). What it only copies into the
-//! episode (turn texts, line numbers, description, duration, audio, extra keys) is
-//! left out, and [`relink`] puts a new parse's copy of those into an episode linked
+//! chapter titles, each turn's speaker and timestamp, and every field a taxonomy may
+//! take terms from: duration, guest backgrounds, extra keys). What it only copies
+//! into the episode (turn texts, line numbers, description, audio) is left out, and [`relink`] puts a new parse's copy of those into an episode linked
 //! before: while no link key moved, that is exactly what linking again would give.
 //! Both destructure the parsed types without `..`, so a new field cannot be added
 //! without deciding which side it is on.
@@ -36,15 +36,19 @@ pub fn link_key(p: &ParsedEpisode) -> u64 {
         topics,
         draft,
         // Copied by linking, never read: `relink` takes them from the new parse.
-        duration_minutes: _,
         description: _,
         audio_url: _,
-        extra: _,
-        // Only checked against the chapters, at parse time.
-        guest_background: _,
+        // Copied, and read by taxonomies over any field (`[[taxonomies]] field`).
+        duration_minutes,
+        extra,
+        guest_background,
+        nested_extra,
         // Where linking's slug warnings point.
         at,
     } = front;
+    // JSON values have no `Hash`; their text stands for them.
+    let extra = serde_json::to_string(extra).unwrap_or_default();
+    let nested: Vec<&str> = nested_extra.iter().map(|n| n.key.as_str()).collect();
     let shape: Vec<(&Option<String>, Vec<_>)> = chapters
         .iter()
         .map(|c| {
@@ -78,6 +82,7 @@ pub fn link_key(p: &ParsedEpisode) -> u64 {
         (podcast_name, episode_title, hosts, guests, date, slug),
         (biggest_role, current_company, company_size, career_start),
         (topics, draft, at),
+        (duration_minutes, extra, guest_background, nested),
         shape,
     ))
 }

@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use jiff::civil::date;
 
 use super::*;
+use crate::model::TermRef;
 use crate::model::Timestamp;
 use crate::transcript::{
     FrontMatter, FrontPositions, ParsedChapter, ParsedTurn, Place, SpeakerRef,
@@ -33,6 +34,7 @@ fn front(
         topics: Vec::new(),
         draft: false,
         extra: BTreeMap::new(),
+        nested_extra: Vec::new(),
         at: FrontPositions::default(),
     }
 }
@@ -339,6 +341,286 @@ fn normalise_ignores_case_punctuation_and_spacing() {
     assert_eq!(normalise("AI/ML"), "ai ml");
     assert_eq!(normalise("Amazon vs. Meta"), normalise("amazon VS meta"));
     assert_eq!(normalise("?!"), "");
+}
+
+// ----------------------------------------------------------------- taxonomies
+
+fn taxonomy(name: &str, field: &str) -> TaxonomyConfig {
+    TaxonomyConfig {
+        name: name.into(),
+        field: field.into(),
+        title: None,
+        singular: None,
+        of: None,
+        range: None,
+        feed: false,
+        line: Some(7),
+    }
+}
+
+fn with_taxonomies(taxonomies: Vec<TaxonomyConfig>, language: &str) -> LinkOptions {
+    LinkOptions {
+        language: language.into(),
+        taxonomies,
+    }
+}
+
+/// Names of a taxonomy's terms, and per term the names of its people and the titles
+/// of its episodes.
+fn terms(a: &Archive, t: usize) -> Vec<(String, Vec<String>, Vec<String>)> {
+    a.taxonomies[t]
+        .terms
+        .iter()
+        .map(|term| {
+            (
+                term.name.clone(),
+                term.people
+                    .iter()
+                    .map(|p| a.person(*p).name.clone())
+                    .collect(),
+                term.episodes
+                    .iter()
+                    .map(|e| a.episode(*e).title.clone())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+fn facts_sample() -> Vec<ParsedEpisode> {
+    let mut eps = Vec::new();
+    for (i, (guests, company, year, format)) in [
+        (
+            &["Ann"][..],
+            "Meta",
+            2002,
+            Some(serde_json::json!(["AMA", "Panel"])),
+        ),
+        (&["Ann"], "META.", 2004, None),
+        (&["Ann"], "Meta", 2006, Some(serde_json::json!("ama"))),
+        (
+            &["Łukasz", "Cy"],
+            "Stripe",
+            1999,
+            Some(serde_json::json!(["Panel"])),
+        ),
+        (&["Zoe"], "Apple", 2005, None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let day = i8::try_from(i + 1).unwrap();
+        let mut f = front(
+            "Show",
+            &format!("Ep {i}"),
+            &["Host"],
+            guests,
+            (2024, 1, day),
+        );
+        f.current_company = Some(company.into());
+        f.career_start = Some(year);
+        if let Some(v) = format {
+            f.extra.insert("format".into(), v);
+        }
+        eps.push(episode(&format!("content/{i}.txt"), f, &["Intro"]));
+    }
+    eps
+}
+
+#[test]
+fn guest_facts_become_terms_of_the_first_guest_in_the_most_common_spelling() {
+    let opts = with_taxonomies(vec![taxonomy("companies", "current_company")], "en");
+    let (a, d) = link_with(facts_sample(), &opts);
+    assert!(d.is_empty(), "{d:?}");
+    let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        terms(&a, 0),
+        [
+            ("Apple".to_owned(), s(&["Zoe"]), s(&["Ep 4"])),
+            ("Meta".to_owned(), s(&["Ann"]), s(&["Ep 2", "Ep 1", "Ep 0"])),
+            // The fact describes the first guest: Cy is not at Stripe.
+            ("Stripe".to_owned(), s(&["Łukasz"]), s(&["Ep 3"])),
+        ]
+    );
+    let slugs: Vec<&str> = a.taxonomies[0]
+        .terms
+        .iter()
+        .map(|t| t.slug.as_str())
+        .collect();
+    assert_eq!(slugs, ["apple", "meta", "stripe"]);
+    let ann = a.people.iter().find(|p| p.name == "Ann").unwrap();
+    assert_eq!(
+        ann.terms,
+        [TermRef {
+            taxonomy: 0,
+            term: 1
+        }]
+    );
+    let cy = a.people.iter().find(|p| p.name == "Cy").unwrap();
+    assert!(cy.terms.is_empty());
+    let ep3 = a.episodes.iter().find(|e| e.title == "Ep 3").unwrap();
+    assert_eq!(
+        ep3.terms,
+        [TermRef {
+            taxonomy: 0,
+            term: 2
+        }]
+    );
+}
+
+#[test]
+fn episode_fields_give_every_guest_the_terms_and_lists_give_several() {
+    let opts = with_taxonomies(vec![taxonomy("formats", "format")], "en");
+    let (a, d) = link_with(facts_sample(), &opts);
+    assert!(d.is_empty(), "{d:?}");
+    let names: Vec<(String, Vec<String>)> =
+        terms(&a, 0).into_iter().map(|(n, p, _)| (n, p)).collect();
+    // People in the archive's (collation) order: Ann, Cy, Łukasz.
+    assert_eq!(
+        names,
+        [
+            // "AMA" once, "ama" once: a tie, and the newest spelling wins.
+            ("ama".to_owned(), vec!["Ann".to_owned()]),
+            (
+                "Panel".to_owned(),
+                vec!["Ann".to_owned(), "Cy".to_owned(), "Łukasz".to_owned()]
+            ),
+        ]
+    );
+    assert!(!a.taxonomies[0].per_guest);
+}
+
+#[test]
+fn number_ranges_bucket_on_multiples_of_their_width_and_sort_ascending() {
+    let mut t = taxonomy("career-start", "yoe-starting");
+    t.range = Some(5);
+    let (a, d) = link_with(facts_sample(), &with_taxonomies(vec![t], "en"));
+    assert!(d.is_empty(), "{d:?}");
+    let got: Vec<(String, String, Vec<String>)> = a.taxonomies[0]
+        .terms
+        .iter()
+        .map(|t| {
+            let people = t.people.iter().map(|p| a.person(*p).name.clone()).collect();
+            (t.name.clone(), t.slug.clone(), people)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "1995–1999".into(),
+                "1995-1999".into(),
+                vec!["Łukasz".to_owned()]
+            ),
+            (
+                "2000–2004".into(),
+                "2000-2004".into(),
+                vec!["Ann".to_owned()]
+            ),
+            (
+                "2005–2009".into(),
+                "2005-2009".into(),
+                vec!["Ann".to_owned(), "Zoe".to_owned()]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn people_and_terms_sort_in_the_site_language() {
+    let opts = |lang: &str| with_taxonomies(vec![taxonomy("companies", "current_company")], lang);
+    let mut eps = facts_sample();
+    eps[4].front.current_company = Some("Łódź Labs".into());
+    let (en, _) = link_with(eps.clone(), &opts("en"));
+    let people: Vec<&str> = en.people.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(people, ["Ann", "Cy", "Host", "Łukasz", "Zoe"]);
+    let companies: Vec<&str> = en.taxonomies[0]
+        .terms
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    assert_eq!(companies, ["Łódź Labs", "Meta", "Stripe"]);
+    // Swedish sorts letters with a ring or dots after Z, Polish "Ł" after "L".
+    eps[0].front.guests = vec!["Örjan".into()];
+    let (sv, _) = link_with(eps, &opts("sv"));
+    let people: Vec<&str> = sv.people.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(people, ["Ann", "Cy", "Host", "Łukasz", "Zoe", "Örjan"]);
+}
+
+#[test]
+fn bad_taxonomy_input_is_reported_where_it_is() {
+    let mut eps = facts_sample();
+    // A mapping where a taxonomy wants values: the parser noted where it is.
+    eps[1]
+        .front
+        .nested_extra
+        .push(crate::transcript::NestedExtra {
+            key: "format".into(),
+            problem: Diagnostic::error("content/1.txt", "`format` holds a mapping").at(9, 9),
+        });
+    // No letters or digits for a URL (emoji would transliterate to words).
+    eps[2].front.current_company = Some("?!".into());
+    eps[3].front.career_start = None;
+    eps[3]
+        .front
+        .extra
+        .insert("start".into(), serde_json::json!("soon"));
+    let mut range = taxonomy("starts", "start");
+    range.range = Some(10);
+    let opts = with_taxonomies(
+        vec![
+            taxonomy("formats", "format"),
+            taxonomy("companies", "current_company"),
+            taxonomy("typo", "yoe_starting"),
+            range,
+        ],
+        "en",
+    );
+    let (a, d) = link_with(eps, &opts);
+    let heads: Vec<String> = d.iter().map(Diagnostic::headline).collect();
+    assert!(
+        heads.contains(&"error: content/1.txt:9:9: `format` holds a mapping".to_owned()),
+        "{heads:#?}"
+    );
+    let empty = heads
+        .iter()
+        .find(|h| h.starts_with("warning: content/2.txt: current_company \"?!\""))
+        .unwrap_or_else(|| panic!("{heads:#?}"));
+    assert!(empty.contains("/companies/term/"), "{empty}");
+    assert!(a.taxonomies[1].terms.iter().any(|t| t.slug == "term"));
+    let typo = d
+        .iter()
+        .find(|d| d.file == "book.toml")
+        .unwrap_or_else(|| panic!("{heads:#?}"));
+    assert_eq!(typo.line, Some(7));
+    assert!(
+        typo.message
+            .contains("`taxonomies.field = \"yoe_starting\"`"),
+        "{typo:?}"
+    );
+    assert!(
+        typo.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("`yoe-starting`"),
+        "{typo:?}"
+    );
+    assert!(
+        heads
+            .iter()
+            .any(|h| h
+                .starts_with("warning: content/3.txt: `start` is \"soon\", not a whole number")),
+        "{heads:#?}"
+    );
+    assert!(a.taxonomies[3].terms.is_empty());
+}
+
+#[test]
+fn an_episode_titled_like_a_year_does_not_take_the_years_url() {
+    let mut eps = facts_sample();
+    eps[0].front.episode_title = "1984".into();
+    let (a, _) = link(eps);
+    assert!(a.episodes.iter().any(|e| e.slug == "episode-1984"));
 }
 
 /// Parses a transcript text as `content/t.txt`.

@@ -45,6 +45,7 @@ fn person(id: u32, name: &str) -> Person {
         facts: PersonFacts::default(),
         hosted: vec![],
         guested: vec![],
+        terms: vec![],
     }
 }
 
@@ -95,6 +96,7 @@ fn archive() -> Archive {
         prev: None,
         next: None,
         related: vec![],
+        terms: vec![],
     };
     Archive {
         podcasts: vec![Podcast {
@@ -107,6 +109,7 @@ fn archive() -> Archive {
         episodes: vec![episode],
         people: vec![person(0, "Ryan Peterman"), person(1, "Stefan\nMai")],
         topics: vec![],
+        taxonomies: vec![],
     }
 }
 

@@ -21,6 +21,8 @@ use crate::transcript::ParsedEpisode;
 pub(crate) struct Memo {
     /// (source path, link key) of every episode linked, in source order.
     keys: Vec<(String, u64)>,
+    /// What book.toml asked of linking (language, taxonomies), as written by `Debug`.
+    options: String,
     archive: Arc<Archive>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -33,7 +35,13 @@ pub(crate) fn link(
     memo: &mut Option<Memo>,
     episodes: Vec<(Arc<ParsedEpisode>, u64)>,
     keep: bool,
+    opts: &archive::LinkOptions,
 ) -> (Arc<Archive>, Vec<Diagnostic>) {
+    let options = if keep {
+        format!("{opts:?}")
+    } else {
+        String::new()
+    };
     let keys: Vec<(String, u64)> = if keep {
         episodes
             .iter()
@@ -42,7 +50,9 @@ pub(crate) fn link(
     } else {
         Vec::new()
     };
-    if let Some(m) = memo.as_mut().filter(|m| keep && m.keys == keys)
+    if let Some(m) = memo
+        .as_mut()
+        .filter(|m| keep && m.keys == keys && m.options == options)
         && let Some(archive) = reuse(&m.archive, &episodes)
     {
         m.archive = Arc::new(archive);
@@ -52,10 +62,11 @@ pub(crate) fn link(
         .into_iter()
         .map(|(p, _)| Arc::try_unwrap(p).unwrap_or_else(|shared| (*shared).clone()))
         .collect();
-    let (archive, diagnostics) = archive::link(parsed);
+    let (archive, diagnostics) = archive::link_with(parsed, opts);
     let archive = Arc::new(archive);
     *memo = keep.then(|| Memo {
         keys,
+        options,
         archive: Arc::clone(&archive),
         diagnostics: diagnostics.clone(),
     });

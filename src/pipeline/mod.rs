@@ -121,6 +121,7 @@ pub fn read(
     let parse = ParseOptions {
         date_format: config.config.content.date_format.clone(),
     };
+    let link_opts = archive::LinkOptions::of(&config.config);
     let (archive, files, drafts_skipped, unsettled) = if cache.keep {
         let scan =
             cache
@@ -128,7 +129,7 @@ pub fn read(
                 .scan(&config.root, &config.content_dir(), &parse, drafts, settle)?;
         lap(timings, "read", &mut t);
         diagnostics.extend(scan.diagnostics);
-        let (archive, link_diags) = link::link(&mut cache.link, scan.episodes, true);
+        let (archive, link_diags) = link::link(&mut cache.link, scan.episodes, true, &link_opts);
         diagnostics.extend(link_diags);
         lap(timings, "link", &mut t);
         (archive, scan.files, scan.drafts_skipped, scan.unsettled)
@@ -155,7 +156,7 @@ pub fn read(
                 None => {}
             }
         }
-        let (archive, link_diags) = archive::link(episodes);
+        let (archive, link_diags) = archive::link_with(episodes, &link_opts);
         diagnostics.extend(link_diags);
         lap(timings, "link", &mut t);
         (Arc::new(archive), files, drafts_skipped, false)

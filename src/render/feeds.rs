@@ -1,12 +1,13 @@
 //! Machine-read files: `feed.xml` (RSS 2.0 with the Podcasting 2.0 `podcast`
 //! namespace), one `podcasts/<slug>/feed.xml` per show when the archive has
-//! several, `sitemap.xml` and `robots.txt`. Their URLs are absolute whenever the
-//! site's address is known.
+//! several, one `<taxonomy>/<term>/feed.xml` per term of taxonomies with
+//! `feed = true`, `sitemap.xml` and `robots.txt`. Their URLs are absolute whenever
+//! the site's address is known.
 //!
 //! Per item, beside the usual RSS elements: one `podcast:transcript` per transcript
 //! format written (`[output.exports]`, best first: [`layout::TRANSCRIPTS`], with the
-//! namespace's MIME types), `podcast:chapters` for `chapters.json` when written, a `podcast:person` per host (restated on
-//! every item, as the namespace asks: item-level people replace the channel's) and
+//! namespace's MIME types), `podcast:chapters` for `chapters.json` when written, a
+//! `podcast:person` per host (restated on every item, as the namespace asks: item-level people replace the channel's) and
 //! per guest (`role="guest"`), and an `enclosure` when the episode has `audio_url`.
 
 use serde::Serialize;
@@ -14,7 +15,7 @@ use serde::Serialize;
 use super::lazy::Deferred;
 use super::pages::{Out, PageCtx};
 use super::views::date_rfc2822;
-use crate::model::{Archive, Episode, PersonId, PodcastId};
+use crate::model::{Archive, Episode, PersonId, PodcastId, TermRef};
 use crate::site::layout::{self, CHAPTERS_JSON, ExportFile, TRANSCRIPTS};
 use crate::site::urls::{SiteUrls, rel};
 
@@ -136,6 +137,42 @@ pub(super) fn podcast_feed<'a>(ctx: &PageCtx<'a>, id: PodcastId) -> Out<FeedVars
     };
     let episodes = p.episodes.iter().map(|e| a.episode(*e));
     feed_out(ctx, file, channel, episodes)
+}
+
+/// A term's own feed, `<taxonomy>/<term>/feed.xml`: the episodes carrying it.
+pub(super) fn term_feed<'a>(ctx: &PageCtx<'a>, r: TermRef) -> Option<Out<FeedVars<'a>>> {
+    let s = ctx.shared;
+    let urls = s.urls;
+    let a = s.archive;
+    let t = a.taxonomies.get(r.taxonomy as usize)?;
+    let term = t.terms.get(r.term as usize)?;
+    let page = rel::term(&t.name, &term.slug);
+    let file = rel::term_feed(&t.name, &term.slug);
+    let mut hosts: Vec<PersonId> = term
+        .episodes
+        .iter()
+        .flat_map(|e| a.episode(*e).hosts.clone())
+        .collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    let channel = Channel {
+        title: format!("{}: {} — {}", t.singular, term.name, ctx.site.title),
+        link: urls.absolute_or_path(&page),
+        self_url: urls.absolute(&file),
+        description: format!(
+            "Transcripts of the episodes of {} with {} {}",
+            ctx.site.title, t.singular, term.name
+        ),
+        language: ctx.site.language.to_owned(),
+        last_build_date: term
+            .episodes
+            .first()
+            .map(|e| date_rfc2822(a.episode(*e).date)),
+        podcast_ns: PODCAST_NS,
+        people: people_of(a, urls, &hosts, "host"),
+    };
+    let episodes = term.episodes.iter().map(|e| a.episode(*e));
+    Some(feed_out(ctx, file, channel, episodes))
 }
 
 /// A feed at `file` with `channel` and an item per episode.
@@ -294,6 +331,10 @@ pub(super) struct SitemapInput<'a> {
     topics: Vec<&'a str>,
     /// Show slugs, when shows have pages.
     podcasts: Vec<&'a str>,
+    /// Years with episodes, newest first.
+    years: Vec<i16>,
+    /// Each taxonomy's name and its terms' slugs.
+    taxonomies: Vec<(&'a str, Vec<&'a str>)>,
     urls: &'a SiteUrls,
 }
 
@@ -320,6 +361,17 @@ pub(super) fn sitemap<'a>(ctx: &PageCtx<'a>) -> Out<SitemapVars<'a>> {
         } else {
             Vec::new()
         },
+        years: super::years(a),
+        taxonomies: a
+            .taxonomies
+            .iter()
+            .map(|t| {
+                (
+                    t.name.as_str(),
+                    t.terms.iter().map(|x| x.slug.as_str()).collect(),
+                )
+            })
+            .collect(),
         urls: s.urls,
     };
     Out {
@@ -349,6 +401,11 @@ fn sitemap_urls(i: &SitemapInput<'_>) -> Vec<SitemapUrl> {
     list.extend(i.people.iter().map(|p| plain(&rel::person(p))));
     list.extend(i.topics.iter().map(|t| plain(&rel::topic(t))));
     list.extend(i.podcasts.iter().map(|p| plain(&rel::podcast(p))));
+    list.extend(i.years.iter().map(|y| plain(&rel::year(*y))));
+    for (name, terms) in &i.taxonomies {
+        list.push(plain(&rel::taxonomy(name)));
+        list.extend(terms.iter().map(|slug| plain(&rel::term(name, slug))));
+    }
     list
 }
 

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
+use super::filters::{self, FiltersView};
 use super::pages::{Out, PageCtx, PageMeta, PageVars, Summary, page};
-use super::views::{LetterGroup, PersonItem, PodcastLink, Val, by_letter};
+use super::views::{LetterGroup, PersonItem, PodcastLink, Shared, TermGroup, Val, by_letter};
 use crate::model::{EpisodeId, PodcastId};
 use crate::site::urls::rel;
 
@@ -14,6 +15,8 @@ const HOME_LATEST: usize = 10;
 const HOME_GUESTS: usize = 12;
 /// Topics with the most episodes on the home page.
 const HOME_TOPICS: usize = 30;
+/// Terms per taxonomy on the home page.
+const HOME_TERMS: usize = 8;
 
 /// `home` in `index.html`.
 #[derive(Serialize, Hash)]
@@ -22,6 +25,8 @@ pub(super) struct HomeView<'a> {
     latest: Vec<&'a Val>,
     top_guests: Vec<PersonItem<'a>>,
     top_topics: Vec<&'a Val>,
+    /// Per taxonomy, its terms with the most guests (episodes for episode fields).
+    browse: Vec<TermGroup<'a>>,
 }
 
 #[derive(Serialize, Hash)]
@@ -53,12 +58,14 @@ pub(super) fn home<'a>(ctx: &PageCtx<'a>) -> Out<PageVars<'a, HomeView<'a>>> {
         b.guested
             .len()
             .cmp(&a.guested.len())
-            .then(a.name.cmp(&b.name))
+            .then_with(|| s.collation.cmp(&a.name, &b.name))
     });
     let mut topics: Vec<usize> = (0..s.topics.len()).collect();
     topics.sort_by(|&a, &b| {
         let (a, b) = (&s.topics[a], &s.topics[b]);
-        b.count.cmp(&a.count).then(a.name.cmp(b.name))
+        b.count
+            .cmp(&a.count)
+            .then_with(|| s.collation.cmp(a.name, b.name))
     });
     topics.truncate(HOME_TOPICS);
     let view = HomeView {
@@ -70,6 +77,7 @@ pub(super) fn home<'a>(ctx: &PageCtx<'a>) -> Out<PageVars<'a, HomeView<'a>>> {
             .map(|p| person_item(ctx, p, p.guested.len()))
             .collect(),
         top_topics: topics.into_iter().map(|i| &s.topic_values[i]).collect(),
+        browse: browse_blocks(s),
     };
     let mut meta = PageMeta::new(ctx, "home", "", None, "");
     meta.description = Some(Summary::Text(format!(
@@ -84,7 +92,44 @@ pub(super) fn home<'a>(ctx: &PageCtx<'a>) -> Out<PageVars<'a, HomeView<'a>>> {
     page("index.html", meta, "home", view, "")
 }
 
-fn person_item<'a>(ctx: &PageCtx<'a>, p: &'a crate::model::Person, count: usize) -> PersonItem<'a> {
+/// Each taxonomy with its `HOME_TERMS` biggest terms, biggest first.
+fn browse_blocks<'a>(s: &'a Shared<'a>) -> Vec<TermGroup<'a>> {
+    s.archive
+        .taxonomies
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let items = s.terms.get(i)?;
+            let values = s.term_values.get(i)?;
+            let size = |j: usize| {
+                items.get(j).map_or(0, |item| {
+                    if t.per_guest {
+                        item.guest_count
+                    } else {
+                        item.episode_count
+                    }
+                })
+            };
+            let mut order: Vec<usize> = (0..values.len()).collect();
+            // Stable: equal sizes keep the taxonomy's own order.
+            order.sort_by_key(|&j| std::cmp::Reverse(size(j)));
+            order.truncate(HOME_TERMS);
+            Some(TermGroup {
+                taxonomy: s.taxonomy_values.get(i)?,
+                terms: order.into_iter().filter_map(|j| values.get(j)).collect(),
+            })
+        })
+        .filter(|g| !g.terms.is_empty())
+        .collect()
+}
+
+/// The list item of a person; `count` is what the list counts (episodes hosted,
+/// guested, or carrying a term).
+pub(super) fn person_item<'a>(
+    ctx: &PageCtx<'a>,
+    p: &'a crate::model::Person,
+    count: usize,
+) -> PersonItem<'a> {
     PersonItem {
         name: &p.name,
         url: ctx
@@ -104,12 +149,16 @@ fn person_item<'a>(ctx: &PageCtx<'a>, p: &'a crate::model::Person, count: usize)
 pub(super) struct EpisodesView<'a> {
     total: usize,
     years: Vec<YearGroup<'a>>,
+    /// Facet filters over the rows, in page order.
+    filters: FiltersView,
 }
 
 #[derive(Serialize, Hash)]
 struct YearGroup<'a> {
     year: i16,
     id: String,
+    /// The year's own page, `episodes/<year>/`.
+    url: String,
     episodes: Vec<&'a Val>,
 }
 
@@ -125,6 +174,7 @@ fn by_year<'a>(ctx: &PageCtx<'a>, ids: impl Iterator<Item = EpisodeId>) -> Vec<Y
             _ => years.push(YearGroup {
                 year: item.year,
                 id: format!("year-{}", item.year),
+                url: ctx.shared.urls.path(&rel::year(item.year)),
                 episodes: vec![value],
             }),
         }
@@ -133,9 +183,12 @@ fn by_year<'a>(ctx: &PageCtx<'a>, ids: impl Iterator<Item = EpisodeId>) -> Vec<Y
 }
 
 pub(super) fn episodes<'a>(ctx: &PageCtx<'a>) -> Out<PageVars<'a, EpisodesView<'a>>> {
+    let episodes = &ctx.shared.archive.episodes;
     let view = EpisodesView {
         total: ctx.items.items.len(),
-        years: by_year(ctx, ctx.shared.archive.episodes.iter().map(|e| e.id)),
+        years: by_year(ctx, episodes.iter().map(|e| e.id)),
+        // `by_year` keeps the archive's order, so rows are in page order.
+        filters: filters::for_episodes(ctx.shared, episodes.iter()),
     };
     let meta = PageMeta::new(
         ctx,
@@ -155,19 +208,41 @@ pub(super) struct PeopleView<'a> {
     heading: &'static str,
     total: usize,
     groups: Vec<LetterGroup<PersonItem<'a>>>,
+    /// Facet filters over the rows in page order (guests only).
+    filters: Option<FiltersView>,
 }
 
 pub(super) fn people<'a>(ctx: &PageCtx<'a>, guests: bool) -> Out<PageVars<'a, PeopleView<'a>>> {
     let s = ctx.shared;
-    let entries = s.archive.people.iter().filter_map(|p| {
-        let count = if guests {
-            p.guested.len()
-        } else {
-            p.hosted.len()
-        };
-        (count > 0).then(|| (p.name.clone(), person_item(ctx, p, count)))
+    let listed = s
+        .archive
+        .people
+        .iter()
+        .filter(|p| if guests { p.is_guest() } else { p.is_host() });
+    let by_id = by_letter(listed.map(|p| (p.name.clone(), p)), &s.collation);
+    let filters = guests.then(|| {
+        let rows = by_id.iter().flat_map(|g| g.items.iter().copied());
+        filters::for_guests(s, rows)
     });
-    let groups = by_letter(entries);
+    let groups: Vec<LetterGroup<PersonItem<'_>>> = by_id
+        .into_iter()
+        .map(|g| LetterGroup {
+            letter: g.letter,
+            id: g.id,
+            items: g
+                .items
+                .into_iter()
+                .map(|p| {
+                    let count = if guests {
+                        p.guested.len()
+                    } else {
+                        p.hosted.len()
+                    };
+                    person_item(ctx, p, count)
+                })
+                .collect(),
+        })
+        .collect();
     let (kind, heading, rel_url) = if guests {
         ("guests", "Guests", "guests/")
     } else {
@@ -178,6 +253,7 @@ pub(super) fn people<'a>(ctx: &PageCtx<'a>, guests: bool) -> Out<PageVars<'a, Pe
         heading,
         total: groups.iter().map(|g| g.items.len()).sum(),
         groups,
+        filters,
     };
     let meta = PageMeta::new(ctx, kind, kind, Some(heading.to_owned()), rel_url);
     page("people.html", meta, "people", view, rel_url)
@@ -197,6 +273,7 @@ pub(super) fn topics<'a>(ctx: &PageCtx<'a>) -> Out<PageVars<'a, TopicsView<'a>>>
             .iter()
             .zip(&s.topic_values)
             .map(|(t, v)| (t.name.to_owned(), v)),
+        &s.collation,
     );
     let view = TopicsView {
         total: s.topics.len(),

@@ -9,8 +9,10 @@
 //! under [`Plan::Changed`] only the files whose view moved are rendered at all.
 
 pub mod brand;
+mod browse;
 mod derived;
 mod feeds;
+mod filters;
 mod jsonld;
 mod lazy;
 mod lists;
@@ -27,13 +29,13 @@ use serde::Serialize;
 
 use crate::config::{ColorScheme, LoadedConfig};
 use crate::diag::Diagnostic;
-use crate::model::{Archive, EpisodeId, PersonId, PodcastId, TopicId};
+use crate::model::{Archive, EpisodeId, PersonId, PodcastId, TermRef, TopicId};
 use crate::site::manifest::{Plan, fingerprint, of_bytes};
 use crate::site::urls::SiteUrls;
 use crate::theme::{self, Theme};
 use brand::BrandView;
 pub use derived::Memo;
-use views::{EpisodeItems, PodcastLink, Shared};
+use views::{EpisodeItems, PodcastLink, Shared, TaxonomyLink};
 
 /// Global-context key of the UI strings (`{{ ui.episodes }}`), see `theme::I18N_FILE`.
 pub const STRINGS_VAR: &str = "ui";
@@ -85,8 +87,27 @@ pub fn page_count(archive: &Archive) -> u64 {
     } else {
         0
     };
+    // An index per taxonomy, a page per term, a feed per term where asked.
+    let taxonomies: usize = archive
+        .taxonomies
+        .iter()
+        .map(|t| 1 + t.terms.len() * if t.feed { 2 } else { 1 })
+        .sum();
     // home, episodes, guests, hosts, topics, 404, search, feed, sitemap
-    (9 + archive.episodes.len() + archive.people.len() + archive.topics.len() + podcasts) as u64
+    (9 + archive.episodes.len()
+        + archive.people.len()
+        + archive.topics.len()
+        + podcasts
+        + taxonomies
+        + years(archive).len()) as u64
+}
+
+/// The years that have episodes, newest first: one `episodes/<year>/` page each.
+pub fn years(archive: &Archive) -> Vec<i16> {
+    let mut years: Vec<i16> = archive.episodes.iter().map(|e| e.date.year()).collect();
+    // Episodes are newest first, so equal years are adjacent.
+    years.dedup();
+    years
 }
 
 /// The site's URLs: `[output.html] site-url` (or `site_url_override`) and `cname`.
@@ -148,9 +169,9 @@ pub fn render(
     }
     let brand = brand::view(&cfg.config.brand, &urls, &mut diagnostics);
     let extras = Extras::read(cfg)?;
-    let mut shared = Shared::with_memo(archive, &urls, memo);
-    shared.exports = cfg.config.output.exports.files();
     let language = SiteView::language_of(cfg);
+    let mut shared = Shared::with_memo(archive, &urls, language, memo);
+    shared.exports = cfg.config.output.exports.files();
     let (strings, unknown) = theme.strings(language, &html_cfg.strings);
     diagnostics.extend(
         unknown
@@ -286,6 +307,24 @@ pub enum Job {
     Feed,
     /// `sitemap.xml`.
     Sitemap,
+    /// `<taxonomy>/index.html`: a taxonomy's terms, by index in `Archive::taxonomies`.
+    Taxonomy(u32),
+    /// `<taxonomy>/<term>/index.html`.
+    Term(TermRef),
+    /// `<taxonomy>/<term>/feed.xml` (taxonomies with `feed = true`).
+    TermFeed(TermRef),
+    /// `episodes/<year>/index.html`.
+    Year(i16),
+}
+
+/// Every term of every taxonomy.
+fn term_refs(archive: &Archive) -> impl Iterator<Item = TermRef> + '_ {
+    archive.taxonomies.iter().enumerate().flat_map(|(ti, t)| {
+        (0..t.terms.len()).map(move |i| TermRef {
+            taxonomy: crate::diag::to_u32(ti),
+            term: crate::diag::to_u32(i),
+        })
+    })
 }
 
 /// Every job of a site, heaviest first, so the parallel loop does not end waiting on
@@ -300,6 +339,14 @@ pub fn jobs(archive: &Archive, search: bool) -> Vec<Job> {
         jobs.extend(archive.podcasts.iter().map(|p| Job::Podcast(p.id)));
         jobs.extend(archive.podcasts.iter().map(|p| Job::PodcastFeed(p.id)));
     }
+    jobs.extend((0..archive.taxonomies.len()).map(|i| Job::Taxonomy(crate::diag::to_u32(i))));
+    jobs.extend(term_refs(archive).map(Job::Term));
+    jobs.extend(
+        term_refs(archive)
+            .filter(|r| archive.taxonomies[r.taxonomy as usize].feed)
+            .map(Job::TermFeed),
+    );
+    jobs.extend(years(archive).into_iter().map(Job::Year));
     jobs.extend([Job::Home, Job::Guests, Job::Hosts, Job::NotFound]);
     if search {
         jobs.push(Job::Search);
@@ -350,6 +397,8 @@ struct SiteView<'a> {
     extra_js: Vec<String>,
     multi_show: bool,
     podcasts: &'a [PodcastLink<'a>],
+    /// Every taxonomy (`name`, `title`, `singular`, `url`, `count`), for navigation.
+    taxonomies: &'a [TaxonomyLink<'a>],
     urls: NavUrls,
     counts: Counts,
     live_reload: Option<&'a str>,
@@ -414,6 +463,7 @@ impl<'a> SiteView<'a> {
             extra_js: extras.urls(urls, &cfg.config.output.html.additional_js),
             multi_show: a.podcasts.len() > 1,
             podcasts: &shared.podcasts,
+            taxonomies: &shared.taxonomies,
             urls: NavUrls {
                 home: urls.path(""),
                 episodes: urls.path("episodes/"),

@@ -64,6 +64,13 @@ fn writes_every_page_and_file() {
         "topics/early-career/index.html",
         "podcasts/pod/index.html",
         "podcasts/second-show/index.html",
+        "company/index.html",
+        "company/acme-script/index.html",
+        "company/acme-script/feed.xml",
+        "episodes/2025/index.html",
+        "episodes/2024/index.html",
+        "episodes/2023/index.html",
+        "filters.js",
         "404.html",
         "feed.xml",
         "sitemap.xml",
@@ -75,10 +82,12 @@ fn writes_every_page_and_file() {
         assert!(names.contains(&f.to_owned()), "{f} missing from {names:?}");
     }
     assert!(!names.contains(&"CNAME".to_owned()));
-    // Feeds are not pages: the site's feed and sitemap, and each show's feed.
+    // Feeds are not pages: the site's feed and sitemap, each show's feed, and each
+    // term's feed (the test taxonomy asks for them).
+    let term_feeds: usize = a.taxonomies.iter().map(|t| t.terms.len()).sum();
     assert_eq!(
         report.pages as u64,
-        page_count(&a) - 2 - a.podcasts.len() as u64
+        page_count(&a) - 2 - a.podcasts.len() as u64 - term_feeds as u64
     );
     // No absolute address: one warning, root-relative feed, no Sitemap line.
     assert_eq!(report.diagnostics.len(), 1);
@@ -187,24 +196,50 @@ fn hostile_content_is_inert_everywhere() {
                 {
                     // Structured data is inert, and escaped so it cannot end its element
                     // (checked in detail by `structured_data_cannot_close_its_script`).
+                } else if tag == "script"
+                    && attrs
+                        .iter()
+                        .any(|(a, v)| a == "type" && v == "application/json")
+                {
+                    // The filters' data: numbers only (checked below).
+                    let (_, data) = html.split_once("filter-data").expect("filter data");
+                    let (_, data) = data.split_once('>').unwrap();
+                    let (data, _) = data.split_once("</script>").unwrap();
+                    assert!(
+                        data.starts_with("{\"rows\":[")
+                            && data.bytes().all(|b| b"{}[],:\"rows0123456789".contains(&b)),
+                        "{name}: {data}"
+                    );
                 } else if tag == "script" && attrs.is_empty() {
                     // The scheme snippet, checked above.
                 } else if tag == "script" {
                     scripts += 1;
                     assert!(
                         attrs.iter().any(|(a, v)| a == "src"
-                            && ["/castbook.js", "/highlight.js", "/stem.js", "/search.js"]
-                                .iter()
-                                .any(|s| v.contains(s))),
+                            && [
+                                "/castbook.js",
+                                "/highlight.js",
+                                "/stem.js",
+                                "/search.js",
+                                "/filters.js"
+                            ]
+                            .iter()
+                            .any(|s| v.contains(s))),
                         "{name}: {attrs:?}"
                     );
                 }
             }
             // Episode pages also load highlight.js, for words a search leads to; the
-            // search page loads it, stem.js and search.js.
+            // search page loads it, stem.js and search.js; the filtered lists filters.js.
+            let episode_page = a
+                .episodes
+                .iter()
+                .any(|e| *name == format!("episodes/{}/index.html", e.slug));
             let expected = if name == "search/index.html" {
                 4
-            } else if name.starts_with("episodes/") && name != "episodes/index.html" {
+            } else if episode_page
+                || ["episodes/index.html", "guests/index.html"].contains(&name.as_str())
+            {
                 2
             } else {
                 1
@@ -378,7 +413,8 @@ fn single_show_has_no_podcast_pages() {
     a.people[2].hosted.clear();
     let (sink, report) = build(&a, &config("/"), &plain());
     assert!(!sink.names().iter().any(|n| n.starts_with("podcasts/")));
-    assert_eq!(report.pages as u64, page_count(&a) - 2);
+    // The feed, the sitemap and the test taxonomy's one term feed are not pages.
+    assert_eq!(report.pages as u64, page_count(&a) - 3);
 }
 
 #[cfg(feature = "minify")]
@@ -586,6 +622,9 @@ fn docs_themes_md_documents_every_template_variable() {
         ("topics.html", "topics", "topics/index.html"),
         ("topic.html", "topic", "topics/early-career/index.html"),
         ("podcast.html", "podcast", "podcasts/pod/index.html"),
+        ("taxonomy.html", "taxonomy", "company/index.html"),
+        ("term.html", "term", "company/acme-script/index.html"),
+        ("year.html", "year", "episodes/2025/index.html"),
     ];
     let probe = |var: &str| format!("{{% for k, v in {var} %}}{var}.{{{{ k }}}}\n{{% endfor %}}");
     let mut files: Vec<(String, String)> = views

@@ -19,11 +19,18 @@ use rustc_hash::FxHashMap;
 use serde::{Serialize, Serializer};
 use tera::Value;
 
+mod letters;
+mod terms;
+
+pub use letters::{LetterGroup, by_letter};
+pub use terms::{TaxonomyLink, TermGroup, TermItem};
+
 use super::derived::{self, Derived};
 use crate::model::{Archive, EpisodeId, PersonId, Timestamp, TopicId};
 use crate::site::layout::ExportFile;
 use crate::site::manifest::fingerprint;
 use crate::site::urls::{SiteUrls, rel};
+use crate::text::collate::Collation;
 
 /// A view converted once to a Tera value and shared by many pages; it hashes as the
 /// view it was converted from.
@@ -228,17 +235,6 @@ pub fn initials(name: &str) -> String {
     out.to_uppercase()
 }
 
-/// A group of an alphabetical index.
-#[derive(Debug, Serialize, Hash)]
-pub struct LetterGroup<T> {
-    /// `A`…`Z`, another letter, or `#` for names not starting with a letter.
-    pub letter: String,
-    /// Fragment id of the group (`letter-a`), safe in URLs.
-    pub id: String,
-    /// Entries, in index order.
-    pub items: Vec<T>,
-}
-
 /// Small per-entity views built once per build and shared by every page.
 pub struct Shared<'a> {
     /// The archive being rendered.
@@ -262,17 +258,33 @@ pub struct Shared<'a> {
     /// The export files written beside each episode page (`[output.exports]`): pages
     /// and feeds link these and no others.
     pub exports: Vec<ExportFile>,
+    /// One per taxonomy, in book.toml's order.
+    pub taxonomies: Vec<TaxonomyLink<'a>>,
+    /// `taxonomies` as Tera values.
+    pub taxonomy_values: Vec<Val>,
+    /// Term items, by taxonomy then term.
+    pub terms: Vec<Vec<TermItem<'a>>>,
+    /// `terms` as Tera values.
+    pub term_values: Vec<Vec<Val>>,
+    /// The order of the site's language, for letter groups.
+    pub collation: Collation,
 }
 
 impl<'a> Shared<'a> {
-    /// Builds every small view once, with statistics computed afresh.
-    pub fn new(archive: &'a Archive, urls: &'a SiteUrls) -> Self {
-        Self::with_memo(archive, urls, &super::Memo::default())
+    /// Builds every small view once, with statistics computed afresh; `language` is
+    /// `[book] language`.
+    pub fn new(archive: &'a Archive, urls: &'a SiteUrls, language: &str) -> Self {
+        Self::with_memo(archive, urls, language, &super::Memo::default())
     }
 
     /// Builds every small view once, reusing the derived data `memo` holds for
     /// episodes whose inputs did not change.
-    pub fn with_memo(archive: &'a Archive, urls: &'a SiteUrls, memo: &super::Memo) -> Self {
+    pub fn with_memo(
+        archive: &'a Archive,
+        urls: &'a SiteUrls,
+        language: &str,
+        memo: &super::Memo,
+    ) -> Self {
         let multi_show = archive.podcasts.len() > 1;
         let podcasts: Vec<PodcastLink<'a>> = archive
             .podcasts
@@ -302,11 +314,17 @@ impl<'a> Shared<'a> {
             })
             .collect();
         let vals = ValCache::from_last(memo.take_vals());
+        let (taxonomies, terms) = terms::links(archive, urls);
         Shared {
             archive,
             urls,
             people_values: values(&people, &vals),
             topic_values: values(&topics, &vals),
+            taxonomy_values: values(&taxonomies, &vals),
+            term_values: terms.iter().map(|t| values(t, &vals)).collect(),
+            taxonomies,
+            terms,
+            collation: Collation::for_language(language),
             vals,
             derived: derived::all(archive, memo),
             exports: crate::site::layout::ALL.to_vec(),
@@ -476,101 +494,5 @@ pub fn duration_iso(minutes: u32) -> String {
     }
 }
 
-/// Groups entries alphabetically by the first letter of their key; names not
-/// starting with a letter go last under `#`.
-pub fn by_letter<T>(items: impl IntoIterator<Item = (String, T)>) -> Vec<LetterGroup<T>> {
-    let mut groups: BTreeMap<(bool, String), Vec<T>> = BTreeMap::new();
-    for (key, item) in items {
-        let first = key.chars().find(|c| !c.is_whitespace());
-        let letter = match first {
-            Some(c) if c.is_alphabetic() => Some(c.to_uppercase().collect::<String>()),
-            _ => None,
-        };
-        let group = match letter {
-            Some(l) => (false, l),
-            None => (true, "#".to_owned()),
-        };
-        groups.entry(group).or_default().push(item);
-    }
-    groups
-        .into_iter()
-        .map(|((_, letter), items)| LetterGroup {
-            id: letter_id(&letter),
-            letter,
-            items,
-        })
-        .collect()
-}
-
-fn letter_id(letter: &str) -> String {
-    if letter == "#" {
-        return "letter-other".to_owned();
-    }
-    let mut id = String::from("letter-");
-    for c in letter.chars() {
-        if c.is_ascii_alphanumeric() {
-            id.push(c.to_ascii_lowercase());
-        } else {
-            id.push_str(&format!("u{:x}", u32::from(c)));
-        }
-    }
-    id
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_and_durations() {
-        let d = jiff::civil::date(2025, 8, 5);
-        assert_eq!(date_display(d), "5 August 2025");
-        assert_eq!(date_rfc2822(d), "Tue, 05 Aug 2025 00:00:00 +0000");
-        assert_eq!(duration_display(91), "1 h 31 min");
-        assert_eq!(duration_display(45), "45 min");
-        assert_eq!(duration_display(120), "2 h");
-        assert_eq!(duration_iso(91), "PT1H31M");
-        assert_eq!(duration_iso(5), "PT5M");
-    }
-
-    #[test]
-    fn dates_in_another_language() {
-        let strings = BTreeMap::from([
-            ("date_format".to_owned(), "{day}. {month} {year}".to_owned()),
-            (
-                "months".to_owned(),
-                "Januar Februar März April Mai Juni Juli August September Oktober \
-                 November Dezember"
-                    .to_owned(),
-            ),
-        ]);
-        let d = jiff::civil::date(2025, 3, 5);
-        assert_eq!(DateStyle::from_strings(&strings).display(d), "5. März 2025");
-        assert_eq!(DateStyle::default().display(d), "5 March 2025");
-        let mut short = strings.clone();
-        short.insert("months".into(), "Jan Feb".into());
-        assert_eq!(DateStyle::from_strings(&short).display(d), "5 March 2025");
-    }
-
-    #[test]
-    fn initials_of_names() {
-        assert_eq!(initials("Grace Brewster Hopper"), "GH");
-        assert_eq!(initials("émile"), "É");
-        assert_eq!(initials("  "), "");
-        assert_eq!(initials("(Ann) O'Neil"), "AO");
-    }
-
-    #[test]
-    fn letter_groups() {
-        let g = by_letter(
-            ["apple", "Avocado", "42 things", "émile", "banana", " zed"]
-                .into_iter()
-                .map(|s| (s.to_owned(), s)),
-        );
-        let letters: Vec<_> = g.iter().map(|g| g.letter.as_str()).collect();
-        assert_eq!(letters, ["A", "B", "Z", "É", "#"]);
-        assert_eq!(g[0].items, ["apple", "Avocado"]);
-        assert_eq!(g[3].id, "letter-uc9");
-        assert_eq!(g[4].id, "letter-other");
-    }
-}
+mod tests;

@@ -231,7 +231,8 @@ impl Site {
 
     fn write_config(&self, change: &mut Change) {
         let toml = format!(
-            "[book]\ntitle = \"{}\"\n\n[output.html.search]\nenable = {}\n\n[output.exports]\nvtt = {}\n",
+            "[book]\ntitle = \"{}\"\n\n[output.html.search]\nenable = {}\n\n[output.exports]\nvtt = {}\n\n\
+             [[taxonomies]]\nname = \"roles\"\nfield = \"biggest_role\"\nfeed = true\n",
             self.title, self.search, self.vtt
         );
         self.write("book.toml", &toml);

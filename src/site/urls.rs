@@ -133,6 +133,24 @@ pub mod rel {
         p.push_str("feed.xml");
         p
     }
+    /// `<taxonomy>/`: a taxonomy's index of terms.
+    pub fn taxonomy(name: &str) -> String {
+        format!("{name}/")
+    }
+    /// `<taxonomy>/<term>/`.
+    pub fn term(taxonomy: &str, slug: &str) -> String {
+        format!("{taxonomy}/{slug}/")
+    }
+    /// `<taxonomy>/<term>/feed.xml`, when the taxonomy asks for feeds.
+    pub fn term_feed(taxonomy: &str, slug: &str) -> String {
+        let mut p = term(taxonomy, slug);
+        p.push_str("feed.xml");
+        p
+    }
+    /// `episodes/<year>/`: the episodes of one year.
+    pub fn year(year: i16) -> String {
+        format!("episodes/{year}/")
+    }
     /// The file a page URL is served from: `episodes/x/` → `episodes/x/index.html`.
     pub fn file_of(rel_dir: &str) -> String {
         if rel_dir.is_empty() {

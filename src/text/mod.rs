@@ -2,8 +2,10 @@
 //!
 //! Shared by linking (related episodes compare chapter-title words) and the search
 //! index, so both fold and stem words the same way; `highlight.js` and `search.js`
-//! mirror these rules in the browser.
+//! mirror these rules in the browser. [`collate`] sorts names and terms for the
+//! site's language.
 
+pub mod collate;
 pub mod tokenize;
 
 use std::borrow::Cow;

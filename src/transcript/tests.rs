@@ -456,6 +456,45 @@ fn unknown_keys_are_kept_as_json() {
     assert_eq!(extra["flag"], serde_json::json!("y"));
 }
 
+#[test]
+fn unknown_keys_holding_mappings_or_nested_lists_are_noted_with_their_position() {
+    let ep = parse_ok(&with_front(
+        "podcast_name: P\nepisode_title: T\nhost_name: Ryan\nepisode_date: 2025-01-02\n\
+         links: {site: x}\nformats: [AMA, [a, b]]\npanel:\n  - name: Ann\nplain: [AMA, Panel]\n",
+    ));
+    // Still there for templates; not errors by themselves (no taxonomy asked yet).
+    assert!(ep.front.extra.contains_key("links"));
+    let noted: Vec<(&str, String)> = ep
+        .front
+        .nested_extra
+        .iter()
+        .map(|n| (n.key.as_str(), n.problem.headline()))
+        .collect();
+    assert_eq!(
+        noted,
+        [
+            (
+                "links",
+                "error: content/ep.txt:6:8: `links` holds a mapping, but a taxonomy's field \
+                 must be a value or a list of values"
+                    .to_owned()
+            ),
+            (
+                "formats",
+                "error: content/ep.txt:7:16: `formats` holds a list inside a list, but a \
+                 taxonomy's field must be a value or a list of values"
+                    .to_owned()
+            ),
+            (
+                "panel",
+                "error: content/ep.txt:9:5: `panel` holds a mapping inside a list, but a \
+                 taxonomy's field must be a value or a list of values"
+                    .to_owned()
+            ),
+        ]
+    );
+}
+
 // ----------------------------------------------------------------- dates
 
 fn date_headlines(value: &str, format: Option<&str>) -> (Option<Date>, Vec<String>) {

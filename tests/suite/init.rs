@@ -72,7 +72,8 @@ fn init_then_build_works_in_an_empty_folder() {
     assert!(dir.join("public/index.html").is_file());
     let episodes = std::fs::read_dir(dir.join("public/episodes"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().join("index.html").is_file())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("index.html").is_file() && !crate::support::is_year_dir(p))
         .count();
     assert_eq!(episodes, 1);
 }

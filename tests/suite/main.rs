@@ -67,6 +67,10 @@ mod search;
 // and _defaults.yml; the round trip through every format; `castbook import`.
 mod formats;
 
+// Taxonomies: term, taxonomy and year pages against the front matter of the sample
+// and a generated corpus; sitemap and navigation; bad input.
+mod taxonomies;
+
 // Podcast-native outputs: exports, podcast RSS, JSON-LD, speaker statistics, and
 // audio deep links in headless Chromium (needs node, e2e/node_modules, /usr/bin/chromium).
 mod podcast;

@@ -35,10 +35,11 @@ fn build(site: &Site) -> PathBuf {
 }
 
 fn only_episode(out: &Path) -> PathBuf {
+    // `episodes/2025/` is the year's archive, not an episode.
     let dirs: Vec<PathBuf> = std::fs::read_dir(out.join("episodes"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
+        .filter(|p| p.is_dir() && !crate::support::is_year_dir(p))
         .collect();
     assert_eq!(dirs.len(), 1, "{dirs:?}");
     dirs.into_iter().next().unwrap()

@@ -21,8 +21,15 @@ fn first_episode(server: &Server) -> String {
             let end = start + list.body[start..].find('"').expect("closing quote");
             list.body[start..end].to_owned()
         })
-        // Not the link to the list itself.
-        .find(|href| href.len() > prefix.len() - "href=\"".len())
+        // Not the link to the list itself, nor a year's archive (`episodes/2025/`).
+        .find(|href| {
+            let rest = &href[prefix.len() - "href=\"".len()..];
+            !rest.is_empty()
+                && !rest
+                    .trim_end_matches('/')
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+        })
         .expect("an episode link")
 }
 

@@ -100,6 +100,13 @@ impl Run {
     }
 }
 
+/// True for `episodes/<year>/`, a year's archive beside the episode folders.
+pub fn is_year_dir(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Copies a folder recursively (fixtures are small).
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

@@ -31,7 +31,7 @@ fn episode_page(site: &Site) -> String {
     let slug = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap())
-        .find(|e| e.path().join("index.html").is_file())
+        .find(|e| e.path().join("index.html").is_file() && !crate::support::is_year_dir(&e.path()))
         .unwrap()
         .file_name();
     format!("episodes/{}/index.html", slug.to_string_lossy())

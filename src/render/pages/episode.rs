@@ -12,7 +12,7 @@ use crate::render::jsonld::{self, JsonLd};
 use crate::render::lazy::{Excerpt, Lazy, Markdown, Sourced};
 use crate::render::stats::StatView;
 use crate::render::transcript;
-use crate::render::views::{PodcastLink, Shared, Ts, Val};
+use crate::render::views::{PodcastLink, Shared, TermGroup, Ts, Val};
 use crate::site::layout;
 use crate::site::urls::rel;
 
@@ -45,6 +45,8 @@ pub(super) struct EpisodeView<'a> {
     /// The export files written beside the page (`[output.exports]`).
     downloads: Vec<DownloadView>,
     extra: &'a BTreeMap<String, serde_json::Value>,
+    /// Its terms, by taxonomy.
+    terms: Vec<TermGroup<'a>>,
 }
 
 /// A link to one of the episode's export files.
@@ -231,6 +233,7 @@ pub(super) fn out<'a>(
             })
             .collect(),
         extra: &e.extra,
+        terms: s.term_groups(&e.terms),
     };
     let rel_url = rel::episode(&e.slug);
     let mut meta = PageMeta::new(ctx, "episode", "episodes", Some(e.title.clone()), &rel_url);

@@ -20,7 +20,7 @@ use tera::{Context, Tera};
 use super::jsonld::JsonLd;
 use super::lazy::{Excerpt, Lazy};
 use super::views::{EpisodeItems, Href, Shared};
-use super::{Emitter, Job, feeds, lists};
+use super::{Emitter, Job, browse, feeds, lists};
 use crate::site::manifest::{Plan, fingerprint};
 use crate::site::urls::rel;
 use crate::theme::Theme;
@@ -43,7 +43,7 @@ pub(super) struct PageCtx<'s> {
 #[derive(Serialize, Hash)]
 pub(super) struct PageMeta<'a> {
     /// `home`, `episodes`, `episode`, `guests`, `hosts`, `person`, `topics`, `topic`,
-    /// `podcast` or `404`.
+    /// `podcast`, `taxonomy`, `term`, `year`, `search` or `404`.
     pub kind: &'static str,
     /// Nav section to mark current: `episodes`, `guests`, `hosts`, `topics` or empty.
     pub section: &'static str,
@@ -184,6 +184,10 @@ pub(super) fn run(ctx: &PageCtx<'_>, job: Job) -> anyhow::Result<Option<(String,
         Job::Feed => Some(ctx.emit(feeds::feed(ctx))),
         Job::PodcastFeed(id) => Some(ctx.emit(feeds::podcast_feed(ctx, id))),
         Job::Sitemap => Some(ctx.emit(feeds::sitemap(ctx))),
+        Job::Taxonomy(i) => browse::taxonomy(ctx, i).map(|o| ctx.emit(o)),
+        Job::Term(r) => browse::term(ctx, r).map(|o| ctx.emit(o)),
+        Job::TermFeed(r) => feeds::term_feed(ctx, r).map(|o| ctx.emit(o)),
+        Job::Year(y) => Some(ctx.emit(browse::year(ctx, y))),
     };
     entry.transpose()
 }

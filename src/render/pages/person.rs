@@ -7,7 +7,7 @@ use super::{Out, PageCtx, PageMeta, PageVars, Summary, page};
 use crate::model::{EpisodeId, Person, PersonId};
 use crate::render::jsonld::{self, JsonLd};
 use crate::render::stats::StatView;
-use crate::render::views::{Anchor, PodcastLink, Ts, Val};
+use crate::render::views::{Anchor, PodcastLink, TermGroup, Ts, Val};
 use crate::site::urls::rel;
 
 /// `person` in `person.html`.
@@ -23,6 +23,8 @@ pub(super) struct PersonView<'a> {
     guested: Vec<Appearance<'a>>,
     /// Talk time, words and turns summed over their episodes.
     totals: Option<StatView<'a>>,
+    /// Their terms as a guest, by taxonomy.
+    terms: Vec<TermGroup<'a>>,
 }
 
 #[derive(Serialize, Hash)]
@@ -112,6 +114,7 @@ pub(super) fn out<'a>(
             .collect(),
         guested,
         totals: person_totals(ctx, id),
+        terms: ctx.shared.term_groups(&p.terms),
     };
     let rel_url = rel::person(&p.slug);
     let section = if p.is_guest() { "guests" } else { "hosts" };

@@ -57,6 +57,7 @@ fn episode(id: u32, podcast: u32, title: &str, slug: &str, d: jiff::civil::Date)
         prev: None,
         next: None,
         related: vec![],
+        terms: vec![],
     }
 }
 
@@ -104,10 +105,15 @@ pub(crate) fn archive() -> Archive {
     .into();
     e0.prev = Some(EpisodeId(1));
     e0.related = vec![EpisodeId(1), EpisodeId(2)];
+    e0.terms = vec![TermRef {
+        taxonomy: 0,
+        term: 0,
+    }];
 
     let mut e1 = episode(1, 0, "Older & wiser", "older", date(2024, 1, 2));
     e1.guests = vec![PersonId(1)];
     e1.next = Some(EpisodeId(0));
+    e1.terms = e0.terms.clone();
     e1.chapters = vec![chapter(
         "Early Career",
         "early-career",
@@ -153,6 +159,7 @@ pub(crate) fn archive() -> Archive {
                 facts: PersonFacts::default(),
                 hosted: vec![EpisodeId(0), EpisodeId(1)],
                 guested: vec![],
+                terms: vec![],
             },
             Person {
                 id: PersonId(1),
@@ -166,6 +173,10 @@ pub(crate) fn archive() -> Archive {
                 },
                 hosted: vec![],
                 guested: vec![EpisodeId(0), EpisodeId(1)],
+                terms: vec![TermRef {
+                    taxonomy: 0,
+                    term: 0,
+                }],
             },
             Person {
                 id: PersonId(2),
@@ -174,6 +185,7 @@ pub(crate) fn archive() -> Archive {
                 facts: PersonFacts::default(),
                 hosted: vec![EpisodeId(2)],
                 guested: vec![],
+                terms: vec![],
             },
         ],
         topics: vec![
@@ -204,6 +216,21 @@ pub(crate) fn archive() -> Archive {
                 episodes: vec![EpisodeId(0)],
             },
         ],
+        taxonomies: vec![Taxonomy {
+            name: "company".into(),
+            title: format!("Companies {XSS}"),
+            singular: "Company".into(),
+            field: "current_company".into(),
+            per_guest: true,
+            range: None,
+            feed: true,
+            terms: vec![Term {
+                name: format!("Acme {XSS}"),
+                slug: "acme-script".into(),
+                people: vec![PersonId(1)],
+                episodes: vec![EpisodeId(0), EpisodeId(1)],
+            }],
+        }],
     }
 }
 

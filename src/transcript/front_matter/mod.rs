@@ -22,7 +22,7 @@ use jiff::civil::Date;
 use serde_saphyr::{Location, MessageFormatter, Spanned};
 
 use super::yaml::{Node, Yaml, to_json};
-use super::{FrontMatter, FrontPositions, ParseOptions, Place};
+use super::{FrontMatter, FrontPositions, NestedExtra, ParseOptions, Place};
 use crate::diag::Diagnostic;
 
 mod values;
@@ -173,6 +173,7 @@ struct Fields {
     tags: Vec<String>,
     draft: bool,
     extra: BTreeMap<String, serde_json::Value>,
+    nested_extra: Vec<NestedExtra>,
     at: FrontPositions,
     /// Required keys that were present (even if their value was bad).
     seen_required: [bool; REQUIRED.len()],
@@ -249,6 +250,12 @@ impl<'a, 'y> Checker<'a, 'y> {
                 "tags" => f.tags = self.names(&key, &value).0,
                 "draft" => f.draft = self.draft(&key, &value),
                 _ => {
+                    if let Some(problem) = self.nested(&key, &value) {
+                        f.nested_extra.push(NestedExtra {
+                            key: key.value.clone(),
+                            problem,
+                        });
+                    }
                     f.extra.insert(key.value, to_json(&value.value));
                 }
             }
@@ -304,6 +311,7 @@ impl<'a, 'y> Checker<'a, 'y> {
                     topics,
                     draft: f.draft,
                     extra: f.extra,
+                    nested_extra: f.nested_extra,
                     at: f.at,
                 })
             }
@@ -314,6 +322,27 @@ impl<'a, 'y> Checker<'a, 'y> {
             background_at: f.background_at,
             background_layer: f.background_layer,
         }
+    }
+
+    /// The error a taxonomy over an unknown key would meet: its value is a mapping, or
+    /// a list holding a list or a mapping. Pointed at the first such value.
+    fn nested(&self, key: &Key, value: &Value) -> Option<Diagnostic> {
+        let (at, kind) = match &value.value {
+            Node::Map(_) => (&value.referenced, "a mapping"),
+            Node::Seq(items) => items.iter().find_map(|item| match &item.value {
+                Node::Seq(_) => Some((&item.referenced, "a list inside a list")),
+                Node::Map(_) => Some((&item.referenced, "a mapping inside a list")),
+                _ => None,
+            })?,
+            _ => return None,
+        };
+        Some(self.yaml.error_at(
+            at,
+            format!(
+                "`{}` holds {kind}, but a taxonomy's field must be a value or a list of values",
+                key.value
+            ),
+        ))
     }
 
     /// (line, column) of a value in the file, when known.
