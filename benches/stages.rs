@@ -21,7 +21,7 @@ use castbook::config::LoadedConfig;
 use castbook::model::Archive;
 use castbook::render::{OutputSink, RenderOptions};
 use castbook::theme::Theme;
-use castbook::transcript::{ParseOptions, ParsedEpisode, SourceFile};
+use castbook::transcript::{ParseOptions, ParsedEpisode, Source};
 use castbook::{LoadOptions, content, exports, render, search, theme, transcript};
 use divan::Bencher;
 use rayon::prelude::*;
@@ -71,7 +71,7 @@ static ROOT: LazyLock<PathBuf> = LazyLock::new(|| {
 });
 
 /// Files read once, for the parse benchmark.
-static FILES: LazyLock<(LoadedConfig, Vec<SourceFile>)> = LazyLock::new(|| {
+static FILES: LazyLock<(LoadedConfig, Vec<Source>)> = LazyLock::new(|| {
     let config = castbook::config::load(&ROOT).expect("config");
     let found = content::discover(&config.root, &config.content_dir()).expect("discover");
     (config, found.files)
@@ -82,7 +82,7 @@ static PARSED: LazyLock<Vec<ParsedEpisode>> = LazyLock::new(|| {
     FILES
         .1
         .par_iter()
-        .filter_map(|f| transcript::parse(f, &ParseOptions::default()).0)
+        .filter_map(|f| transcript::parse_source(f, &ParseOptions::default()).0)
         .collect()
 });
 
@@ -115,7 +115,7 @@ fn parse(b: Bencher) {
     b.bench(|| {
         files
             .par_iter()
-            .map(|f| transcript::parse(f, &ParseOptions::default()))
+            .map(|f| transcript::parse_source(f, &ParseOptions::default()))
             .collect::<Vec<_>>()
     });
 }

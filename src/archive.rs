@@ -24,7 +24,7 @@ use crate::model::{
 };
 use crate::slug::{SlugSet, slugify, try_slugify};
 use crate::text::collate::Collation;
-use crate::transcript::{ParsedEpisode, Role};
+use crate::transcript::{ParsedEpisode, Place, Role};
 
 /// Element ids the default theme uses on episode pages; chapter anchors avoid them.
 pub const RESERVED_ANCHORS: &[&str] = &[
@@ -216,14 +216,14 @@ fn episode_slugs(parsed: &[ParsedEpisode], diags: &mut Vec<Diagnostic>) -> Vec<S
                     Some(w) => (w, None),
                     None => (
                         title().unwrap_or_else(|| "episode".to_owned()),
-                        Some(("slug", s, f.at.slug)),
+                        Some(("slug", s, f.at.slug.as_ref())),
                     ),
                 },
                 None => match title() {
                     Some(w) => (w, None),
                     None => (
                         "episode".to_owned(),
-                        Some(("episode_title", &f.episode_title, f.at.episode_title)),
+                        Some(("episode_title", &f.episode_title, f.at.episode_title.as_ref())),
                     ),
                 },
             };
@@ -310,6 +310,7 @@ fn link_episode(
                     anchor: turn_anchors.claim(&t.start.anchor()),
                     speaker_label: t.speaker,
                     start: t.start,
+                    times: t.times,
                     body: t.body,
                     line: t.line,
                 })
@@ -420,16 +421,16 @@ fn link_neighbours(archive: &mut Archive) {
 /// `KEY "value" has no letters or digits ...; what happened`, at the value when known.
 fn fallback_warning(
     file: &str,
-    (key, value, at): (&str, &str, Option<(u32, u32)>),
+    (key, value, at): (&str, &str, Option<&Place>),
     outcome: &str,
 ) -> Diagnostic {
-    let d = Diagnostic::warning(
-        file,
-        format!("{key} {value:?} has no letters or digits to make a web address from; {outcome}"),
-    );
+    let message =
+        format!("{key} {value:?} has no letters or digits to make a web address from; {outcome}");
     match at {
-        Some((line, col)) if line > 0 => d.at(line, col),
-        _ => d,
+        Some(p) if p.line > 0 => {
+            Diagnostic::warning(p.file.as_deref().unwrap_or(file), message).at(p.line, p.col)
+        }
+        _ => Diagnostic::warning(file, message),
     }
 }
 
@@ -451,7 +452,7 @@ fn warn_fallback_slugs(
         {
             diags.push(fallback_warning(
                 &p.source,
-                ("podcast_name", &f.podcast_name, f.at.podcast_name),
+                ("podcast_name", &f.podcast_name, f.at.podcast_name.as_ref()),
                 &format!("the show's slug is \"{}\"", podcasts.slug(id)),
             ));
         }
@@ -466,7 +467,7 @@ fn warn_fallback_slugs(
                 {
                     let d = fallback_warning(
                         &p.source,
-                        (key, name, at.get(i).copied()),
+                        (key, name, at.get(i)),
                         &format!("this person's page is people/{}/", people.slug(id)),
                     );
                     diags.push(d.with_help(

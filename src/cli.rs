@@ -1,4 +1,4 @@
-//! Command-line interface: `castbook build | check` and their options.
+//! Command-line interface: `castbook build | check | serve | init | import` and their options.
 
 use std::path::PathBuf;
 
@@ -31,6 +31,13 @@ pub(crate) enum Command {
     /// Writes book.toml, an example transcript, .gitignore and a GitHub Pages workflow
     /// (or, with `--ci gitlab`, a GitLab Pages pipeline).
     Init(InitArgs),
+    /// Rewrite transcripts from other tools (.vtt, .srt, .json, otter.ai .txt) in
+    /// castbook's own text format, to edit chapters and turns by hand.
+    ///
+    /// Each file is read with its metadata (NAME.yml, NAME.chapters.json,
+    /// _defaults.yml) and written as NAME.txt, with a front matter block to fill in.
+    /// Existing files are never overwritten.
+    Import(ImportArgs),
 }
 
 /// Options shared by every command that reads a site.
@@ -109,6 +116,17 @@ impl From<CiArg> for castbook::init::Ci {
             CiArg::None => Self::None,
         }
     }
+}
+
+/// `castbook import`.
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// Transcript files to rewrite.
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// Folder for the written `.txt` files (created when missing).
+    #[arg(short = 'o', long = "out-dir", value_name = "DIR", default_value = ".")]
+    pub(crate) out_dir: PathBuf,
 }
 
 /// `castbook serve`.

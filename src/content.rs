@@ -4,6 +4,10 @@
 //! inside the root, a symlink loop is reported instead of walked, and only regular
 //! files are read (a FIFO or device is skipped, never opened for a blocking read).
 //! The same walker copies `static/` for [`crate::output::Staging::copy_dir`].
+//!
+//! Each transcript is read with the metadata files it depends on (its sidecar,
+//! chapters file and `_defaults.yml` files, see `content/sidecars.rs`) into one
+//! [`Source`], so a parse, or a cache keyed on its bytes, sees all its inputs.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -15,18 +19,21 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diag::Diagnostic;
-use crate::transcript::SourceFile;
+use crate::transcript::{MetaKind, Source, SourceFile};
+
+mod sidecars;
 
 /// Transcripts found under the content folder, plus the problems met on the way.
 #[derive(Debug, Default)]
 pub struct Discovery {
-    /// Transcript files, sorted by display path.
-    pub files: Vec<SourceFile>,
+    /// Transcripts with their metadata files, sorted by display path.
+    pub files: Vec<Source>,
     /// Warnings (symlinks not followed, loops) and errors (unreadable files or folders).
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Finds and reads every transcript (`.txt`, `.md`) under `content_dir`, in parallel.
+/// Finds and reads every transcript (`.txt`, `.md`, `.vtt`, `.srt`, `.json`) under
+/// `content_dir`, with the metadata files each depends on, in parallel.
 ///
 /// `root` is the site root and `content_dir` the content folder (normally
 /// `root.join(src)`). Problems with single files become diagnostics; only a missing or
@@ -34,45 +41,113 @@ pub struct Discovery {
 pub fn discover(root: &Path, content_dir: &Path) -> anyhow::Result<Discovery> {
     let listing = list(root, content_dir)?;
     let mut diagnostics = listing.diagnostics;
-    let mut files = read_all(listing.files, &mut diagnostics);
+    let mut files = read_all(&listing.root, listing.files, &mut diagnostics);
     // Walk order is per-folder; the contract is a global sort on the shown path.
-    files.sort_by(|a, b| a.display.cmp(&b.display));
+    files.sort_by(|a, b| a.file.display.cmp(&b.file.display));
     Ok(Discovery { files, diagnostics })
 }
 
 /// Transcript files found under the content folder, not yet read.
 #[derive(Debug, Default)]
 pub struct Listing {
-    /// `(display path, path to open)` of each transcript, in walk order.
-    pub files: Vec<(String, PathBuf)>,
-    /// Warnings (symlinks not followed, loops) and errors (unreadable folders).
+    /// Each transcript and its metadata files, in walk order.
+    pub files: Vec<Listed>,
+    /// The site root, canonical: files a sidecar names must resolve inside it.
+    pub root: PathBuf,
+    /// Warnings (symlinks not followed, loops, sidecars without a transcript) and
+    /// errors (unreadable folders).
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads one listed transcript, with the metadata of the file actually read (so a
-/// cache keyed on it can never pair old bytes with a new stamp). A failed read is an
-/// error diagnostic, as in [`discover`].
-pub fn read_listed(display: &str, path: &Path) -> Result<(SourceFile, fs::Metadata), Diagnostic> {
-    let read = || -> io::Result<(Vec<u8>, fs::Metadata)> {
-        let (mut file, meta) = open_regular(path)?;
-        let mut bytes =
-            Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-        file.read_to_end(&mut bytes)?;
-        Ok((bytes, meta))
-    };
-    match read() {
-        Ok((bytes, meta)) => Ok((
-            SourceFile {
-                display: display.to_owned(),
+/// One transcript found by [`list`], with the metadata files found beside and above it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// Path shown in diagnostics (`content/ep1.vtt`).
+    pub display: String,
+    /// Path to open.
+    pub path: PathBuf,
+    /// Its sidecar, `NAME.chapters.json` and `_defaults.yml` files (nearest first).
+    /// The chapters file a sidecar names is only known once the sidecar is read.
+    pub meta: Vec<ListedMeta>,
+}
+
+impl Listed {
+    /// A transcript with no metadata files.
+    pub fn alone(display: impl Into<String>, path: impl Into<PathBuf>) -> Listed {
+        Listed {
+            display: display.into(),
+            path: path.into(),
+            meta: Vec::new(),
+        }
+    }
+}
+
+/// A metadata file a listed transcript depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedMeta {
+    /// What it is to the transcript.
+    pub kind: MetaKind,
+    /// Path shown in diagnostics.
+    pub display: String,
+    /// Path to open.
+    pub path: PathBuf,
+}
+
+impl ListedMeta {
+    fn new(kind: MetaKind, display: &str, path: &Path) -> ListedMeta {
+        ListedMeta {
+            kind,
+            display: display.to_owned(),
+            path: path.to_path_buf(),
+        }
+    }
+}
+
+/// A transcript read with its metadata files, and the file-system metadata of
+/// everything read (so a cache keyed on it can never pair old bytes with a new stamp).
+#[derive(Debug)]
+pub struct ReadSource {
+    /// The transcript and its metadata files.
+    pub source: Source,
+    /// The transcript's file-system metadata.
+    pub stamp: fs::Metadata,
+    /// Every metadata file looked at (also the chapters file a sidecar names), with
+    /// its file-system metadata, `None` when it could not be read.
+    pub meta: Vec<(PathBuf, Option<fs::Metadata>)>,
+}
+
+/// Reads one listed transcript and its metadata files. A failed read of the
+/// transcript is an error diagnostic, as in [`discover`]; a metadata file that cannot
+/// be read is reported by the parse, where it matters. `root` is the canonical site
+/// root ([`Listing::root`]).
+pub fn read_listed(listed: &Listed, root: &Path) -> Result<ReadSource, Diagnostic> {
+    let (bytes, stamp) = read_regular(&listed.path).map_err(|err| {
+        Diagnostic::error(listed.display.as_str(), format!("cannot read file: {err}"))
+    })?;
+    let mut meta = Vec::with_capacity(listed.meta.len() + 1);
+    let mut files = Vec::with_capacity(listed.meta.len() + 1);
+    for m in &listed.meta {
+        let (file, stamp) = sidecars::read_meta(m);
+        if m.kind == MetaKind::Sidecar
+            && let Some((named, path, named_stamp)) = sidecars::referenced_chapters(&file, root)
+        {
+            files.push(named);
+            meta.push((path, named_stamp));
+        }
+        files.push(file);
+        meta.push((m.path.clone(), stamp));
+    }
+    Ok(ReadSource {
+        source: Source {
+            file: SourceFile {
+                display: listed.display.clone(),
                 bytes,
             },
-            meta,
-        )),
-        Err(err) => Err(Diagnostic::error(
-            display,
-            format!("cannot read file: {err}"),
-        )),
-    }
+            meta: files,
+        },
+        stamp,
+        meta,
+    })
 }
 
 /// Walks the content folder like [`discover`] but reads nothing: `serve` stats the
@@ -116,39 +191,37 @@ pub fn list(root: &Path, content_dir: &Path) -> anyhow::Result<Listing> {
     let opts = WalkOptions {
         boundary: &root_canon,
         skip: &is_ignored_name,
-        want_file: &is_transcript_name,
+        want_file: &sidecars::is_wanted_name,
     };
     let walked = walk(&content_canon, &prefix, &opts)?;
-    let files: Vec<(String, PathBuf)> = walked
+    let found: Vec<(String, PathBuf)> = walked
         .entries
         .into_iter()
         .filter(|e| e.kind == EntryKind::File)
         .map(|e| (e.display, e.path))
         .collect();
+    let mut diagnostics = walked.diagnostics;
+    let files = sidecars::group(found, &prefix, &mut diagnostics);
     Ok(Listing {
         files,
-        diagnostics: walked.diagnostics,
+        root: root_canon,
+        diagnostics,
     })
 }
 
-/// Reads `(display, path)` pairs in parallel; a failed read becomes an error diagnostic.
-fn read_all(to_read: Vec<(String, PathBuf)>, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+/// Reads listed transcripts and their metadata in parallel; a failed read of a
+/// transcript becomes an error diagnostic.
+fn read_all(root: &Path, to_read: Vec<Listed>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Source> {
     // The corpus is ~90 MB in ~1000 files: reading them on every core keeps discovery
     // well inside the parse-stage budget.
-    let results: Vec<Result<SourceFile, Diagnostic>> = to_read
+    let results: Vec<Result<ReadSource, Diagnostic>> = to_read
         .into_par_iter()
-        .map(|(display, path)| match read_regular_file(&path) {
-            Ok(bytes) => Ok(SourceFile { display, bytes }),
-            Err(err) => Err(Diagnostic::error(
-                display,
-                format!("cannot read file: {err}"),
-            )),
-        })
+        .map(|listed| read_listed(&listed, root))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     for result in results {
         match result {
-            Ok(file) => files.push(file),
+            Ok(read) => files.push(read.source),
             Err(diag) => diagnostics.push(diag),
         }
     }
@@ -163,14 +236,6 @@ fn is_ignored_name(name: &OsStr) -> bool {
         || (bytes.len() >= 2 && bytes.starts_with(b"#") && bytes.ends_with(b"#"))
         || bytes == b"__MACOSX"
         || bytes == b"node_modules"
-}
-
-/// True for `.txt` and `.md`, in any letter case.
-fn is_transcript_name(name: &OsStr) -> bool {
-    Path::new(name).extension().is_some_and(|ext| {
-        let ext = ext.as_encoded_bytes();
-        ext.eq_ignore_ascii_case(b"txt") || ext.eq_ignore_ascii_case(b"md")
-    })
 }
 
 /// The root-relative, `/`-separated form of the content folder (`""` when it is the root).
@@ -201,12 +266,13 @@ pub(crate) fn join_display(prefix: &str, rel: &Path) -> String {
     out
 }
 
-/// Reads a file only if it is a regular file, without ever blocking on a FIFO.
-fn read_regular_file(path: &Path) -> io::Result<Vec<u8>> {
+/// Reads a file only if it is a regular file, without ever blocking on a FIFO; with
+/// the metadata of the file actually read.
+pub(crate) fn read_regular(path: &Path) -> io::Result<(Vec<u8>, fs::Metadata)> {
     let (mut file, meta) = open_regular(path)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
     file.read_to_end(&mut bytes)?;
-    Ok(bytes)
+    Ok((bytes, meta))
 }
 
 /// Opens `path` for reading if it is a regular file; a FIFO or device is an error, not a hang.

@@ -13,7 +13,7 @@
 //! | 7 | `render`, `exports`, `search` | the three writers, side by side |
 //! | 8 | `output` | staging folders and their swap |
 //! | 9 | the crate root (`lib.rs` and `pipeline/`) | the pipeline and what it keeps between builds |
-//! | 10 | `serve`, `init` | commands built on the pipeline |
+//! | 10 | `serve`, `init`, `import` | commands built on the pipeline |
 //!
 //! Modules of one layer never import each other either: render, exports and search
 //! share only what `site` holds. Test files (`tests.rs`, `tests/`) may reach anywhere.
@@ -30,7 +30,7 @@ const LAYERS: &[&[&str]] = &[
     &["render", "exports", "search"],
     &["output"],
     &["lib"],
-    &["serve", "init"],
+    &["serve", "init", "import"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

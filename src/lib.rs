@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod exports;
+pub mod import;
 pub mod init;
 #[cfg(test)]
 mod layers;

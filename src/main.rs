@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         #[cfg(feature = "serve")]
         Command::Serve(args) => run_serve(&args),
         Command::Init(args) => run_init(&args),
+        Command::Import(args) => run_import(&args),
     };
     match result {
         Ok(code) => code,
@@ -245,6 +246,30 @@ fn run_init(args: &cli::InitArgs) -> anyhow::Result<ExitCode> {
          reloads it as you edit.\nTo publish: {publish}"
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_import(args: &cli::ImportArgs) -> anyhow::Result<ExitCode> {
+    let report = castbook::import::import(&castbook::import::ImportOptions {
+        files: args.files.clone(),
+        out_dir: args.out_dir.clone(),
+    })?;
+    let mut diags = Diagnostics::new();
+    diags.extend(report.diagnostics);
+    print_diagnostics(&diags);
+    for (from, to) in &report.written {
+        println!("wrote {} (from {})", to.display(), from.display());
+    }
+    if !report.written.is_empty() {
+        println!(
+            "\nFill in the metadata block at the top of each file. If the originals are in \
+             your content folder, move them out: an episode read twice is published twice."
+        );
+    }
+    Ok(if report.failed > 0 {
+        ExitCode::from(EXIT_CONTENT)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 #[cfg(feature = "serve")]

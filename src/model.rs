@@ -72,6 +72,16 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// A stretch of an episode in milliseconds, as a cue-based source (WebVTT, SRT, JSON)
+/// states it: kept so exports can write the source's own times, not estimates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct TimeSpan {
+    /// Milliseconds from the start of the episode.
+    pub start: u64,
+    /// Milliseconds from the start of the episode; not before `start`.
+    pub end: u64,
+}
+
 /// Identifies the inputs an episode was read from (its file's bytes and path, the
 /// parse options), so data derived from its content alone can be reused or
 /// fingerprinted without reading that content again. [`SourceKey::UNKNOWN`] when not
@@ -276,12 +286,37 @@ pub struct Turn {
     pub person: Option<PersonId>,
     /// When the turn starts.
     pub start: Timestamp,
+    /// Exact start and end when the source had them (cue formats); `None` for the
+    /// text format, whose whole-second starts the exports turn into spans themselves.
+    pub times: Option<TimeSpan>,
     /// Anchor id on the episode page, unique within the episode (`t-00-41-12`, `t-00-41-12-2`).
     pub anchor: String,
     /// The turn's text as Markdown source, shared with the parse it came from.
     pub body: Arc<str>,
     /// Line of the `Speaker HH:MM:SS:` line in the source.
     pub line: u32,
+}
+
+/// When each of `turns` is said: the times their source stated when every turn has
+/// them (cue formats), else estimates from their start seconds
+/// ([`crate::timeline::spans`]). `words(i)` counts turn `i`'s words; `duration` is the
+/// episode's length in seconds.
+pub(crate) fn turn_spans(
+    turns: &[&Turn],
+    words: impl Fn(usize) -> usize,
+    duration: Option<u64>,
+) -> Vec<crate::timeline::Span> {
+    if turns.iter().all(|t| t.times.is_some()) {
+        crate::timeline::exact(
+            turns
+                .iter()
+                .filter_map(|t| t.times)
+                .map(|t| (t.start, t.end)),
+        )
+    } else {
+        let starts: Vec<u32> = turns.iter().map(|t| t.start.seconds()).collect();
+        crate::timeline::spans(&starts, words, duration)
+    }
 }
 
 /// Facts about a guest, from the front matter of their episodes.

@@ -1,6 +1,6 @@
 //! When each turn starts and ends, in milliseconds, for every export.
 //!
-//! A transcript only states whole-second start times, and not always sensibly, so:
+//! A text transcript only states whole-second start times, and not always sensibly, so:
 //! - starts never go backwards: a turn stamped earlier than the one before it starts
 //!   with it (WebVTT requires cue starts in order, players expect it);
 //! - a turn ends where the next one starts, the last one at `episode_duration`;
@@ -11,6 +11,9 @@
 //!   the first of them keeps its stated start exactly;
 //! - every span is at least 1 ms long (WebVTT needs end > start), even if that
 //!   overlaps the next turn by a millisecond in a degenerate transcript.
+//!
+//! Cue-based sources (WebVTT, SRT, JSON) state each turn's start and end to the
+//! millisecond: [`exact`] keeps them, with the same two guarantees.
 
 /// Speech rate for estimates: 150 words a minute.
 pub(crate) const MS_PER_WORD: u64 = 60_000 / 150;
@@ -73,6 +76,23 @@ pub(crate) fn spans(
         i = j;
     }
     out
+}
+
+/// Spans for turns whose source stated exact times (cue formats): those times, made
+/// valid as above (starts never going back, every span at least 1 ms long). `times`
+/// are (start, end) in milliseconds.
+pub(crate) fn exact(times: impl IntoIterator<Item = (u64, u64)>) -> Vec<Span> {
+    let mut prev = 0u64;
+    times
+        .into_iter()
+        .map(|(start, end)| {
+            prev = prev.max(start);
+            Span {
+                start: prev,
+                end: end.max(prev + 1),
+            }
+        })
+        .collect()
 }
 
 /// Splits `[start, end)` into consecutive pieces proportional to `weights` (each at
@@ -163,6 +183,15 @@ mod tests {
         }
         assert_eq!(got[0].start, 0);
         assert!(spans(&[], |_| 0, None).is_empty());
+    }
+
+    #[test]
+    fn exact_times_are_kept_and_made_valid() {
+        let got = exact([(59_001, 93_499), (93_000, 93_000), (90_000, 95_000)]);
+        assert_eq!(
+            got,
+            [s(59_001, 93_499), s(93_000, 93_001), s(93_000, 95_000)]
+        );
     }
 
     #[test]

@@ -1,23 +1,37 @@
-//! Transcript parser: one source file's text → a [`ParsedEpisode`] plus diagnostics.
+//! Transcript parser: one transcript's bytes, and the bytes of every metadata file it
+//! depends on ([`Source`]) → a [`ParsedEpisode`] plus diagnostics.
 //!
-//! Pure (no I/O) so it runs on many files in parallel and can be fuzzed. Linking
-//! episodes to each other (people, topics, slugs) is [`crate::archive`]'s job.
+//! Pure (no I/O) so it runs on many files in parallel and can be fuzzed, and a cache
+//! keyed on a [`Source`]'s bytes is exact. Linking episodes to each other (people,
+//! topics, slugs) is [`crate::archive`]'s job.
+//!
+//! Besides castbook's own text format (SPEC §2), the formats other tools write are
+//! read (`transcript/formats/`): WebVTT, SubRip, Podcasting 2.0 and Whisper/WhisperX JSON,
+//! otter.ai text. Their metadata comes from a sidecar and `_defaults.yml` files
+//! (`transcript/meta.rs`, docs/formats/); `_defaults.yml` applies to castbook's own format too.
 
 mod body;
+mod chapters;
+mod formats;
 mod front_matter;
+mod meta;
+mod read;
 mod speakers;
 #[cfg(test)]
 mod tests;
+mod to_text;
 mod yaml;
 
 use std::collections::BTreeMap;
 
 use std::sync::Arc;
 
+pub use to_text::{Imported, to_text};
+
 use jiff::civil::Date;
 
 use crate::diag::{self, Diagnostic};
-use crate::model::{SourceKey, Timestamp};
+use crate::model::{SourceKey, TimeSpan, Timestamp};
 
 /// A transcript file as read from disk, before parsing.
 #[derive(Debug, Clone)]
@@ -26,6 +40,51 @@ pub struct SourceFile {
     pub display: String,
     /// Raw bytes; the parser checks UTF-8, strips a BOM and accepts CRLF.
     pub bytes: Vec<u8>,
+}
+
+/// What a metadata file is to the transcript that depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaKind {
+    /// `NAME.yml` (or `.yaml`) beside `NAME.vtt`: the episode's front-matter keys.
+    Sidecar,
+    /// A `_defaults.yml` of a folder holding the transcript: default keys.
+    Defaults,
+    /// A Podcasting 2.0 chapters.json: `NAME.chapters.json`, or the file the
+    /// sidecar's `chapters:` names.
+    Chapters,
+}
+
+/// A metadata file as read from disk, for the transcript that depends on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetaFile {
+    /// What it is.
+    pub kind: MetaKind,
+    /// Path shown in diagnostics, like [`SourceFile::display`].
+    pub display: String,
+    /// Its bytes, or why it could not be read (a missing chapters file the sidecar
+    /// names, a file outside the site): the parse reports that where it is named.
+    pub contents: Result<Vec<u8>, String>,
+}
+
+/// One transcript and every metadata file its parse reads: its sidecar, its chapters
+/// file, and the `_defaults.yml` of each folder from its own up to the content
+/// folder (nearest first). A cache keyed on all their bytes is exact.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The transcript.
+    pub file: SourceFile,
+    /// Its metadata files: sidecar, chapters file, then defaults nearest first.
+    pub meta: Vec<MetaFile>,
+}
+
+impl Source {
+    /// A transcript with no metadata files.
+    pub fn alone(file: SourceFile) -> Source {
+        Source {
+            file,
+            meta: Vec::new(),
+        }
+    }
 }
 
 /// Options that change how files are read.
@@ -107,20 +166,43 @@ pub struct NestedExtra {
     pub problem: Diagnostic,
 }
 
-/// 1-based (line, column) of the front-matter values later stages may warn about
-/// (slugs are handed out when linking); `None` or missing entries when unknown.
+/// Where the front-matter values later stages may warn about are (slugs are handed
+/// out when linking); `None` or missing entries when unknown.
 #[derive(Debug, Clone, Default, PartialEq, Hash)]
 pub struct FrontPositions {
     /// The value of `podcast_name`.
-    pub podcast_name: Option<(u32, u32)>,
+    pub podcast_name: Option<Place>,
     /// The value of `episode_title`.
-    pub episode_title: Option<(u32, u32)>,
+    pub episode_title: Option<Place>,
     /// The value of `slug`.
-    pub slug: Option<(u32, u32)>,
-    /// Each `host_name` entry, parallel to `FrontMatter::hosts`.
-    pub hosts: Vec<(u32, u32)>,
-    /// Each `guest_name` entry, parallel to `FrontMatter::guests`.
-    pub guests: Vec<(u32, u32)>,
+    pub slug: Option<Place>,
+    /// Each `host_name` entry, parallel to `FrontMatter::hosts` (line 0 when unknown).
+    pub hosts: Vec<Place>,
+    /// Each `guest_name` entry, parallel to `FrontMatter::guests` (line 0 when unknown).
+    pub guests: Vec<Place>,
+}
+
+/// A 1-based line and column, in the transcript or in the metadata file (sidecar or
+/// `_defaults.yml`) the value came from.
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
+pub struct Place {
+    /// The metadata file's display path; `None` for the transcript itself.
+    pub file: Option<String>,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub col: u32,
+}
+
+impl Place {
+    /// A place in the transcript itself.
+    pub fn here(line: u32, col: u32) -> Self {
+        Place {
+            file: None,
+            line,
+            col,
+        }
+    }
 }
 
 /// One turn as written.
@@ -132,6 +214,8 @@ pub struct ParsedTurn {
     pub resolved: Option<SpeakerRef>,
     /// The turn's timestamp.
     pub start: Timestamp,
+    /// Exact start and end in milliseconds, from cue-based sources (see [`TimeSpan`]).
+    pub times: Option<TimeSpan>,
     /// Markdown body: inline text after the timestamp, then following lines, trimmed;
     /// shared with the linked turn (see `Turn::body`).
     pub body: Arc<str>,
@@ -167,82 +251,85 @@ pub struct ParsedEpisode {
     pub source_key: SourceKey,
 }
 
-/// Parses one transcript: front matter, chapters and turns, with every problem found.
-///
-/// Returns `None` when any diagnostic is an error. Never panics and runs in time linear
-/// in the size of the file, whatever its content.
+/// Parses one transcript file that has no metadata files beside it; see [`parse_source`].
 pub fn parse(src: &SourceFile, opts: &ParseOptions) -> (Option<ParsedEpisode>, Vec<Diagnostic>) {
-    let file = src.display.as_str();
-    let mut diags = Vec::new();
-    // A BOM is invisible in editors, so columns on line 1 are counted after it.
-    let bytes = src.bytes.strip_prefix(BOM).unwrap_or(&src.bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => {
-            diags.push(utf8_error(file, bytes, err.valid_up_to()));
-            return (None, diags);
-        }
-    };
+    parse_with(src, &[], opts)
+}
 
-    let mut lines = lines(text);
-    let opening = lines.next();
-    let Some(opening) = opening.filter(|l| is_delimiter(l.text)) else {
-        let first = opening.map_or("", |l| l.text);
-        diags.push(
-            Diagnostic::error(file, "missing front matter: the first line must be \"---\"")
-                .at(1, 1)
-                .with_source(first, span_chars(first))
-                .with_help(
-                    "start the file with a \"---\" line, the YAML front matter \
-                     (podcast_name, episode_title, host_name, episode_date, ...), then another \
-                     \"---\" line",
-                ),
-        );
-        return (None, diags);
-    };
-    let Some(closing) = lines.by_ref().find(|l| is_delimiter(l.text)) else {
-        diags.push(
-            Diagnostic::error(
-                file,
-                "front matter is not terminated: no closing \"---\" line",
-            )
-            .at(1, 1)
-            .with_source(opening.text, 3)
-            .with_help("end the front matter with a line that is exactly \"---\""),
-        );
-        return (None, diags);
-    };
-    let yaml = yaml::Yaml::new(
-        file,
-        text.get(opening.end..closing.start).unwrap_or(""),
-        opening.no.saturating_add(1),
-    );
-    let front = front_matter::parse(&yaml, opts, &mut diags);
-    let body = body::parse(file, text, lines, &mut diags);
+/// Parses one transcript with its metadata: front matter, chapters and turns, with
+/// every problem found.
+///
+/// Returns `None` when any diagnostic is an error, and, with no diagnostic, for a
+/// JSON file that is a chapters file rather than a transcript. Never panics and runs
+/// in time linear in the size of the files, whatever their content.
+pub fn parse_source(src: &Source, opts: &ParseOptions) -> (Option<ParsedEpisode>, Vec<Diagnostic>) {
+    parse_with(&src.file, &src.meta, opts)
+}
 
-    let mut chapters = body.chapters;
-    if let Some(fm) = &front.front {
-        speakers::resolve(file, fm, &body.labels, &mut chapters, &mut diags);
-        speakers::check_guest_background(
-            file,
-            fm,
-            &yaml,
-            &front.background_at,
-            &body.headings,
-            &mut diags,
-        );
-    }
-
-    let episode = match front.front {
-        Some(front) if !diags.iter().any(Diagnostic::is_error) => Some(ParsedEpisode {
+fn parse_with(
+    src: &SourceFile,
+    meta: &[MetaFile],
+    opts: &ParseOptions,
+) -> (Option<ParsedEpisode>, Vec<Diagnostic>) {
+    let read = read::read(src, meta, opts);
+    let episode = match read.front {
+        Some(front) if !read.diagnostics.iter().any(Diagnostic::is_error) => Some(ParsedEpisode {
             source: src.display.clone(),
             front,
-            chapters,
+            chapters: read.chapters,
             source_key: SourceKey::UNKNOWN,
         }),
         _ => None,
     };
-    (episode, diags)
+    (episode, read.diagnostics)
+}
+
+/// The path a sidecar's `chapters:` gives, when it names a chapters file (rather
+/// than listing the chapters). For content discovery, which must read that file too.
+pub fn chapters_reference(sidecar: &[u8]) -> Option<String> {
+    // Most sidecars have no `chapters:` at all: no need to parse them here.
+    if !sidecar.windows(8).any(|w| w == b"chapters") {
+        return None;
+    }
+    let bytes = sidecar.strip_prefix(BOM).unwrap_or(sidecar);
+    let text = std::str::from_utf8(bytes).ok()?;
+    let layer = meta::layer("", MetaKind::Sidecar, text);
+    let entries = front_matter::load(&layer.yaml, "metadata", &mut Vec::new())?;
+    let (_, value) = entries.iter().find(|(k, _)| k.value == "chapters")?;
+    match &value.value {
+        yaml::Node::Str(s) => Some(s.trim().to_owned()),
+        _ => None,
+    }
+}
+
+/// The sidecar path of a transcript's display path: `content/ep.vtt` → `content/ep.yml`.
+pub fn sidecar_name(display: &str) -> String {
+    let stem = match display.rsplit_once('.') {
+        Some((stem, _)) if !stem.ends_with('/') && !stem.is_empty() => stem,
+        _ => display,
+    };
+    format!("{stem}.yml")
+}
+
+/// Resolves `rel` (a `/`-separated relative path, as a sidecar's `chapters:` gives
+/// it) against the folder of the display path `base`. `None` when it is absolute or
+/// climbs above the site root.
+pub fn relative_display(base: &str, rel: &str) -> Option<String> {
+    if rel.is_empty() || rel.starts_with('/') || rel.contains('\\') {
+        return None;
+    }
+    let mut parts: Vec<&str> = base.split('/').collect();
+    parts.pop();
+    for comp in rel.split('/') {
+        match comp {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            c => parts.push(c),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -261,21 +348,29 @@ struct Line<'a> {
 }
 
 /// Splits on `\n` (CRLF accepted) and keeps the original line numbers and offsets.
+/// Like `split_inclusive('\n')`, but the line ends come from one SIMD scan (a
+/// caption file has a line every few dozen bytes).
 fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
     let mut start = 0usize;
     let mut no = 0u32;
-    text.split_inclusive('\n').map(move |raw| {
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let end = ends.next().map_or(text.len(), |i| i + 1);
+        let raw = text.get(start..end)?;
         no = no.saturating_add(1);
         let line_start = start;
-        start = start.saturating_add(raw.len());
+        start = end;
         let t = raw.strip_suffix('\n').unwrap_or(raw);
         let t = t.strip_suffix('\r').unwrap_or(t);
-        Line {
+        Some(Line {
             no,
             start: line_start,
-            end: start,
+            end,
             text: t,
-        }
+        })
     })
 }
 

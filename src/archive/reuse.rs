@@ -66,6 +66,8 @@ pub fn link_key(p: &ParsedEpisode) -> u64 {
                         speaker,
                         resolved,
                         start,
+                        // Copied: `relink` takes them from the new parse.
+                        times: _,
                         body: _,
                         line: _,
                     } = t;
@@ -118,6 +120,7 @@ pub fn relink(linked: &Episode, p: &ParsedEpisode) -> Option<Episode> {
                     speaker_label: t.speaker_label.clone(),
                     person: t.person,
                     start: t.start,
+                    times: pt.times,
                     anchor: t.anchor.clone(),
                     body: Arc::clone(&pt.body),
                     line: pt.line,

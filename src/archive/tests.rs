@@ -5,7 +5,9 @@ use jiff::civil::date;
 use super::*;
 use crate::model::TermRef;
 use crate::model::Timestamp;
-use crate::transcript::{FrontMatter, FrontPositions, ParsedChapter, ParsedTurn, SpeakerRef};
+use crate::transcript::{
+    FrontMatter, FrontPositions, ParsedChapter, ParsedTurn, Place, SpeakerRef,
+};
 
 fn front(
     podcast: &str,
@@ -42,6 +44,7 @@ fn turn(speaker: &str, resolved: Option<SpeakerRef>, secs: u32) -> ParsedTurn {
         speaker: speaker.to_owned(),
         resolved,
         start: Timestamp(secs),
+        times: None,
         body: format!("{speaker} says something at {secs}").into(),
         line: 10 + secs,
     }
@@ -200,20 +203,20 @@ fn slug_collisions_get_a_suffix_and_a_warning_naming_both_files() {
 fn names_without_letters_or_digits_get_a_fallback_slug_and_a_warning_naming_it() {
     let mut f1 = front("???", "???", &["Ann Host"], &["!!!"], (2024, 1, 2));
     f1.at = FrontPositions {
-        podcast_name: Some((2, 15)),
-        episode_title: Some((3, 16)),
+        podcast_name: Some(Place::here(2, 15)),
+        episode_title: Some(Place::here(3, 16)),
         slug: None,
-        hosts: vec![(4, 12)],
-        guests: vec![(5, 13)],
+        hosts: vec![Place::here(4, 12)],
+        guests: vec![Place::here(5, 13)],
     };
     // The same guest again, in a later file: one warning, at the first file.
     let mut f2 = front("Show", "«»", &["Ann Host"], &["!!!"], (2024, 1, 1));
-    f2.at.episode_title = Some((3, 16));
-    f2.at.guests = vec![(5, 13)];
+    f2.at.episode_title = Some(Place::here(3, 16));
+    f2.at.guests = vec![Place::here(5, 13)];
     // A `slug:` with nothing usable falls back to the title.
     let mut f3 = front("Show", "Real title", &["Ann Host"], &[], (2024, 1, 3));
     f3.slug = Some("---".into());
-    f3.at.slug = Some((7, 7));
+    f3.at.slug = Some(Place::here(7, 7));
     let (a, d) = link(vec![
         episode("content/a.txt", f1, &["x"]),
         episode("content/b.txt", f2, &["y"]),

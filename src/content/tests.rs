@@ -24,7 +24,7 @@ fn put(path: &Path, text: &str) {
 }
 
 fn names(d: &Discovery) -> Vec<&str> {
-    d.files.iter().map(|f| f.display.as_str()).collect()
+    d.files.iter().map(|f| f.file.display.as_str()).collect()
 }
 
 fn run(root: &Path) -> Discovery {
@@ -82,7 +82,7 @@ fn finds_transcripts_sorted_by_display_path() {
         ]
     );
     assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics);
-    assert_eq!(d.files[2].bytes, b"b");
+    assert_eq!(d.files[2].file.bytes, b"b");
 }
 
 #[test]
@@ -117,7 +117,7 @@ fn bom_and_crlf_bytes_pass_through_untouched() {
     let raw = b"\xEF\xBB\xBF---\r\npodcast_name: X\r\n---\r\n";
     fs::write(dir.path().join("content/ep.txt"), raw).unwrap();
     let d = run(dir.path());
-    assert_eq!(d.files[0].bytes, raw);
+    assert_eq!(d.files[0].file.bytes, raw);
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn non_utf8_file_name_is_shown_lossily_and_still_read() {
     fs::write(dir.path().join("content").join(name), "bytes").unwrap();
     let d = run(dir.path());
     assert_eq!(names(&d), ["content/ep\u{FFFD}.txt"]);
-    assert_eq!(d.files[0].bytes, b"bytes");
+    assert_eq!(d.files[0].file.bytes, b"bytes");
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn symlink_to_a_file_inside_the_root_is_followed() {
     symlink("../shared/guest.txt", dir.path().join("content/guest.png")).unwrap();
     let d = run(dir.path());
     assert_eq!(names(&d), ["content/guest.txt"]);
-    assert_eq!(d.files[0].bytes, b"guest");
+    assert_eq!(d.files[0].file.bytes, b"guest");
     assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics);
 }
 
@@ -248,15 +248,16 @@ fn unreadable_file_is_an_error_diagnostic_not_a_failed_run() {
     .unwrap();
     let mut diagnostics = Vec::new();
     let files = read_all(
+        dir.path(),
         vec![
-            ("content/gone.txt".into(), dir.path().join("gone.txt")),
-            ("content/ok.txt".into(), dir.path().join("ok.txt")),
-            ("content/pipe.txt".into(), pipe),
+            Listed::alone("content/gone.txt", dir.path().join("gone.txt")),
+            Listed::alone("content/ok.txt", dir.path().join("ok.txt")),
+            Listed::alone("content/pipe.txt", pipe),
         ],
         &mut diagnostics,
     );
     assert_eq!(files.len(), 1);
-    assert_eq!(files[0].display, "content/ok.txt");
+    assert_eq!(files[0].file.display, "content/ok.txt");
     let shown: Vec<_> = diagnostics.iter().map(|d| d.headline()).collect();
     assert_eq!(shown.len(), 2);
     assert!(

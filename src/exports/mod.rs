@@ -247,9 +247,9 @@ pub(crate) fn segments_of<'a>(view: &ExportView<'a>) -> Vec<Segment<'a>> {
     let episode = view.episode;
     let turns: Vec<_> = episode.turns().collect();
     let texts: Vec<String> = turns.iter().map(|t| text::plain_text(&t.body)).collect();
-    let starts: Vec<u32> = turns.iter().map(|t| t.start.seconds()).collect();
+    // Cue-based sources state every turn's times: those are kept to the millisecond.
     let duration = episode.duration_minutes.map(|m| u64::from(m) * 60);
-    let spans = crate::timeline::spans(&starts, |i| word_count(&texts[i]), duration);
+    let spans = crate::model::turn_spans(&turns, |i| word_count(&texts[i]), duration);
     turns
         .iter()
         .zip(texts)

@@ -17,6 +17,7 @@ fn turn(label: &str, person: Option<u32>, secs: u32, body: &str) -> Turn {
         speaker_label: label.into(),
         person: person.map(PersonId),
         start: Timestamp(secs),
+        times: None,
         anchor: Timestamp(secs).anchor(),
         body: body.into(),
         line: 1,

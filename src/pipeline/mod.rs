@@ -143,7 +143,7 @@ pub fn read(
         let results: Vec<_> = found
             .files
             .into_par_iter()
-            .map(|f| transcript::parse(&f, &parse))
+            .map(|f| transcript::parse_source(&f, &parse))
             .collect();
         lap(timings, "parse", &mut t);
         let mut episodes = Vec::with_capacity(results.len());

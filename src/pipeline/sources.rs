@@ -1,7 +1,9 @@
 //! The transcripts as last read, kept between builds: a file is read again only when
 //! its stat (length, modification and change time, inode) moved, and parsed again
-//! only when its *inputs* changed: the bytes read (later, with its sidecar metadata),
-//! its path and the parse options, hashed into the episode's [`SourceKey`].
+//! only when its *inputs* changed: the bytes read (its own and those of its sidecar,
+//! chapters file and `_defaults.yml` files), its path and the parse options, hashed
+//! into the episode's [`SourceKey`]. A metadata file that changes, appears or goes
+//! reads every transcript depending on it again.
 //!
 //! Reading waits for whole saves when asked ([`Settle`], serve only). A file that is a
 //! new inode at its path (an editor's safe save renames a finished temporary file over
@@ -26,7 +28,7 @@ use crate::content;
 use crate::diag::Diagnostic;
 use crate::model::SourceKey;
 use crate::site::manifest::{fingerprint, of_bytes};
-use crate::transcript::{self, ParseOptions, ParsedEpisode, SourceFile};
+use crate::transcript::{self, ParseOptions, ParsedEpisode};
 
 /// How a live preview reads files that may be in the middle of a save.
 #[derive(Debug, Clone)]
@@ -102,6 +104,11 @@ impl Stamp {
 /// One transcript as last read.
 struct Source {
     stamp: Stamp,
+    /// The metadata files it was listed with: a new or removed one reads it again.
+    listed_meta: Vec<PathBuf>,
+    /// Every metadata file read with it (also the chapters file its sidecar names) and
+    /// its stamp, `None` when it could not be read: a change to one reads it again.
+    meta: Vec<(PathBuf, Option<Stamp>)>,
     /// Its inputs: equal keys parse alike.
     key: SourceKey,
     /// `None` when the file has errors.
@@ -136,8 +143,7 @@ pub(crate) struct Scan {
 
 /// A file to (re)read.
 struct Pending {
-    display: String,
-    path: PathBuf,
+    listed: content::Listed,
     /// Its stat when first seen changed, and when.
     seen: (Stamp, Instant),
 }
@@ -164,24 +170,23 @@ impl Sources {
         }
         let mut diagnostics = listing.diagnostics;
         let files = listing.files.len();
-        let listed: HashSet<&str> = listing.files.iter().map(|(d, _)| d.as_str()).collect();
+        let listed: HashSet<&str> = listing.files.iter().map(|l| l.display.as_str()).collect();
         self.files
             .retain(|display, _| listed.contains(display.as_str()));
         let mut pending = Vec::new();
-        for (display, path) in &listing.files {
-            let stamp = fs::metadata(path).map(|m| Stamp::of(&m)).ok();
-            let same =
-                matches!((self.files.get(display), stamp), (Some(c), Some(s)) if c.stamp == s);
+        for l in &listing.files {
+            let stamp = fs::metadata(&l.path).map(|m| Stamp::of(&m)).ok();
+            let same = matches!((self.files.get(&l.display), stamp),
+                (Some(c), Some(s)) if c.stamp == s && same_meta(c, l));
             if !same {
                 pending.push(Pending {
-                    display: display.clone(),
-                    path: path.clone(),
+                    listed: l.clone(),
                     // An unstattable file is read at once: the read reports why it fails.
                     seen: (stamp.unwrap_or(Stamp::ZERO), Instant::now()),
                 });
             }
         }
-        let (read, unsettled) = self.read(pending, parse, settle);
+        let (read, unsettled) = self.read(pending, &listing.root, parse, settle);
         for (display, result) in read {
             match result {
                 Ok(source) => {
@@ -226,7 +231,7 @@ impl Sources {
     ) -> anyhow::Result<content::Listing> {
         let start = Instant::now();
         loop {
-            let listed: HashSet<&str> = listing.files.iter().map(|(d, _)| d.as_str()).collect();
+            let listed: HashSet<&str> = listing.files.iter().map(|l| l.display.as_str()).collect();
             if self.files.keys().all(|k| listed.contains(k.as_str()))
                 || start.elapsed() >= settle.vanish_grace
             {
@@ -243,6 +248,7 @@ impl Sources {
     fn read(
         &self,
         mut pending: Vec<Pending>,
+        root: &Path,
         parse: &ParseOptions,
         settle: Option<&Settle>,
     ) -> (Vec<(String, Result<Source, Diagnostic>)>, bool) {
@@ -256,17 +262,17 @@ impl Sources {
             let results: Vec<(Pending, Option<Result<Source, Diagnostic>>)> = ready
                 .into_par_iter()
                 .map(|p| {
-                    let last = self.files.get(&p.display);
+                    let last = self.files.get(&p.listed.display);
                     // What was judged settled is what must be read.
                     let expect = settle.is_some().then_some(p.seen.0);
-                    let read = read_one(&p.display, &p.path, parse, expect, last);
+                    let read = read_one(&p.listed, root, parse, expect, last);
                     (p, read)
                 })
                 .collect();
             pending = waiting;
             for (p, read) in results {
                 match read {
-                    Some(r) => done.push((p.display, r)),
+                    Some(r) => done.push((p.listed.display, r)),
                     // Written to while being read: wait for it again.
                     None => pending.push(Pending {
                         seen: (Stamp::ZERO, Instant::now()),
@@ -286,7 +292,7 @@ impl Sources {
             std::thread::sleep(POLL);
             for p in &mut pending {
                 // A file that moved again starts its quiet time over.
-                if let Ok(meta) = fs::metadata(&p.path) {
+                if let Ok(meta) = fs::metadata(&p.listed.path) {
                     let now = Stamp::of(&meta);
                     if now != p.seen.0 {
                         p.seen = (now, Instant::now());
@@ -306,7 +312,7 @@ impl Sources {
         let (stamp, since) = p.seen;
         let new_inode = self
             .files
-            .get(&p.display)
+            .get(&p.listed.display)
             .is_none_or(|c| c.stamp.inode != stamp.inode);
         if new_inode {
             stamp.quiet_for().is_some_and(|q| q >= settle.fresh) || since.elapsed() >= settle.fresh
@@ -334,56 +340,86 @@ impl Stamp {
 /// `expect` (the stat found settled), `None` when the file read is not that one or
 /// changed while it was read (a save in progress).
 fn read_one(
-    display: &str,
-    path: &Path,
+    listed: &content::Listed,
+    root: &Path,
     parse: &ParseOptions,
     expect: Option<Stamp>,
     last: Option<&Source>,
 ) -> Option<Result<Source, Diagnostic>> {
-    let (src, meta) = match content::read_listed(display, path) {
+    let read = match content::read_listed(listed, root) {
         Ok(read) => read,
         Err(diag) => return Some(Err(diag)),
     };
-    let stamp = Stamp::of(&meta);
+    let src = read.source;
+    let stamp = Stamp::of(&read.stamp);
     if let Some(expect) = expect {
-        let after = fs::metadata(path).map(|m| Stamp::of(&m)).ok();
-        if stamp != expect || after != Some(stamp) || src.bytes.len() as u64 != stamp.len {
+        let after = fs::metadata(&listed.path).map(|m| Stamp::of(&m)).ok();
+        if stamp != expect || after != Some(stamp) || src.file.bytes.len() as u64 != stamp.len {
             return None;
         }
     }
+    let listed_meta: Vec<PathBuf> = listed.meta.iter().map(|m| m.path.clone()).collect();
+    let meta: Vec<(PathBuf, Option<Stamp>)> = read
+        .meta
+        .iter()
+        .map(|(path, m)| (path.clone(), m.as_ref().map(Stamp::of)))
+        .collect();
     let key = source_key(&src, parse);
     if let Some(last) = last.filter(|l| l.key == key) {
         return Some(Ok(Source {
             stamp,
+            listed_meta,
+            meta,
             key,
             parsed: last.parsed.clone(),
             link_key: last.link_key,
             diagnostics: last.diagnostics.clone(),
         }));
     }
-    Some(Ok(parse_source(&src, key, stamp, parse)))
-}
-
-/// Parses a file read whole, whose inputs are `key`.
-fn parse_source(src: &SourceFile, key: SourceKey, stamp: Stamp, parse: &ParseOptions) -> Source {
-    let (parsed, diagnostics) = transcript::parse(src, parse);
+    let (parsed, diagnostics) = transcript::parse_source(&src, parse);
     let parsed = parsed.map(|mut p| {
         p.source_key = key;
         p
     });
     let link_key = parsed.as_ref().map_or(0, crate::archive::link_key);
-    Source {
+    Some(Ok(Source {
         stamp,
+        listed_meta,
+        meta,
         key,
         parsed: parsed.map(Arc::new),
         link_key,
         diagnostics,
-    }
+    }))
 }
 
-/// The identity of a transcript's inputs: its path, its bytes and the parse options.
-pub(crate) fn source_key(src: &SourceFile, parse: &ParseOptions) -> SourceKey {
-    let key = fingerprint(&(&src.display, of_bytes(&src.bytes), parse));
+/// True when the metadata files `cached` was read with are unchanged and the listing
+/// found no other (a new sidecar or `_defaults.yml`) and lost none.
+fn same_meta(cached: &Source, listed: &content::Listed) -> bool {
+    listed.meta.len() == cached.listed_meta.len()
+        && listed
+            .meta
+            .iter()
+            .zip(&cached.listed_meta)
+            .all(|(m, p)| m.path == *p)
+        && cached.meta.iter().all(|(path, stamp)| {
+            let now = fs::metadata(path).ok().map(|m| Stamp::of(&m));
+            now == *stamp
+        })
+}
+
+/// The identity of a transcript's inputs: its path, its bytes, those of its metadata
+/// files (with their paths and kinds) and the parse options.
+pub(crate) fn source_key(src: &transcript::Source, parse: &ParseOptions) -> SourceKey {
+    let meta: Vec<(&str, u8, Result<u64, &str>)> = src
+        .meta
+        .iter()
+        .map(|m| {
+            let contents = m.contents.as_deref().map(of_bytes).map_err(String::as_str);
+            (m.display.as_str(), m.kind as u8, contents)
+        })
+        .collect();
+    let key = fingerprint(&(&src.file.display, of_bytes(&src.file.bytes), meta, parse));
     // 0 means "unknown" (content is then hashed itself): never hand it out.
     SourceKey(key.max(1))
 }

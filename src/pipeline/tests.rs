@@ -74,6 +74,62 @@ fn a_file_is_parsed_again_only_when_its_inputs_change() {
 }
 
 #[test]
+fn a_transcript_is_parsed_again_when_its_metadata_files_change_appear_or_go() {
+    let (_dir, root) = site();
+    let vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n<v Hana Host>Hello.\n";
+    std::fs::write(root.join("content/a.vtt"), vtt).unwrap();
+    std::fs::write(root.join("content/b.txt"), transcript("B", "Two.")).unwrap();
+    let sidecar = root.join("content/a.yml");
+    std::fs::write(&sidecar, "episode_title: A\nepisode_date: 2025-02-01\n").unwrap();
+    let defaults = root.join("content/_defaults.yml");
+    std::fs::write(&defaults, "podcast_name: P\nhost_name: Hana Host\n").unwrap();
+    let mut sources = Sources::default();
+    let first = scan(&mut sources, &root, None);
+    assert_eq!(first.episodes.len(), 2, "{:?}", first.diagnostics);
+    // The show of the episode read from a.vtt, wherever it is.
+    let show = |scan: &sources::Scan| {
+        let (p, _) = scan
+            .episodes
+            .iter()
+            .find(|(p, _)| p.source.ends_with("a.vtt"))
+            .unwrap();
+        p.front.podcast_name.clone()
+    };
+    assert_eq!(show(&first), "P");
+    // The transcript is untouched; its `_defaults.yml` changed.
+    save(&defaults, "podcast_name: Q\nhost_name: Hana Host\n");
+    let second = scan(&mut sources, &root, None);
+    assert_eq!(show(&second), "Q");
+    assert_ne!(
+        first.episodes[0].0.source_key,
+        second.episodes[0].0.source_key
+    );
+    // b.txt has front matter of its own, but defaults are its inputs too.
+    assert!(!Arc::ptr_eq(&first.episodes[1].0, &second.episodes[1].0));
+    // Moved into a folder of its own, then a nearer `_defaults.yml` appears: it wins.
+    std::fs::create_dir(root.join("content/s")).unwrap();
+    std::fs::rename(root.join("content/a.vtt"), root.join("content/s/a.vtt")).unwrap();
+    std::fs::rename(&sidecar, root.join("content/s/a.yml")).unwrap();
+    let third = scan(&mut sources, &root, None);
+    assert_eq!(show(&third), "Q");
+    std::fs::write(root.join("content/s/_defaults.yml"), "podcast_name: R\n").unwrap();
+    let fourth = scan(&mut sources, &root, None);
+    assert_eq!(show(&fourth), "R");
+    // It goes again: back to the outer one.
+    std::fs::remove_file(root.join("content/s/_defaults.yml")).unwrap();
+    assert_eq!(show(&scan(&mut sources, &root, None)), "Q");
+    // The sidecar goes: the transcript has no metadata and is reported.
+    std::fs::remove_file(root.join("content/s/a.yml")).unwrap();
+    let last = scan(&mut sources, &root, None);
+    assert_eq!(last.episodes.len(), 1);
+    assert!(
+        last.diagnostics.iter().any(|d| d.is_error()),
+        "{:?}",
+        last.diagnostics
+    );
+}
+
+#[test]
 fn a_save_written_in_place_in_parts_is_read_only_once_whole() {
     let (_dir, root) = site();
     let a = root.join("content/a.txt");

@@ -45,9 +45,8 @@ pub(crate) fn episode(e: &Episode) -> EpisodeStats {
         .iter()
         .map(|t| t.body.split_whitespace().count() as u64)
         .collect();
-    let starts: Vec<u32> = turns.iter().map(|t| t.start.seconds()).collect();
     let duration = e.duration_minutes.map(|m| u64::from(m) * 60);
-    let spans = timeline::spans(&starts, |i| words[i] as usize, duration);
+    let spans = crate::model::turn_spans(&turns, |i| words[i] as usize, duration);
     let mut index: FxHashMap<SpeakerKey<'_>, usize> = FxHashMap::default();
     let mut speakers: Vec<SpeakerStat> = Vec::new();
     for ((turn, span), w) in turns.iter().zip(&spans).zip(&words) {

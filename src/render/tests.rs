@@ -582,6 +582,26 @@ fn speaker_statistics_group_turns_by_person_or_label() {
     assert_eq!(people.len(), n);
 }
 
+#[test]
+fn speaker_statistics_use_the_times_a_cue_source_stated() {
+    let a = archive();
+    let mut e = a.episodes[0].clone();
+    let mut chapters = e.chapters.to_vec();
+    let mut at = 0;
+    for t in chapters.iter_mut().flat_map(|c| c.turns.iter_mut()) {
+        t.times = Some(crate::model::TimeSpan {
+            start: at,
+            end: at + 1234,
+        });
+        at += 2000;
+    }
+    e.chapters = chapters.into();
+    let n = e.turns().count() as u64;
+    assert!(n > 1);
+    // Not estimated from start seconds and word counts: the stated 1234 ms each.
+    assert_eq!(stats::episode(&e).total_ms, n * 1234);
+}
+
 /// docs/themes.md documents every variable each page template receives as a table
 /// row `| \`var.key\` | … |`. This renders every page with probe templates that list
 /// the top-level keys of their views, and compares both ways, so the guide cannot

@@ -441,6 +441,7 @@ impl<'a> Scanner<'a, '_> {
                 speaker: turn.label.to_owned(),
                 resolved: None,
                 start: turn.start,
+                times: None,
                 body,
                 line: turn.line,
             });

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::body::{Heading, LabelUse};
+use super::meta::{SpeakerEntry, SpeakerMap};
 use super::yaml::Yaml;
 use super::{FrontMatter, ParsedChapter, Role, SpeakerRef};
 use crate::diag::{Diagnostic, to_u32};
@@ -82,25 +83,100 @@ pub(super) fn resolve_label(label: &str, front: &FrontMatter) -> Resolution {
     }
 }
 
-/// Fills every turn's `resolved`, warning once per label that does not resolve.
+/// What a label stands for: the name it maps to under `speakers:` (else itself),
+/// how that name resolves, and the map entry used.
+pub(super) fn lookup<'m>(
+    label: &str,
+    map: &'m SpeakerMap,
+    front: &FrontMatter,
+) -> (Option<&'m SpeakerEntry>, Resolution) {
+    let entry = map.get(label);
+    let name = entry.map_or(label, |e| e.name.as_str());
+    (entry, resolve_label(name, front))
+}
+
+/// Warns about a `speakers:` entry whose name is not one person of the episode.
+pub(super) fn warn_entry(
+    entry: &SpeakerEntry,
+    resolution: &Resolution,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let msg = match resolution {
+        Resolution::Person(_) => return,
+        Resolution::Ambiguous(names) => format!(
+            "`speakers` maps \"{}\" to \"{}\", the first name of {}",
+            entry.label,
+            entry.name,
+            names
+                .iter()
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+        Resolution::Unknown => format!(
+            "`speakers` maps \"{}\" to \"{}\", who is not a host or guest of this episode",
+            entry.label, entry.name
+        ),
+    };
+    diags.push(
+        entry
+            .pos
+            .apply(Diagnostic::warning(entry.file.as_str(), msg))
+            .with_help("write the full name as `host_name` or `guest_name` lists it, or add the person there"),
+    );
+}
+
+/// Warns about the front matter's or sidecar's `speakers:` entries no label used.
+pub(super) fn warn_unused(map: &SpeakerMap, used: &HashSet<&str>, diags: &mut Vec<Diagnostic>) {
+    for e in map
+        .entries
+        .iter()
+        .filter(|e| e.own && !used.contains(e.label.as_str()))
+    {
+        diags.push(
+            e.pos
+                .apply(Diagnostic::warning(
+                    e.file.as_str(),
+                    format!(
+                        "`speakers` label \"{}\" is not used in the transcript",
+                        e.label
+                    ),
+                ))
+                .with_help("check its spelling against the labels in the transcript, or remove it"),
+        );
+    }
+}
+
+/// Fills every turn's `resolved` (and, for a label mapped under `speakers:`, its
+/// speaker, with the name), warning once per label that does not resolve.
 pub(super) fn resolve(
     file: &str,
     front: &FrontMatter,
+    map: &SpeakerMap,
     labels: &[LabelUse<'_>],
     chapters: &mut [ParsedChapter],
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut resolved: HashMap<&str, SpeakerRef> = HashMap::with_capacity(labels.len());
-    for used in labels {
+    let mut renamed: HashMap<&str, &str> = HashMap::new();
+    let mut used: HashSet<&str> = HashSet::new();
+    for used_at in labels {
         let warning = |msg: String| {
             Diagnostic::warning(file, msg)
-                .at(used.line, 1)
-                .with_source(used.source, to_u32(used.label.chars().count()))
+                .at(used_at.line, 1)
+                .with_source(used_at.source, to_u32(used_at.label.chars().count()))
         };
-        match resolve_label(used.label, front) {
+        let (entry, resolution) = lookup(used_at.label, map, front);
+        if let Some(e) = entry {
+            used.insert(e.label.as_str());
+            renamed.insert(used_at.label, e.name.as_str());
+            warn_entry(e, &resolution, diags);
+        }
+        match resolution {
             Resolution::Person(r) => {
-                resolved.insert(used.label, r);
+                resolved.insert(used_at.label, r);
             }
+            _ if entry.is_some() => {}
             Resolution::Ambiguous(names) => {
                 let list = names
                     .iter()
@@ -110,7 +186,7 @@ pub(super) fn resolve(
                 diags.push(
                     warning(format!(
                         "speaker \"{}\" is ambiguous: it is the first name of {list}",
-                        used.label
+                        used_at.label
                     ))
                     .with_help("write the speaker's full name in the turn line"),
                 );
@@ -118,7 +194,7 @@ pub(super) fn resolve(
             Resolution::Unknown => diags.push(
                 warning(format!(
                     "speaker \"{}\" is not a host or guest of this episode",
-                    used.label
+                    used_at.label
                 ))
                 .with_help(
                     "a label links to a person when it is their full or first name as \
@@ -127,8 +203,12 @@ pub(super) fn resolve(
             ),
         }
     }
+    warn_unused(map, &used, diags);
     for turn in chapters.iter_mut().flat_map(|c| c.turns.iter_mut()) {
         turn.resolved = resolved.get(turn.speaker.as_str()).copied();
+        if let Some(name) = renamed.get(turn.speaker.as_str()) {
+            turn.speaker = (*name).to_owned();
+        }
     }
 }
 
@@ -138,13 +218,43 @@ pub(super) fn normalize_title(s: &str) -> String {
     crate::slug::normalise_title(s)
 }
 
-/// Warns about `guest_background` titles without a heading and headings not listed.
+/// A chapter title as written somewhere: a heading in the transcript, or a chapter of
+/// the metadata (sidecar list or chapters.json, where `line` may be 0: unknown).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Titled<'a> {
+    /// The title.
+    pub(super) title: &'a str,
+    /// The file it is written in.
+    pub(super) file: &'a str,
+    /// 1-based line (0 when unknown).
+    pub(super) line: u32,
+    /// 1-based column of the title.
+    pub(super) col: u32,
+    /// The source line.
+    pub(super) source: &'a str,
+}
+
+impl<'a> From<&'a Heading<'a>> for Titled<'a> {
+    fn from(h: &'a Heading<'a>) -> Self {
+        Titled {
+            title: h.title,
+            file: "",
+            line: h.line,
+            col: h.col,
+            source: h.source,
+        }
+    }
+}
+
+/// Warns about `guest_background` titles without a chapter and chapters not listed.
+/// `yaml` is the source `guest_background` is in, `file` the transcript (for titles
+/// with no file of their own).
 pub(super) fn check_guest_background(
     file: &str,
     front: &FrontMatter,
     yaml: &Yaml<'_>,
     positions: &[serde_saphyr::Location],
-    headings: &[Heading<'_>],
+    titles: &[Titled<'_>],
     diags: &mut Vec<Diagnostic>,
 ) {
     if front.guest_background.is_empty() {
@@ -155,7 +265,7 @@ pub(super) fn check_guest_background(
         .iter()
         .map(|t| normalize_title(t))
         .collect();
-    let written: Vec<String> = headings.iter().map(|h| normalize_title(h.title)).collect();
+    let written: Vec<String> = titles.iter().map(|h| normalize_title(h.title)).collect();
     let listed_set: HashSet<&str> = listed.iter().map(String::as_str).collect();
     let written_set: HashSet<&str> = written.iter().map(String::as_str).collect();
     for (i, (title, norm)) in front.guest_background.iter().zip(&listed).enumerate() {
@@ -163,7 +273,7 @@ pub(super) fn check_guest_background(
             continue;
         }
         let d = Diagnostic::warning(
-            file,
+            yaml.file,
             format!("guest_background title \"{title}\" has no matching chapter heading"),
         );
         let d = match positions.get(i) {
@@ -172,17 +282,20 @@ pub(super) fn check_guest_background(
         };
         diags.push(d);
     }
-    for (h, norm) in headings.iter().zip(&written) {
+    for (h, norm) in titles.iter().zip(&written) {
         if listed_set.contains(norm.as_str()) {
             continue;
         }
-        diags.push(
-            Diagnostic::warning(
-                file,
-                format!("chapter \"{}\" is not listed in guest_background", h.title),
-            )
-            .at(h.line, h.col)
-            .with_source(h.source, super::span_chars(h.title)),
+        let in_file = if h.file.is_empty() { file } else { h.file };
+        let d = Diagnostic::warning(
+            in_file,
+            format!("chapter \"{}\" is not listed in guest_background", h.title),
         );
+        diags.push(if h.line == 0 {
+            d
+        } else {
+            d.at(h.line, h.col)
+                .with_source(h.source, super::span_chars(h.title))
+        });
     }
 }

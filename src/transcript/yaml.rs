@@ -10,7 +10,7 @@ use serde_saphyr::{Location, Spanned};
 use crate::diag::{Diagnostic, to_u32};
 
 /// Where a front-matter value sits in the transcript file, for later diagnostics.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Pos {
     /// 1-based line in the transcript file (0 when unknown).
     pub(super) line: u32,

@@ -63,6 +63,10 @@ mod browser;
 // 1000 generated episodes (needs node, e2e/node_modules and /usr/bin/chromium).
 mod search;
 
+// Issue 15: transcripts from other tools (WebVTT, SRT, JSON, otter.ai) with sidecars
+// and _defaults.yml; the round trip through every format; `castbook import`.
+mod formats;
+
 // Taxonomies: term, taxonomy and year pages against the front matter of the sample
 // and a generated corpus; sitemap and navigation; bad input.
 mod taxonomies;

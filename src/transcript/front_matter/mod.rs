@@ -22,8 +22,10 @@ use jiff::civil::Date;
 use serde_saphyr::{Location, MessageFormatter, Spanned};
 
 use super::yaml::{Node, Yaml, to_json};
-use super::{FrontMatter, FrontPositions, NestedExtra, ParseOptions};
+use super::{FrontMatter, FrontPositions, NestedExtra, ParseOptions, Place};
 use crate::diag::Diagnostic;
+
+mod values;
 
 /// Front matter larger than this is refused before YAML parsing: no real episode needs
 /// it, and it bounds the parser's work on hostile input.
@@ -37,6 +39,8 @@ pub(super) struct Front {
     /// Where each `guest_background` entry is, parallel to `front.guest_background`;
     /// turned into a [`Pos`] only if a warning needs it.
     pub(super) background_at: Vec<Location>,
+    /// Index of the source `guest_background` came from (its positions are in it).
+    pub(super) background_layer: usize,
 }
 
 /// Quotes a user value for a message, shortened so one line stays readable.
@@ -50,16 +54,20 @@ fn quoted(s: &str) -> String {
     }
 }
 
-/// Reads and checks the front matter.
-pub(super) fn parse(yaml: &Yaml<'_>, opts: &ParseOptions, diags: &mut Vec<Diagnostic>) -> Front {
+/// A key and its value as read from one YAML source.
+pub(super) type Entry = (Key, Value);
+
+/// Reads one YAML source (`what` names it in messages: "front matter", "metadata")
+/// into its top-level entries; `None` after an error. An empty source has none.
+pub(super) fn load(yaml: &Yaml<'_>, what: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Entry>> {
     let (file, text, first_line) = (yaml.file, yaml.text, yaml.first_line);
     if text.len() > MAX_FRONT_MATTER_BYTES {
         diags.push(
-            Diagnostic::error(file, "front matter is larger than 1 MiB")
+            Diagnostic::error(file, format!("{what} is larger than 1 MiB"))
                 .at_line(first_line)
                 .with_help("keep long text such as notes in the transcript body"),
         );
-        return Front::default();
+        return None;
     }
     let options = serde_saphyr::options! {
         // YAML 1.1 booleans would turn a list entry `y` or `no` into a bool.
@@ -70,37 +78,60 @@ pub(super) fn parse(yaml: &Yaml<'_>, opts: &ParseOptions, diags: &mut Vec<Diagno
     let root = match serde_saphyr::from_str_with_options::<Spanned<Node>>(text, options) {
         Ok(root) => root,
         Err(err) => {
-            diags.push(yaml_error(yaml, &err));
-            return Front::default();
+            diags.push(yaml_error(yaml, what, &err));
+            return None;
         }
     };
-    let entries = match root.value {
-        Node::Null => Vec::new(),
-        Node::Map(entries) => entries,
+    match root.value {
+        Node::Null => Some(Vec::new()),
+        Node::Map(entries) => Some(entries),
         other => {
             diags.push(
                 yaml.error_at(
                     &root.referenced,
                     format!(
-                        "front matter must be a mapping of keys to values, not {}",
+                        "{what} must be a mapping of keys to values, not {}",
                         other.kind()
                     ),
                 )
                 .with_help("write one `key: value` per line, e.g. `episode_title: My episode`"),
             );
-            return Front::default();
+            None
         }
-    };
+    }
+}
+
+/// Where a missing required key should go, for the help of its error.
+pub(super) enum MissingHelp {
+    /// The transcript has front matter: add it there.
+    FrontMatter,
+    /// The metadata lives beside the transcript: name the sidecar to write.
+    Sidecar(String),
+}
+
+/// Checks the merged entries of `transcript`'s metadata: each names the source in
+/// `layers` it came from, and holds the one value of its key that counts.
+pub(super) fn check(
+    transcript: &str,
+    layers: &[&Yaml<'_>],
+    entries: Vec<(usize, Key, Value)>,
+    opts: &ParseOptions,
+    missing: &MissingHelp,
+    diags: &mut Vec<Diagnostic>,
+) -> Front {
+    let none = Yaml::new(transcript, "", 1);
     let mut checker = Checker {
-        yaml,
+        yaml: layers.first().copied().unwrap_or(&none),
+        transcript,
         opts,
         diags,
         errors: 0,
+        missing,
     };
-    checker.check(entries)
+    checker.check(layers, entries)
 }
 
-fn yaml_error(yaml: &Yaml<'_>, err: &serde_saphyr::Error) -> Diagnostic {
+fn yaml_error(yaml: &Yaml<'_>, what: &str, err: &serde_saphyr::Error) -> Diagnostic {
     let inner = err.without_snippet();
     let raw = serde_saphyr::DefaultMessageFormatter.format_message(inner);
     // The library's hint about its own options means nothing to a transcript author.
@@ -112,7 +143,7 @@ fn yaml_error(yaml: &Yaml<'_>, err: &serde_saphyr::Error) -> Diagnostic {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let d = Diagnostic::error(yaml.file, format!("front matter is not valid YAML: {msg}"));
+    let d = Diagnostic::error(yaml.file, format!("{what} is not valid YAML: {msg}"));
     match err.location() {
         Some(loc) => yaml.pos(&loc).apply(d),
         None => d.at_line(yaml.first_line),
@@ -131,6 +162,7 @@ struct Fields {
     description: Option<String>,
     guest_background: Vec<String>,
     background_at: Vec<Location>,
+    background_layer: usize,
     biggest_role: Option<String>,
     current_company: Option<String>,
     company_size: Option<String>,
@@ -147,22 +179,33 @@ struct Fields {
     seen_required: [bool; REQUIRED.len()],
 }
 
-const REQUIRED: [&str; 4] = ["podcast_name", "episode_title", "host_name", "episode_date"];
+/// The keys every episode must have.
+pub(super) const REQUIRED: [&str; 4] =
+    ["podcast_name", "episode_title", "host_name", "episode_date"];
 
 struct Checker<'a, 'y> {
+    /// The source of the entry being checked.
     yaml: &'a Yaml<'y>,
+    /// The transcript's display path, for problems that have no source line.
+    transcript: &'a str,
     opts: &'a ParseOptions,
     diags: &'a mut Vec<Diagnostic>,
     errors: usize,
+    missing: &'a MissingHelp,
 }
 
 type Key = Spanned<String>;
 type Value = Spanned<Node>;
 
-impl Checker<'_, '_> {
-    fn check(&mut self, entries: Vec<(Key, Value)>) -> Front {
+impl<'a, 'y> Checker<'a, 'y> {
+    fn check(&mut self, layers: &[&'a Yaml<'y>], entries: Vec<(usize, Key, Value)>) -> Front {
         let mut f = Fields::default();
-        for (key, value) in entries {
+        let transcript = self.transcript;
+        for (layer, key, value) in entries {
+            let Some(yaml) = layers.get(layer) else {
+                continue;
+            };
+            self.yaml = yaml;
             if let Some(i) = REQUIRED.iter().position(|r| *r == key.value)
                 && let Some(seen) = f.seen_required.get_mut(i)
             {
@@ -192,6 +235,7 @@ impl Checker<'_, '_> {
                 "episode_description" => f.description = self.string(&key, &value),
                 "guest_background" => {
                     (f.guest_background, f.background_at) = self.names(&key, &value);
+                    f.background_layer = layer;
                 }
                 "biggest_role" => f.biggest_role = self.string(&key, &value),
                 "current_company" => f.current_company = self.string(&key, &value),
@@ -225,13 +269,20 @@ impl Checker<'_, '_> {
                             .zip(name.bytes())
                             .all(|(a, b)| a.to_ascii_lowercase() == b || (a == b'-' && b == b'_'))
                 });
+                let (place, has) = match self.missing {
+                    MissingHelp::FrontMatter => ("the front matter".to_owned(), "the front matter"),
+                    MissingHelp::Sidecar(sidecar) => (
+                        format!("{sidecar} (beside the transcript) or to a _defaults.yml"),
+                        "the metadata",
+                    ),
+                };
                 let help = match near {
-                    Some(k) => format!("the front matter has `{k}`; the key is spelled `{name}`"),
-                    None => format!("add a `{name}: ...` line to the front matter"),
+                    Some(k) => format!("{has} has `{k}`; the key is spelled `{name}`"),
+                    None => format!("add a `{name}: ...` line to {place}"),
                 };
                 self.errors += 1;
                 self.diags.push(
-                    Diagnostic::error(self.yaml.file, format!("missing required field `{name}`"))
+                    Diagnostic::error(transcript, format!("missing required field `{name}`"))
                         .with_help(help),
                 );
             }
@@ -269,6 +320,7 @@ impl Checker<'_, '_> {
         Front {
             front,
             background_at: f.background_at,
+            background_layer: f.background_layer,
         }
     }
 
@@ -294,15 +346,21 @@ impl Checker<'_, '_> {
     }
 
     /// (line, column) of a value in the file, when known.
-    fn line_col(&self, loc: &Location) -> Option<(u32, u32)> {
+    fn line_col(&self, loc: &Location) -> Option<Place> {
         let pos = self.yaml.pos(loc);
-        (pos.line > 0).then_some((pos.line, pos.col))
+        // A value from a sidecar or `_defaults.yml` is placed in that file.
+        let file = (self.yaml.file != self.transcript).then(|| self.yaml.file.to_owned());
+        (pos.line > 0).then_some(Place {
+            file,
+            line: pos.line,
+            col: pos.col,
+        })
     }
 
     /// [`Checker::line_col`] of each entry; unknown ones as (0, 0) to stay parallel.
-    fn line_cols(&self, locs: &[Location]) -> Vec<(u32, u32)> {
+    fn line_cols(&self, locs: &[Location]) -> Vec<Place> {
         locs.iter()
-            .map(|l| self.line_col(l).unwrap_or((0, 0)))
+            .map(|l| self.line_col(l).unwrap_or_default())
             .collect()
     }
 
@@ -434,172 +492,5 @@ impl Checker<'_, '_> {
             return None;
         }
         Some((names, at))
-    }
-
-    fn date(&mut self, key: &Key, value: &Value) -> Option<Date> {
-        let raw = match &value.value {
-            Node::Seq(_) | Node::Map(_) => {
-                self.type_error(
-                    key,
-                    format!("`episode_date` must be a date, not {}", value.value.kind()),
-                );
-                return None;
-            }
-            Node::Null => {
-                let d = self
-                    .yaml
-                    .error_at(&key.referenced, "required field `episode_date` is empty");
-                self.error(d);
-                return None;
-            }
-            _ => self.yaml.raw_scalar(value).unwrap_or_default(),
-        };
-        let s = raw.trim();
-        let at = |msg: String| self.yaml.error_at(&value.referenced, msg);
-        let d = match &self.opts.date_format {
-            None => match parse_default_date(s) {
-                DateParse::Ok(date) => return Some(date),
-                DateParse::NotReal => at(format!("episode_date {} is not a real date", quoted(s))),
-                DateParse::NotADate => at(format!(
-                    "episode_date {} is not a date: expected DD/MM/YYYY or YYYY-MM-DD",
-                    quoted(s)
-                ))
-                .with_help("write the date like 15/08/2025 or 2025-08-15"),
-            },
-            Some(format) => match jiff::fmt::strtime::parse(format, s) {
-                Ok(tm) => match tm.to_date() {
-                    Ok(date) => return Some(date),
-                    Err(err) => at(format!("episode_date {} is not a real date", quoted(s)))
-                        .with_help(err.to_string()),
-                },
-                Err(err) => at(format!(
-                    "episode_date {} does not match the date format {}",
-                    quoted(s),
-                    quoted(format)
-                ))
-                .with_help(format!(
-                    "the format comes from `[content] date-format` in book.toml ({err})"
-                )),
-            },
-        };
-        self.error(d);
-        None
-    }
-
-    /// A whole number written as a YAML integer or a string of digits.
-    fn integer(&self, value: &Value) -> Option<i128> {
-        match &value.value {
-            Node::Int(i) => Some(*i),
-            Node::Str(s) => {
-                let t = s.trim();
-                let digits = t.strip_prefix('-').unwrap_or(t);
-                if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-                    t.parse().ok()
-                } else {
-                    None
-                }
-            }
-            _ => None,
-        }
-    }
-
-    fn shown(&self, value: &Value) -> String {
-        match self.yaml.raw_scalar(value) {
-            Some(s) => quoted(&s),
-            None => value.value.kind().to_owned(),
-        }
-    }
-
-    fn duration(&mut self, key: &Key, value: &Value) -> Option<u32> {
-        if matches!(value.value, Node::Null) {
-            return None;
-        }
-        if let Some(n) = self.integer(value).and_then(|i| u32::try_from(i).ok()) {
-            return Some(n);
-        }
-        let msg = format!(
-            "`episode_duration` must be a whole number of minutes, not {}",
-            self.shown(value)
-        );
-        self.type_error(key, msg);
-        None
-    }
-
-    fn year(&mut self, key: &Key, value: &Value) -> Option<i32> {
-        if matches!(value.value, Node::Null) {
-            return None;
-        }
-        if let Some(n) = self.integer(value).and_then(|i| i32::try_from(i).ok()) {
-            return Some(n);
-        }
-        let msg = format!(
-            "`yoe-starting` must be a year (a whole number), not {}",
-            self.shown(value)
-        );
-        self.type_error(key, msg);
-        None
-    }
-
-    fn draft(&mut self, key: &Key, value: &Value) -> bool {
-        match &value.value {
-            Node::Null => return false,
-            Node::Bool(b) => return *b,
-            Node::Str(s) => {
-                let t = s.trim();
-                for (word, b) in [
-                    ("true", true),
-                    ("yes", true),
-                    ("false", false),
-                    ("no", false),
-                ] {
-                    if t.eq_ignore_ascii_case(word) {
-                        return b;
-                    }
-                }
-            }
-            _ => {}
-        }
-        let msg = format!("`draft` must be true or false, not {}", self.shown(value));
-        self.type_error(key, msg);
-        false
-    }
-}
-
-enum DateParse {
-    Ok(Date),
-    /// Shaped like a date, but no such day exists (31/02/2025).
-    NotReal,
-    NotADate,
-}
-
-/// `DD/MM/YYYY` (one-digit day and month allowed) or ISO `YYYY-MM-DD`.
-fn parse_default_date(s: &str) -> DateParse {
-    fn num(part: &str, min_len: usize, max_len: usize) -> Option<i16> {
-        let ok =
-            (min_len..=max_len).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
-        if ok { part.parse().ok() } else { None }
-    }
-    let ymd = if s.contains('/') {
-        let mut it = s.split('/');
-        match (it.next(), it.next(), it.next(), it.next()) {
-            (Some(d), Some(m), Some(y), None) => num(y, 4, 4).zip(num(m, 1, 2)).zip(num(d, 1, 2)),
-            _ => None,
-        }
-    } else {
-        let mut it = s.split('-');
-        match (it.next(), it.next(), it.next(), it.next()) {
-            (Some(y), Some(m), Some(d), None) => num(y, 4, 4).zip(num(m, 2, 2)).zip(num(d, 2, 2)),
-            _ => None,
-        }
-    };
-    let Some(((y, m), d)) = ymd else {
-        return DateParse::NotADate;
-    };
-    let (Ok(m), Ok(d)) = (i8::try_from(m), i8::try_from(d)) else {
-        return DateParse::NotReal;
-    };
-    match Date::new(y, m, d) {
-        Ok(date) => DateParse::Ok(date),
-        Err(_) => DateParse::NotReal,
     }
 }

@@ -1,0 +1,352 @@
+//! Plain text from a caption or transcription file → a turn's Markdown body.
+//!
+//! Turn bodies are Markdown, but these files hold plain text: `*laughs*` is what
+//! was written, not emphasis, and a line `1. Yes` is not a list. So text is escaped
+//! where Markdown would read it otherwise, and only there (most text is copied as
+//! it is): `\`, `` ` ``, `*`, `~` and `[` anywhere; `_` at a word's edge (inside a
+//! word it is literal anyway); `&` only before what looks like a character reference;
+//! `<` only before what could open a tag or an autolink; at a paragraph's start a
+//! block marker (`#`, `-`, `+`, `>`, `=`, `12.`, `3)`); and the colon after a
+//! timestamp when a paragraph would read as a castbook turn line (`Sure 10:30: ok`),
+//! so `castbook import` output reads back the same.
+//!
+//! Paragraphs: words are joined by one space; a new paragraph starts where
+//! [`Prose::paragraph`] is called (a pause, an explicit line break) and, unless the
+//! source sets its own paragraphs, after every [`SENTENCES`] sentences, at a sentence
+//! end followed by a word that does not start in lower case (and after
+//! [`MAX_BYTES`] of text without sentence ends).
+
+/// Sentences per paragraph when the source gives no paragraphs of its own.
+pub(super) const SENTENCES: u32 = 5;
+/// Paragraph length (in bytes, about 200 words) after which a paragraph ends anyway,
+/// for text without punctuation (automatic captions).
+pub(super) const MAX_BYTES: usize = 1200;
+
+/// Words for which a trailing `.` does not end a sentence.
+const ABBREVIATIONS: [&str; 16] = [
+    "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "Jr.", "Sr.", "vs.", "etc.", "e.g.", "i.e.",
+    "Inc.", "Ltd.", "Co.", "approx.",
+];
+
+/// A turn body being built.
+#[derive(Debug, Default)]
+pub(super) struct Prose {
+    out: String,
+    /// Byte offset where the current paragraph starts.
+    para_start: usize,
+    /// Sentences ended in the current paragraph.
+    sentences: u32,
+    /// A paragraph break is due before the next word.
+    pending: bool,
+    /// A break is due at the next word if it does not start in lower case.
+    soft: bool,
+    /// Count sentences into paragraphs.
+    auto: bool,
+}
+
+impl Prose {
+    /// An empty body with room for `bytes` of text; `auto` starts a paragraph every
+    /// few sentences.
+    pub(super) fn with_capacity(auto: bool, bytes: usize) -> Prose {
+        Prose {
+            out: String::with_capacity(bytes + bytes / 32 + 8),
+            auto,
+            ..Prose::default()
+        }
+    }
+
+    /// Starts a new paragraph before the next word (no effect at the start).
+    pub(super) fn paragraph(&mut self) {
+        if !self.out.is_empty() {
+            self.pending = true;
+        }
+    }
+
+    /// Appends plain text: whitespace separates words, `\n` starts a paragraph.
+    pub(super) fn push(&mut self, text: &str) {
+        let mut from = 0;
+        for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            self.push_line(&text[from..nl]);
+            self.paragraph();
+            from = nl + 1;
+        }
+        self.push_line(&text[from..]);
+    }
+
+    /// One line of [`Prose::push`].
+    fn push_line(&mut self, line: &str) {
+        if is_plain(line.as_bytes()) {
+            self.push_plain(line);
+        } else {
+            for word in line.split_whitespace() {
+                self.word(word);
+            }
+        }
+    }
+
+    /// [`Prose::push`] for a line [`is_plain`] accepts, with the same result: a run of
+    /// words up to the next one that may end a sentence is copied whole (none of its
+    /// words needs escaping, ends a sentence or is due a paragraph break), then that
+    /// word is looked at. Only a paragraph's first word goes through [`Prose::word`].
+    fn push_plain(&mut self, line: &str) {
+        let b = line.as_bytes();
+        // Words are short: their ends are found by a plain loop, not a search call.
+        let word_end = |from: usize| {
+            let mut i = from;
+            while i < b.len() && b[i] != b' ' {
+                i += 1;
+            }
+            i
+        };
+        let mut pos = 0;
+        // One pass over the sentence-end candidates; `pos` is where text not yet
+        // written starts.
+        let mut candidates = memchr::memchr3_iter(b'.', b'!', b'?', b);
+        while pos < b.len() {
+            if self.soft || self.pending || self.out.len() == self.para_start {
+                let end = word_end(pos);
+                self.word(&line[pos..end]);
+                pos = end + 1;
+                continue;
+            }
+            let candidate = loop {
+                match candidates.next() {
+                    Some(c) if c < pos => {}
+                    other => break other,
+                }
+            };
+            let end = candidate.map_or(b.len(), word_end);
+            let run = &line[pos..end];
+            if self.auto && self.out.len() - self.para_start + run.len() + 1 >= MAX_BYTES {
+                for w in run.split(' ') {
+                    self.word(w);
+                }
+            } else {
+                self.out.push(' ');
+                self.out.push_str(run);
+                if self.auto && candidate.is_some() {
+                    let rb = run.as_bytes();
+                    let mut start = rb.len();
+                    while start > 0 && rb[start - 1] != b' ' {
+                        start -= 1;
+                    }
+                    self.after_word(&run[start..]);
+                }
+            }
+            pos = end + 1;
+        }
+    }
+
+    /// Appends one word (no whitespace in it).
+    pub(super) fn word(&mut self, word: &str) {
+        if self.soft {
+            self.soft = false;
+            if !word.starts_with(char::is_lowercase) {
+                self.pending = true;
+            }
+        }
+        if self.pending {
+            self.pending = false;
+            self.end_paragraph();
+            self.out.push_str("\n\n");
+            self.para_start = self.out.len();
+            self.sentences = 0;
+        } else if !self.out.is_empty() {
+            self.out.push(' ');
+        }
+        let at_start = self.out.len() == self.para_start;
+        push_escaped(&mut self.out, word, at_start);
+        if self.auto {
+            self.after_word(word);
+        }
+    }
+
+    /// Counts a sentence `word` ends, or ends an overlong paragraph.
+    fn after_word(&mut self, word: &str) {
+        if ends_sentence(word) {
+            self.sentences += 1;
+            if self.sentences >= SENTENCES {
+                self.soft = true;
+            }
+        } else if self.out.len() - self.para_start >= MAX_BYTES {
+            self.pending = true;
+        }
+    }
+
+    /// The Markdown body.
+    pub(super) fn finish(mut self) -> String {
+        self.end_paragraph();
+        self.out
+    }
+
+    /// A paragraph that would read as a turn line gets its timestamp's colon escaped.
+    fn end_paragraph(&mut self) {
+        let para = self.out.get(self.para_start..).unwrap_or("");
+        if let Some(head) = super::super::body::turn_head(para) {
+            let colon = self.para_start + head.stamp_at + head.stamp.len();
+            if self.out.is_char_boundary(colon) {
+                self.out.insert(colon, '\\');
+            }
+        }
+    }
+}
+
+/// True when `word` ends a sentence: `.`, `!`, `?` or `…`, maybe before closing
+/// quotes or brackets, and not a known abbreviation or initialism (`U.S.`).
+fn ends_sentence(word: &str) -> bool {
+    // Most words end in a letter: no sentence end, decided by the last byte.
+    if word
+        .as_bytes()
+        .last()
+        .is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return false;
+    }
+    let core = word.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
+    match core.chars().last() {
+        Some('!' | '?' | '…') => true,
+        Some('.') => {
+            let inner_dot = core[..core.len() - 1].contains('.');
+            // The longest abbreviation has 7 bytes: most words are not looked up.
+            !(inner_dot || (core.len() <= 7 && ABBREVIATIONS.contains(&core)))
+        }
+        _ => false,
+    }
+}
+
+/// Appends `word`, escaping Markdown syntax (see the module docs); `at_start` when it
+/// opens a paragraph, where block markers count too.
+fn push_escaped(out: &mut String, word: &str, at_start: bool) {
+    let b = word.as_bytes();
+    // `12.` or `3)` opening a paragraph is an ordered list marker: escape the delimiter.
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let list_at =
+        (at_start && digits > 0 && matches!(b.get(digits), Some(b'.' | b')'))).then_some(digits);
+    if at_start && matches!(b.first(), Some(b'#' | b'-' | b'+' | b'>' | b'=')) {
+        out.push('\\');
+    }
+    if list_at.is_none() && !b.iter().any(|&c| is_special(c)) {
+        out.push_str(word);
+        return;
+    }
+    for (i, c) in word.char_indices() {
+        let escape = match c {
+            '\\' | '`' | '*' | '~' | '[' => true,
+            '_' => {
+                let before = word[..i].chars().next_back();
+                let after = word[i + 1..].chars().next();
+                !(before.is_some_and(char::is_alphanumeric)
+                    && after.is_some_and(char::is_alphanumeric))
+            }
+            '&' => looks_like_reference(&word[i + 1..]),
+            '<' => word[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
+            '.' | ')' => list_at == Some(i),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// True when `b` is words separated by single spaces with nothing [`Prose::word`]
+/// would treat specially inside a word: nothing to escape, no control character, no
+/// space at either end, no whitespace but single ASCII spaces, no `…`.
+fn is_plain(b: &[u8]) -> bool {
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    // One pass of comparisons the compiler vectorises (no early exit, no table, no
+    // value carried from one byte to the next): bytes never plain, bytes to look at
+    // closely, and two spaces in a row (each byte against the next, as two views).
+    let (mut bad, mut look, mut double) = (0u8, 0u8, 0u8);
+    let class = |x: u8| {
+        let bad = u8::from(x < 0x20)
+            | u8::from(x == 0x7f)
+            | u8::from(x == b'\\')
+            | u8::from(x == b'`')
+            | u8::from(x == b'*')
+            | u8::from(x == b'~')
+            | u8::from(x == b'[');
+        let look = u8::from(x == b'_')
+            | u8::from(x == b'&')
+            | u8::from(x == b'<')
+            | u8::from(x == 0xC2)
+            | u8::from(x == 0xE1)
+            | u8::from(x == 0xE2)
+            | u8::from(x == 0xE3);
+        (bad, look)
+    };
+    if let Some(&last) = b.last() {
+        (bad, look) = class(last);
+    }
+    let next = b.get(1..).unwrap_or_default();
+    for (&x, &y) in b.iter().zip(next) {
+        let (bx, lx) = class(x);
+        bad |= bx;
+        look |= lx;
+        double |= u8::from(x == b' ') & u8::from(y == b' ');
+    }
+    if bad | double != 0 {
+        return false;
+    }
+    look == 0 || !needs_a_closer_look(b)
+}
+
+/// True when one of the bytes [`is_plain`] could not decide on makes `b` not plain:
+/// `_` at a word's edge, `&` before a reference, `<` before what could open a tag (as
+/// in `push_escaped`), non-ASCII whitespace (NBSP, U+2000–U+200A, U+2028/9, U+202F,
+/// U+205F, U+3000, U+1680, U+0085) or `…` (U+2026), by their UTF-8 bytes.
+fn needs_a_closer_look(b: &[u8]) -> bool {
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let prev = |i: usize| i.checked_sub(1).map_or(0, at);
+    let syntax = memchr::memchr3_iter(b'_', b'&', b'<', b).any(|i| match b[i] {
+        b'_' => !(prev(i).is_ascii_alphanumeric() && at(i + 1).is_ascii_alphanumeric()),
+        b'&' => reference_bytes(&b[i + 1..]),
+        _ => at(i + 1).is_ascii_alphabetic() || matches!(at(i + 1), b'/' | b'!' | b'?'),
+    });
+    syntax
+        || memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).any(|i| match b[i] {
+            0xC2 => matches!(at(i + 1), 0x85 | 0xA0),
+            0xE2 => {
+                (at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA6 | 0xA8 | 0xA9 | 0xAF))
+                    || (at(i + 1) == 0x81 && at(i + 2) == 0x9F)
+            }
+            _ => at(i + 1) == 0x80 && at(i + 2) == 0x80,
+        })
+        || memchr::memchr_iter(0xE1, b).any(|i| at(i + 1) == 0x9A && at(i + 2) == 0x80)
+}
+
+fn is_special(c: u8) -> bool {
+    matches!(c, b'\\' | b'`' | b'*' | b'~' | b'[' | b'_' | b'&' | b'<')
+}
+
+/// [`looks_like_reference`] on bytes, looking no further than a name can be long.
+fn reference_bytes(rest: &[u8]) -> bool {
+    let head = &rest[..rest.len().min(33)];
+    match memchr::memchr(b';', head) {
+        Some(j) => {
+            j > 0
+                && head[..j]
+                    .iter()
+                    .all(|&c| c.is_ascii_alphanumeric() || c == b'#')
+        }
+        None => false,
+    }
+}
+
+/// `amp;`, `#38;`, `#x26;`: the rest of a character reference after its `&`.
+fn looks_like_reference(rest: &str) -> bool {
+    let name = rest.split(';').next().unwrap_or("");
+    rest.len() > name.len()
+        && !name.is_empty()
+        && name.len() <= 32
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'#')
+}
+
+#[cfg(test)]
+mod tests;
