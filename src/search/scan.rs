@@ -35,6 +35,16 @@ pub(super) trait Terms {
 pub(super) struct Surfaces {
     front: Box<[Slot]>,
     map: FxHashMap<u128, (u32, u16)>,
+    /// Short ASCII pieces with an apostrophe (`don't`, `I'm`: one word in thirty in
+    /// speech) → their term ids and encoded bytes, so the reference rules run once
+    /// per distinct piece instead of once per occurrence.
+    pieces: FxHashMap<u128, Piece>,
+}
+
+/// What a short ASCII piece with an apostrophe scans to.
+struct Piece {
+    ids: Box<[u32]>,
+    encoded: Box<[u8]>,
 }
 
 /// One slot of [`Surfaces`]' front table; `key == [0, 0]` is empty (no word packs
@@ -54,6 +64,7 @@ impl Default for Surfaces {
         Surfaces {
             front: vec![Slot::default(); 1 << FRONT_BITS].into_boxed_slice(),
             map: FxHashMap::default(),
+            pieces: FxHashMap::default(),
         }
     }
 }
@@ -167,6 +178,29 @@ impl Surfaces {
                     let id = terms.id(0, std::str::from_utf8(&lower).unwrap_or_default());
                     terms.add(id);
                 }
+            } else if word.len() <= 16 && word.is_ascii() {
+                let key = pack(word);
+                // Pieces start and end at ASCII bytes or the text's ends: char boundaries.
+                let piece = &text[start..i];
+                let found = match self.pieces.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        let mut ids = Vec::new();
+                        keyed_tokens(piece, |key, w| ids.push(terms.id(key, w)));
+                        let mut encoded = Vec::new();
+                        model.encode(piece, &mut encoded);
+                        e.insert(Piece {
+                            ids: ids.into(),
+                            encoded: encoded.into(),
+                        })
+                    }
+                };
+                for &id in &*found.ids {
+                    terms.add(id);
+                }
+                out.extend_from_slice(&b[copied..start]);
+                out.extend_from_slice(&found.encoded);
+                copied = i;
             } else {
                 // Pieces start and end at ASCII bytes or the text's ends: char boundaries.
                 let piece = &text[start..i];
@@ -223,6 +257,7 @@ mod tests {
             "averyveryverylongwordthatisover16 and thisoneisexactly40bytesxxxxxxxxxxxxxxxxxx!",
             "thisoneisover40bytesxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx the end'",
             "'' ' '' manager''s ’’ THE\u{0}the\ttab\nnew",
+            "don't don't Don't I'm I'm 'twas a''b a''b rock'n'roll the'",
             "",
         ] {
             let mut c = Collect::default();
