@@ -27,8 +27,54 @@ pub(super) trait Terms {
 }
 
 /// Words as written → (term id, code): what a thread has learnt so far.
-#[derive(Default)]
-pub(super) struct Surfaces(FxHashMap<u128, (u32, u16)>);
+///
+/// A thread's table outgrows its core's cache (tens of thousands of forms), and a
+/// lookup that misses it was the pass's largest cost, so the words met most often sit
+/// in a small direct-mapped table in front of it (a few thousand slots; word
+/// frequencies are Zipfian, so most lookups stop there).
+pub(super) struct Surfaces {
+    front: Box<[Slot]>,
+    map: FxHashMap<u128, (u32, u16)>,
+    /// Short ASCII pieces with an apostrophe (`don't`, `I'm`: one word in thirty in
+    /// speech) → their term ids and encoded bytes, so the reference rules run once
+    /// per distinct piece instead of once per occurrence.
+    pieces: FxHashMap<u128, Piece>,
+}
+
+/// What a short ASCII piece with an apostrophe scans to.
+struct Piece {
+    ids: Box<[u32]>,
+    encoded: Box<[u8]>,
+}
+
+/// One slot of [`Surfaces`]' front table; `key == [0, 0]` is empty (no word packs
+/// to zero).
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    key: [u64; 2],
+    id: u32,
+    code: u16,
+}
+
+/// Slots in the front table: 2^12 × 24 bytes, well inside a core's L2 cache.
+const FRONT_BITS: u32 = 12;
+
+impl Default for Surfaces {
+    fn default() -> Self {
+        Surfaces {
+            front: vec![Slot::default(); 1 << FRONT_BITS].into_boxed_slice(),
+            map: FxHashMap::default(),
+            pieces: FxHashMap::default(),
+        }
+    }
+}
+
+/// The front slot of a packed word.
+#[inline]
+fn slot(key: [u64; 2]) -> usize {
+    let h = (key[0] ^ key[1].rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> (64 - FRONT_BITS)) as usize
+}
 
 /// Bytes that end every token: ASCII, neither a letter, a digit nor `'`.
 const fn separators() -> [bool; 256] {
@@ -54,9 +100,45 @@ fn pack(bytes: &[u8]) -> u128 {
 impl Surfaces {
     /// Reserves room for about `n` words.
     pub(super) fn with_capacity(n: usize) -> Self {
-        let mut map = FxHashMap::default();
-        map.reserve(n);
-        Surfaces(map)
+        let mut surfaces = Surfaces::default();
+        surfaces.map.reserve(n);
+        surfaces
+    }
+
+    /// The term id and code of the plain ASCII word `word` (at most 16 bytes).
+    #[inline]
+    fn lookup(&mut self, word: &[u8], model: &TextModel, terms: &mut impl Terms) -> (u32, u16) {
+        let key = pack(word);
+        let halves = [key as u64, (key >> 64) as u64];
+        let at = slot(halves);
+        // In bounds: `slot` returns FRONT_BITS bits.
+        if let Some(s) = self.front.get(at).filter(|s| s.key == halves) {
+            return (s.id, s.code);
+        }
+        let (id, code) = match self.map.get(&key) {
+            Some(&found) => found,
+            None => {
+                let lower = word.to_ascii_lowercase();
+                // ASCII alphanumerics: valid UTF-8.
+                let term = std::str::from_utf8(&lower).unwrap_or_default();
+                let id = terms.id(pack(&lower), term);
+                let code = if word.iter().all(u8::is_ascii_alphabetic) {
+                    model.code_of(key).unwrap_or(NO_CODE)
+                } else {
+                    NO_CODE
+                };
+                self.map.insert(key, (id, code));
+                (id, code)
+            }
+        };
+        if let Some(s) = self.front.get_mut(at) {
+            *s = Slot {
+                key: halves,
+                id,
+                code,
+            };
+        }
+        (id, code)
     }
 
     /// Adds the terms of `text` to `terms` and appends its table-encoded form to `out`.
@@ -83,23 +165,7 @@ impl Surfaces {
             }
             let word = &b[start..i];
             if plain && word.len() <= 16 {
-                let key = pack(word);
-                let (id, code) = match self.0.get(&key) {
-                    Some(&found) => found,
-                    None => {
-                        let lower = word.to_ascii_lowercase();
-                        // ASCII alphanumerics: valid UTF-8.
-                        let term = std::str::from_utf8(&lower).unwrap_or_default();
-                        let id = terms.id(pack(&lower), term);
-                        let code = if word.iter().all(u8::is_ascii_alphabetic) {
-                            model.code_of(key).unwrap_or(NO_CODE)
-                        } else {
-                            NO_CODE
-                        };
-                        self.0.insert(key, (id, code));
-                        (id, code)
-                    }
-                };
+                let (id, code) = self.lookup(word, model, terms);
                 terms.add(id);
                 if code != NO_CODE {
                     out.extend_from_slice(&b[copied..start]);
@@ -112,6 +178,29 @@ impl Surfaces {
                     let id = terms.id(0, std::str::from_utf8(&lower).unwrap_or_default());
                     terms.add(id);
                 }
+            } else if word.len() <= 16 && word.is_ascii() {
+                let key = pack(word);
+                // Pieces start and end at ASCII bytes or the text's ends: char boundaries.
+                let piece = &text[start..i];
+                let found = match self.pieces.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        let mut ids = Vec::new();
+                        keyed_tokens(piece, |key, w| ids.push(terms.id(key, w)));
+                        let mut encoded = Vec::new();
+                        model.encode(piece, &mut encoded);
+                        e.insert(Piece {
+                            ids: ids.into(),
+                            encoded: encoded.into(),
+                        })
+                    }
+                };
+                for &id in &*found.ids {
+                    terms.add(id);
+                }
+                out.extend_from_slice(&b[copied..start]);
+                out.extend_from_slice(&found.encoded);
+                copied = i;
             } else {
                 // Pieces start and end at ASCII bytes or the text's ends: char boundaries.
                 let piece = &text[start..i];
@@ -168,6 +257,7 @@ mod tests {
             "averyveryverylongwordthatisover16 and thisoneisexactly40bytesxxxxxxxxxxxxxxxxxx!",
             "thisoneisover40bytesxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx the end'",
             "'' ' '' manager''s ’’ THE\u{0}the\ttab\nnew",
+            "don't don't Don't I'm I'm 'twas a''b a''b rock'n'roll the'",
             "",
         ] {
             let mut c = Collect::default();
