@@ -442,6 +442,8 @@ fn structured_data_cannot_close_its_script() {
     ] {
         assert!(html.contains(needle), "{needle} not in the episode page");
     }
+    // X reads og:title and og:description when its own tags are missing: no copies.
+    assert!(!html.contains("twitter:title") && !html.contains("twitter:description"));
 }
 
 #[test]
