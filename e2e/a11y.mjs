@@ -127,7 +127,8 @@ try {
         });
       }
       const word = await page.evaluate(() => {
-        const said = document.querySelector('.turn .said');
+        // What a turn says follows its `.who` line.
+        const said = document.querySelector('.turn > .who + *');
         const w = (said ? said.textContent : '').match(/[A-Za-z]{6,}/);
         return w ? w[0].toLowerCase() : null;
       });

@@ -2,7 +2,8 @@
 // with an `audio_url` (a long silent WAV served with byte ranges) and without one:
 // - with audio: clicking a turn's timestamp, then a chapter's, moves the player's
 //   currentTime there (and plays); opening `#t=00:41:12` or `#t=2472` (Podlove deep
-//   links) cues the player there on load without playing, and marks that turn;
+//   links) cues the player there on load without playing, and marks that turn, and
+//   so does a turn's own anchor (`#t-00-01-33`, its time read from the id);
 // - without audio: `#t=00:41:12` scrolls to and marks the turn said then, and a
 //   timestamp click goes to the turn's anchor;
 // - both: every turn has a "copy link to this moment" button that puts the turn's
@@ -109,6 +110,15 @@ try {
       await p.close();
     });
   }
+  await checks.step("with audio: a turn's own anchor cues the player at its start", async () => {
+    const p = await context.newPage();
+    await p.goto(withAudio + '#t-00-01-33', { waitUntil: 'load' });
+    const t = await timeBetween(p, 93, 94);
+    checks.ok(t >= 93 && t < 94, 'opening #t-00-01-33 sets currentTime to 93', String(t));
+    checks.ok(await p.evaluate(() => document.querySelector('audio.player').paused), '#t-00-01-33 does not start playing by itself');
+    checks.eq((await currentTurn(p))?.id, 't-00-01-33', '#t-00-01-33 marks its turn');
+    await p.close();
+  });
   clean(checks, watcher, 'with audio, deep links');
 
   await checks.step('copy link to this moment', async () => {
@@ -129,8 +139,10 @@ try {
     checks.ok(cur && cur.onScreen, '#t=00:41:12 marks the turn said then and scrolls it into view', JSON.stringify(cur));
     const expected = await p.evaluate(() => {
       let id = null;
-      for (const a of document.querySelectorAll('.turn .who a.ts[data-t]')) {
-        if (Number(a.dataset.t) <= 2472) id = a.closest('.turn').id;
+      // From the shown `HH:MM:SS`, not from the id castbook.js reads the time from.
+      for (const a of document.querySelectorAll('.turn .who a.ts')) {
+        const [h, m, s] = a.textContent.split(':').map(Number);
+        if (h * 3600 + m * 60 + s <= 2472) id = a.closest('.turn').id;
       }
       return id;
     });

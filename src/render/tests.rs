@@ -105,10 +105,11 @@ fn episode_page_has_its_parts() {
         "name=\"viewport\"",
         "<section class=\"chapter\" id=\"early-career\">",
         "<section class=\"chapter\" id=\"topic-script\">",
-        "<div class=\"turn\" id=\"t-00-00-59\">",
-        "<a class=\"ts\" href=\"#t-00-01-33\" data-t=\"93\">00:01:33</a>",
-        "<a class=\"speaker\" href=\"/people/ryan-peterman/\">Ryan</a>",
-        "<span class=\"speaker\">Unknown Voice</span>",
+        // Turns: compact markup (see `transcript.rs`), the speaker first in `.who`.
+        "<div class=turn id=t-00-00-59><p class=who>",
+        "<p class=who><a href=/people/ryan-peterman/>Ryan</a> <a class=ts href=#t-00-00-59>00:00:59</a></p><p>Welcome",
+        "<a class=ts href=#t-00-01-33>00:01:33</a></p><p>I said",
+        "<p class=who><span>Unknown Voice</span> <a class=ts href=",
         "<a href=\"#early-career\" data-t=\"59\"><span class=\"ts\">00:00:59</span>",
         "href=\"/episodes/older/\"",
         "rel=\"prev\"",
@@ -478,6 +479,8 @@ fn structured_data_cannot_close_its_script() {
     ] {
         assert!(html.contains(needle), "{needle} not in the episode page");
     }
+    // X reads og:title and og:description when its own tags are missing: no copies.
+    assert!(!html.contains("twitter:title") && !html.contains("twitter:description"));
 }
 
 #[test]

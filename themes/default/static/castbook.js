@@ -41,11 +41,35 @@
   if (!transcript) return;
   var player = document.querySelector("audio.player");
   var turns = Array.prototype.slice.call(transcript.querySelectorAll(".turn"));
+
+  /** Start second of a turn from its id: `t-00-41-12` (`t-00-41-12-2` for a second turn that second). */
+  function idSeconds(id) {
+    var m = /^t-(\d+)-(\d\d)-(\d\d)(?:-\d+)*$/.exec(id || "");
+    return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : NaN;
+  }
+
+  /**
+   * Start second of a turn: from its id, or from a `.ts[data-t]` inside it (a theme
+   * writing its own turn markup may give its turns other ids).
+   */
+  function turnSeconds(turn) {
+    var t = idSeconds(turn.id);
+    if (isFinite(t)) return t;
+    var ts = turn.querySelector(".ts[data-t]");
+    return ts ? Number(ts.getAttribute("data-t")) : NaN;
+  }
+
+  /** Seconds a timestamp link points at: its `data-t` (chapters), or the turn its `#t-…` names. */
+  function linkSeconds(link) {
+    if (link.hasAttribute("data-t")) return Number(link.getAttribute("data-t"));
+    var href = link.getAttribute("href") || "";
+    return href.charAt(0) === "#" ? idSeconds(href.slice(1)) : NaN;
+  }
+
   // Start second of each turn, in page order (never decreasing, for the search below).
   var starts = [];
   turns.forEach(function (turn, i) {
-    var ts = turn.querySelector(".who .ts[data-t]");
-    var t = ts ? Number(ts.getAttribute("data-t")) : NaN;
+    var t = turnSeconds(turn);
     var prev = i > 0 ? starts[i - 1] : 0;
     starts.push(isFinite(t) ? Math.max(t, prev) : prev);
   });
@@ -164,9 +188,9 @@
   // player there and plays; the link still goes to its anchor, which scrolls there.
   document.addEventListener("click", function (event) {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    var link = event.target.closest ? event.target.closest("a[data-t]") : null;
+    var link = event.target.closest ? event.target.closest("a[data-t], .turn a.ts") : null;
     if (!link) return;
-    var seconds = Number(link.getAttribute("data-t"));
+    var seconds = linkSeconds(link);
     if (!isFinite(seconds)) return;
     var i = turnIndexAt(seconds);
     if (i >= 0) highlight(turns[i], false);
@@ -187,11 +211,13 @@
       } catch (e) {
         target = null;
       }
-      var stamp = target && target.matches && target.matches(".turn, .chapter")
-        ? target.querySelector(".ts[data-t]")
-        : null;
-      if (!stamp) return;
-      seconds = Number(stamp.getAttribute("data-t"));
+      if (!target || !target.matches) return;
+      if (target.matches(".turn")) {
+        seconds = turnSeconds(target);
+      } else if (target.matches(".chapter")) {
+        var stamp = target.querySelector(".ts[data-t]");
+        seconds = stamp ? Number(stamp.getAttribute("data-t")) : NaN;
+      }
       if (!isFinite(seconds)) return;
     }
     var i = turnIndexAt(seconds);
@@ -246,7 +272,8 @@
     var who = turn.querySelector(".who");
     var ts = who && who.querySelector(".ts");
     if (!who || !turn.id) return;
-    var speaker = who.querySelector(".speaker");
+    // The speaker comes first in `.who` (`.speaker` in a theme's own turn markup).
+    var speaker = who.querySelector(".speaker") || (who.firstElementChild !== ts ? who.firstElementChild : null);
     var button = document.createElement("button");
     button.type = "button";
     button.className = "copy-link";
