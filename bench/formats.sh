@@ -61,7 +61,11 @@ if [ ! -f "$work/.complete" ] || [ "$work/.complete" -ot "$HERE/derive-formats.p
         awk -v s="$stem" 'NR == 1 { print; print "slug: " s; next } { print }' "$f" \
             > "$work/text/content/$stem.txt"
     done
+    # The formats are derived from the exports, off by default but chapters: turned on
+    # for this one build, then the text site is left with the defaults like the others.
+    printf '[output.exports]\njson = true\nvtt = true\nsrt = true\n' > "$work/text/book.toml"
     "$BIN" build "$work/text" -d "$work/text-public" --no-minify >/dev/null 2>&1
+    rm "$work/text/book.toml"
     python3 "$HERE/derive-formats.py" "$work/text" "$work/text-public" "$work" vtt json srt whisperx otter
     touch "$work/.complete"
 fi
