@@ -589,3 +589,59 @@ fn each_export_key_adds_and_removes_its_files_and_links_together() {
     let feed = read(&site.path().join("out/feed.xml"));
     assert!(!feed.contains("podcast:transcript") && !feed.contains("podcast:chapters"));
 }
+
+/// Every site URL a feed names (channel and item links, `atom:link`, transcripts,
+/// chapters, people), in the main feed, each show's feed and each term feed, is a file
+/// of the built site: with the default exports and with every format on.
+#[test]
+fn every_url_in_every_feed_resolves_to_a_file() {
+    let site = Site::sample();
+    if !crate::support::generate(12, &site.path().join("content/generated")) {
+        return;
+    }
+    let origin = "https://example.org/archive/";
+    for exports in [
+        "",
+        "\n[output.exports]\nvtt = true\nsrt = true\njson = true\n",
+    ] {
+        let toml = site.path().join("book.toml");
+        let base = std::fs::read_to_string(&toml).unwrap_or_default();
+        std::fs::write(&toml, format!("{base}{exports}")).unwrap();
+        site.run(&["build", "--site-url", origin, "-d", "out"])
+            .expect_code(0);
+        std::fs::write(&toml, base).unwrap();
+        let out = site.path().join("out");
+        let feeds: Vec<PathBuf> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| e.into_path())
+            .filter(|p| p.file_name().is_some_and(|n| n == "feed.xml"))
+            .collect();
+        // The main feed, a feed per show (the generated corpus has several) and the
+        // term feeds of the sample's `companies` taxonomy.
+        assert!(feeds.len() > 3, "{feeds:?}");
+        let mut checked = 0;
+        for feed in &feeds {
+            let xml = read(feed);
+            let urls = xml
+                .split(origin)
+                .skip(1)
+                .map(|rest| rest.split(['"', '<', '\'']).next().unwrap_or_default());
+            for url in urls {
+                let path = url.split('#').next().unwrap_or_default();
+                let file = if path.is_empty() || path.ends_with('/') {
+                    out.join(path).join("index.html")
+                } else {
+                    out.join(path)
+                };
+                assert!(
+                    file.is_file(),
+                    "{}: {origin}{url} is no file",
+                    feed.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "only {checked} URLs found");
+    }
+}
