@@ -534,7 +534,14 @@ fn serve_picks_up_sidecar_chapters_and_defaults_edits() {
     let page = format!("{}episodes/career-story/", server.base);
     // Who speaks the turn at 0:00:05, by the person page it links.
     let speaker_at_5 = |body: &str| -> String {
-        let turn = body.split("id=\"t-00-00-05\"").nth(1).unwrap_or("");
+        // Turn markup is written compact (`<div class=turn id=t-00-00-05>`); a
+        // minifier may also drop or keep quotes, so both spellings are looked for.
+        let turn = body
+            .split("id=t-00-00-05")
+            .nth(1)
+            .or_else(|| body.split("id=\"t-00-00-05\"").nth(1))
+            .unwrap_or("");
+        let turn = turn.split("class=turn").next().unwrap_or("");
         let turn = turn.split("class=\"turn\"").next().unwrap_or("");
         turn.split("/people/")
             .nth(1)
