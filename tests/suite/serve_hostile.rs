@@ -429,9 +429,9 @@ fn saves_written_in_parts_are_never_served_half() {
         .unwrap();
     let file = site.path().join(seed_rel);
     let stop = AtomicBool::new(false);
-    // The longest time a save actually paused between its parts (a loaded machine can
-    // stretch a sleep far beyond what was asked).
-    let mut longest_pause = Duration::ZERO;
+    // How long each save actually paused between its parts (a loaded machine can
+    // stretch a sleep, or stall a write, far beyond what was asked).
+    let mut pauses = vec![Duration::ZERO; 16];
     let (count, failures) = std::thread::scope(|scope| {
         let readers: Vec<_> = (0..2)
             .map(|_| {
@@ -442,7 +442,10 @@ fn saves_written_in_parts_are_never_served_half() {
                         let resp = get(port, page);
                         n += 1;
                         if !resp.is_whole_page() {
-                            failures.push(format!("{} with {} bytes", resp.status, resp.body_len));
+                            failures.push((
+                                None,
+                                format!("{} with {} bytes", resp.status, resp.body_len),
+                            ));
                             continue;
                         }
                         let Some(at) = resp.body.find("TORN-") else {
@@ -453,7 +456,10 @@ fn saves_written_in_parts_are_never_served_half() {
                             .take_while(char::is_ascii_digit)
                             .collect();
                         if !resp.body.contains(&format!("TORN-{i}-END")) {
-                            failures.push(format!("save {i} served without its end"));
+                            failures.push((
+                                i.parse::<usize>().ok(),
+                                format!("save {i} served without its end"),
+                            ));
                         }
                     }
                     (n, failures)
@@ -481,7 +487,7 @@ fn saves_written_in_parts_are_never_served_half() {
                 t.elapsed()
             };
             drop(f);
-            longest_pause = longest_pause.max(pause);
+            pauses[i] = pause;
             std::thread::sleep(Duration::from_millis(200));
         }
         server.poll("the last save", |_| {
@@ -500,6 +506,22 @@ fn saves_written_in_parts_are_never_served_half() {
         (count, failures)
     });
     assert!(count > 20, "the readers barely ran ({count})");
+    // The promise covers parts up to 100 ms apart; serve waits 150 ms of quiet. A save
+    // whose writer was stalled longer than that (seen under CI load: 330 ms inside one
+    // write) looks finished to any watcher, so its half may be served: such saves are
+    // left out, and most saves must have kept to the promise for the test to count.
+    let quiet = Duration::from_millis(150);
+    let kept = pauses.iter().filter(|p| **p < quiet).count();
+    assert!(
+        kept >= 12,
+        "only {kept} of 16 saves paused less than {quiet:?} between parts: {pauses:?}"
+    );
+    let longest_pause = pauses.iter().max().copied().unwrap_or_default();
+    let failures: Vec<String> = failures
+        .into_iter()
+        .filter(|(save, _)| save.is_none_or(|i| pauses.get(i).is_some_and(|p| *p < quiet)))
+        .map(|(_, f)| f)
+        .collect();
     assert!(
         failures.is_empty(),
         "{} of {count} reads failed (longest pause between parts {longest_pause:?}):\n{}\n\
