@@ -10,6 +10,7 @@ use std::fmt;
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::Diagnostic;
 use crate::site::Tally;
+pub use crate::text::thousands;
 
 /// The site's bytes and files by kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -138,19 +139,6 @@ pub fn mb(bytes: u64) -> String {
     } else {
         format!("{:.1} MB", bytes as f64 / MB as f64)
     }
-}
-
-/// `16,113`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::model::{Episode, PersonId};
+use crate::text::thousands;
 use crate::timeline;
 
 /// One speaker's share of one episode.
@@ -189,19 +190,6 @@ pub(crate) fn talk_time_iso(ms: u64) -> String {
     }
     if s > 0 || (h == 0 && m == 0) {
         out.push_str(&format!("{s}S"));
-    }
-    out
-}
-
-/// `12345` → `12,345`.
-pub(crate) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
     }
     out
 }

@@ -3,7 +3,7 @@
 //! Shared by linking (related episodes compare chapter-title words) and the search
 //! index, so both fold and stem words the same way; `highlight.js` and `search.js`
 //! mirror these rules in the browser. [`collate`] sorts names and terms for the
-//! site's language.
+//! site's language; [`thousands`] writes counts for people to read.
 
 pub mod collate;
 pub mod tokenize;
@@ -49,4 +49,17 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(s.split_whitespace().collect::<Vec<_>>().join(" "))
     }
+}
+
+/// `12345` → `12,345`: counts in pages, the size report and the build summary.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
