@@ -211,18 +211,11 @@ fn from_file(meta: &MetaFile, diags: &mut Vec<Diagnostic>) -> Vec<MetaChapter> {
     let doc: ChaptersJson = match serde_json::from_str(text) {
         Ok(doc) => doc,
         Err(err) => {
-            let shown = err.to_string();
-            let msg = shown
-                .rsplit_once(" at line ")
-                .map_or(shown.as_str(), |(m, _)| m);
             diags.push(
-                Diagnostic::error(
-                    meta.display.as_str(),
-                    format!("not a Podcasting 2.0 chapters file: {msg}"),
-                )
-                .at(
-                    crate::diag::to_u32(err.line()),
-                    crate::diag::to_u32(err.column()),
+                super::meta::json_error(
+                    &meta.display,
+                    "not a Podcasting 2.0 chapters file",
+                    &err,
                 )
                 .with_help(
                     "a chapters file is {\"version\": \"1.2.0\", \"chapters\": [{\"startTime\": 0, \"title\": \"Intro\"}, …]}",

@@ -87,6 +87,19 @@ pub(super) struct Meta {
     pub(super) chapters: Option<ChaptersKey>,
 }
 
+/// An error at the place serde_json stopped reading `file`: `{what}: {message}`, the
+/// position on the diagnostic rather than repeated in the message.
+pub(super) fn json_error(file: &str, what: &str, err: &serde_json::Error) -> Diagnostic {
+    let shown = err.to_string();
+    let msg = shown
+        .rsplit_once(" at line ")
+        .map_or(shown.as_str(), |(m, _)| m);
+    Diagnostic::error(file, format!("{what}: {msg}")).at(
+        crate::diag::to_u32(err.line()),
+        crate::diag::to_u32(err.column()),
+    )
+}
+
 /// The text of a metadata file, or the error that stops it being read (read failure,
 /// not UTF-8). A BOM is dropped.
 pub(super) fn decode(meta: &MetaFile) -> Result<&str, Diagnostic> {

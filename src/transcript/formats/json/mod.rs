@@ -25,7 +25,8 @@ mod locate;
 pub(in crate::transcript) use locate::Json;
 
 use super::{Cue, Cues, Locate, Where};
-use crate::diag::{Diagnostic, to_u32};
+use crate::diag::Diagnostic;
+use crate::transcript::meta::json_error;
 
 /// Field errors reported per file before the rest are summed up in one line.
 pub(crate) const MAX_ERRORS: usize = 10;
@@ -220,19 +221,14 @@ pub(in crate::transcript) fn read(file: &str, text: &str, diags: &mut Vec<Diagno
     let doc: Doc = match serde_json::from_str(text) {
         Ok(doc) => doc,
         Err(err) => {
-            // The position goes on the diagnostic, not in the message.
-            let shown = err.to_string();
-            let msg = shown
-                .rsplit_once(" at line ")
-                .map_or(shown.as_str(), |(m, _)| m);
             let d = if err.is_syntax() || err.is_eof() {
-                Diagnostic::error(file, format!("not valid JSON: {msg}"))
+                json_error(file, "not valid JSON", &err)
                     .with_help("check the file with a JSON validator; it may be cut short")
             } else {
-                Diagnostic::error(file, format!("JSON of unknown shape: {msg}"))
+                json_error(file, "JSON of unknown shape", &err)
                     .with_help(format!("castbook reads {SHAPES}"))
             };
-            diags.push(d.at(to_u32(err.line()), to_u32(err.column())));
+            diags.push(d);
             return Read::Failed;
         }
     };
