@@ -9,6 +9,11 @@
 //! in unquoted attribute values such as `href=/style.css?v=…`, no space between a
 //! quoted value and the next attribute, raw `<` in text).
 
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rustc_hash::FxHashMap;
+
 /// Whether this build can minify at all.
 #[cfg(feature = "minify")]
 pub(super) const AVAILABLE: bool = true;
@@ -32,16 +37,65 @@ static CFG: std::sync::LazyLock<minify_html::Cfg> = std::sync::LazyLock::new(|| 
 pub(super) const RAW_START: &str = "<!--cb:raw-->";
 /// Closes a fragment opened by [`RAW_START`].
 pub(super) const RAW_END: &str = "<!--cb:/raw-->";
+/// Opens a fragment that comes out the same on many pages (the site header and
+/// footer, the head's site-wide tags): [`page`] minifies each distinct one once per
+/// render ([`Memo`]) and splices the result in. It must be whole elements whose
+/// minified form does not depend on their neighbours (head or block elements).
+pub(super) const SAME_START: &str = "<!--cb:same-->";
+/// Closes a fragment opened by [`SAME_START`].
+pub(super) const SAME_END: &str = "<!--cb:/same-->";
+/// What every marker starts with.
+const MARKER: &str = "<!--cb:";
 /// Stands in for a fragment while the rest of the page is minified: an unknown
 /// element, which minify-html keeps as is.
 const HOLE: &str = "<cb-raw></cb-raw>";
+/// How many distinct [`SAME_START`] fragments a [`Memo`] keeps: a theme that marks
+/// text differing on every page gets no reuse, and must not fill memory either.
+const MEMO_MAX: usize = 256;
+
+/// The minified form of each distinct [`SAME_START`] fragment, shared by the
+/// threads of one render.
+#[derive(Default)]
+pub(super) struct Memo {
+    done: Mutex<FxHashMap<Box<str>, Arc<[u8]>>>,
+}
+
+impl Memo {
+    /// `fragment` minified, from the memo when seen before.
+    fn get(&self, fragment: &str) -> Arc<[u8]> {
+        // A poisoned lock only means another page's render panicked; the map is intact.
+        if let Some(hit) = self
+            .done
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(fragment)
+        {
+            return Arc::clone(hit);
+        }
+        let small: Arc<[u8]> = self::html(fragment.to_owned()).into();
+        let mut done = self.done.lock().unwrap_or_else(PoisonError::into_inner);
+        if done.len() < MEMO_MAX {
+            done.insert(fragment.into(), Arc::clone(&small));
+        }
+        small
+    }
+}
+
+/// A marked fragment of a page.
+enum Fragment<'a> {
+    /// Written minimal: kept verbatim ([`RAW_START`]).
+    Raw(&'a str),
+    /// Minified on its own, once per distinct text ([`SAME_START`]).
+    Same(&'a str),
+}
 
 /// Turns a rendered page into the bytes to write: minified when `minify` is set,
 /// with [`RAW_START`]…[`RAW_END`] fragments kept out of the minifier (they are most
 /// of an episode page, already compact, and minifying them cost ~2.5 s of CPU per
-/// 1000 episodes for well under 1 % of the bytes) and their markers removed.
-pub(super) fn page(html: String, minify: bool) -> Vec<u8> {
-    if !html.contains(RAW_START) {
+/// 1000 episodes for well under 1 % of the bytes), [`SAME_START`]…[`SAME_END`]
+/// fragments minified once per render through `memo`, and their markers removed.
+pub(super) fn page(html: String, minify: bool, memo: &Memo) -> Vec<u8> {
+    if !html.contains(MARKER) {
         return if minify {
             self::html(html)
         } else {
@@ -51,51 +105,91 @@ pub(super) fn page(html: String, minify: bool) -> Vec<u8> {
     if !minify {
         return strip_markers(&html).into_bytes();
     }
-    let (skeleton, raws) = split_raw(&html, HOLE);
+    let (skeleton, fragments) = split(&html, HOLE);
     let small = self::html(skeleton);
-    let Ok(small) = String::from_utf8(small) else {
-        return self::html(strip_markers(&html));
-    };
-    let parts: Vec<&str> = small.split(HOLE).collect();
-    if parts.len() != raws.len() + 1 {
+    let parts: Vec<&[u8]> = split_bytes(&small, HOLE.as_bytes());
+    if parts.len() != fragments.len() + 1 {
         // The minifier moved or merged a hole: minify the whole page instead.
         return self::html(strip_markers(&html));
     }
-    let mut out = String::with_capacity(small.len() + raws.iter().map(|r| r.len()).sum::<usize>());
-    for (part, raw) in parts
+    let filled: Vec<Cow<'_, [u8]>> = fragments
         .iter()
-        .zip(raws.iter().map(Some).chain(std::iter::once(None)))
+        .map(|f| match f {
+            Fragment::Raw(raw) => Cow::Borrowed(raw.as_bytes()),
+            Fragment::Same(text) => Cow::Owned(memo.get(text).to_vec()),
+        })
+        .collect();
+    let mut out = Vec::with_capacity(small.len() + filled.iter().map(|f| f.len()).sum::<usize>());
+    for (part, fill) in parts
+        .iter()
+        .zip(filled.iter().map(Some).chain(std::iter::once(None)))
     {
-        out.push_str(part);
-        if let Some(raw) = raw {
-            out.push_str(raw);
+        out.extend_from_slice(part);
+        if let Some(fill) = fill {
+            out.extend_from_slice(fill);
         }
     }
-    out.into_bytes()
+    out
 }
 
-/// The page with each fragment replaced by `hole`, and the fragments in order.
-fn split_raw<'a>(html: &'a str, hole: &str) -> (String, Vec<&'a str>) {
+/// `bytes` cut at every `sep`.
+fn split_bytes<'a>(bytes: &'a [u8], sep: &[u8]) -> Vec<&'a [u8]> {
+    let mut parts = Vec::new();
+    let mut rest = bytes;
+    while let Some(at) = memchr::memmem::find(rest, sep) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + sep.len()..];
+    }
+    parts.push(rest);
+    parts
+}
+
+/// The page with each marked fragment replaced by `hole`, and the fragments in order.
+/// A marker without its end is left in place (and the minifier drops the comment).
+fn split<'a>(html: &'a str, hole: &str) -> (String, Vec<Fragment<'a>>) {
     let mut skeleton = String::with_capacity(html.len() / 4);
-    let mut raws = Vec::new();
+    let mut fragments = Vec::new();
     let mut rest = html;
-    while let Some(s) = rest.find(RAW_START) {
-        let after = &rest[s + RAW_START.len()..];
-        let Some(e) = after.find(RAW_END) else {
-            break;
+    let mut from = 0;
+    while let Some(s) = rest[from..].find(MARKER).map(|i| from + i) {
+        let tail = &rest[s..];
+        let (start, end, raw) = if tail.starts_with(RAW_START) {
+            (RAW_START, RAW_END, true)
+        } else if tail.starts_with(SAME_START) {
+            (SAME_START, SAME_END, false)
+        } else {
+            from = s + MARKER.len();
+            continue;
+        };
+        let after = &tail[start.len()..];
+        let Some(e) = after.find(end) else {
+            from = s + start.len();
+            continue;
         };
         skeleton.push_str(&rest[..s]);
         skeleton.push_str(hole);
-        raws.push(&after[..e]);
-        rest = &after[e + RAW_END.len()..];
+        let text = &after[..e];
+        fragments.push(if raw {
+            Fragment::Raw(text)
+        } else {
+            Fragment::Same(text)
+        });
+        rest = &after[e + end.len()..];
+        from = 0;
     }
     skeleton.push_str(rest);
-    (skeleton, raws)
+    (skeleton, fragments)
 }
 
 /// The page without fragment markers.
 fn strip_markers(html: &str) -> String {
-    html.replace(RAW_START, "").replace(RAW_END, "")
+    let mut out = html.to_owned();
+    for marker in [RAW_START, RAW_END, SAME_START, SAME_END] {
+        if out.contains(marker) {
+            out = out.replace(marker, "");
+        }
+    }
+    out
 }
 
 /// Minifies one HTML document.
@@ -236,7 +330,11 @@ pub(super) fn reescape(html: Vec<u8>) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::{RAW_END, RAW_START, escapes_lt, page, reescape};
+    use super::{Memo, RAW_END, RAW_START, SAME_END, SAME_START, escapes_lt, reescape};
+
+    fn page(html: String, minify: bool) -> Vec<u8> {
+        super::page(html, minify, &Memo::default())
+    }
 
     fn doc(body: &str) -> String {
         format!(
@@ -274,6 +372,33 @@ mod tests {
         let open = doc(&format!("{RAW_START}<p>never closed</p>"));
         let out = String::from_utf8(page(open, true)).unwrap();
         assert!(out.contains("never closed"), "{out}");
+    }
+
+    #[test]
+    #[cfg(feature = "minify")]
+    fn same_fragments_come_out_as_if_minified_in_place_and_are_minified_once() {
+        let header = "<header class=\"site-header\">\n<div class=\"wrap\">\n<a href=\"/\">x</a> <span>y</span>\n</div>\n</header>";
+        let head = "<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+        let marked = |title: &str| {
+            format!(
+                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n{SAME_START}{head}\n{SAME_END}<title>{title}</title>\n</head>\n\
+                 <body>\n{SAME_START}{header}{SAME_END}\n<main>\n<p>{title}</p>\n</main>\n</body>\n</html>\n"
+            )
+        };
+        let memo = Memo::default();
+        for title in ["One", "Two"] {
+            let html = marked(title);
+            let whole = super::html(super::strip_markers(&html));
+            assert_eq!(
+                String::from_utf8(super::page(html, true, &memo)).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
+        }
+        // Two pages, two distinct fragments: each minified once.
+        assert_eq!(memo.done.lock().unwrap().len(), 2);
+        let plain = String::from_utf8(page(marked("One"), false)).unwrap();
+        assert!(!plain.contains("cb:"), "{plain}");
+        assert!(plain.contains(header), "{plain}");
     }
 
     fn run(s: &str) -> String {

@@ -206,6 +206,7 @@ pub fn render(
         sink,
         progress,
         minify,
+        memo: minify::Memo::default(),
         files: AtomicUsize::new(0),
         pages: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
@@ -359,6 +360,8 @@ struct Emitter<'a> {
     sink: &'a dyn OutputSink,
     progress: &'a (dyn Fn(u64) + Sync),
     minify: bool,
+    /// Minified site-wide fragments (header, footer…), shared by every page.
+    memo: minify::Memo,
     files: AtomicUsize,
     pages: AtomicUsize,
     bytes: AtomicU64,
@@ -366,7 +369,7 @@ struct Emitter<'a> {
 
 impl Emitter<'_> {
     fn page(&self, rel: &str, html: String) -> anyhow::Result<()> {
-        let bytes = minify::page(html, self.minify);
+        let bytes = minify::page(html, self.minify, &self.memo);
         self.pages.fetch_add(1, Ordering::Relaxed);
         self.file(rel, &bytes)
     }
