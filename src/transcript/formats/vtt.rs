@@ -51,6 +51,7 @@ pub(in crate::transcript) fn read(
     while it.next_if(|l| !l.text.trim().is_empty()).is_some() {}
     let mut r = Reader {
         file,
+        src: text,
         known,
         diags,
         cues: Cues {
@@ -86,6 +87,8 @@ pub(in crate::transcript) fn read(
 
 struct Reader<'a, 'd> {
     file: &'a str,
+    /// The whole file, which [`Line`] offsets point into.
+    src: &'a str,
     known: &'a Known<'a>,
     diags: &'d mut Vec<Diagnostic>,
     cues: Cues,
@@ -210,9 +213,27 @@ impl Reader<'_, '_> {
         voices.clear();
         let mut first_line = payload.first().map_or(0, |l| l.no);
         let mut cleaned = std::mem::take(&mut self.cleaned);
-        for line in payload {
+        // Markup, when there is any, is mostly a voice span opening the first line: the
+        // lines after it are searched in one go, not one by one.
+        let rest_plain = match payload {
+            [_, second, .., last] => memchr::memchr2(
+                b'<',
+                b'&',
+                self.src
+                    .as_bytes()
+                    .get(second.start..last.end)
+                    .unwrap_or(b"<"),
+            )
+            .is_none(),
+            [_, last] => memchr::memchr2(b'<', b'&', last.text.as_bytes()).is_none(),
+            _ => false,
+        };
+        for (k, line) in payload.iter().enumerate() {
             // Most lines hold no markup at all: straight into the cue's text.
-            if !self.rolling && memchr::memchr2(b'<', b'&', line.text.as_bytes()).is_none() {
+            if !self.rolling
+                && ((k > 0 && rest_plain)
+                    || memchr::memchr2(b'<', b'&', line.text.as_bytes()).is_none())
+            {
                 let trimmed = line.text.trim();
                 if !trimmed.is_empty() {
                     if text.is_empty() {

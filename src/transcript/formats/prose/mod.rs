@@ -47,12 +47,9 @@ pub(super) struct Prose {
 impl Prose {
     /// An empty body with room for `bytes` of text; `auto` starts a paragraph every
     /// few sentences.
+    #[cfg(test)]
     pub(super) fn with_capacity(auto: bool, bytes: usize) -> Prose {
-        Prose {
-            out: String::with_capacity(bytes + bytes / 32 + 8),
-            auto,
-            ..Prose::default()
-        }
+        Prose::with_buffer(auto, String::new(), bytes)
     }
 
     /// Starts a new paragraph before the next word (no effect at the start).
@@ -113,6 +110,12 @@ impl Prose {
                 self.word(&line[pos..end]);
                 pos = end + 1;
                 continue;
+            }
+            if !self.auto {
+                // No sentences to count: the rest of the line is one run.
+                owed.get_or_insert(pos);
+                pos = b.len() + 1;
+                break;
             }
             let candidate = loop {
                 match candidates.next() {
@@ -186,6 +189,19 @@ impl Prose {
             }
         } else if para_len >= MAX_BYTES {
             self.pending = true;
+        }
+    }
+
+    /// An empty body with room for `bytes` of text, written into `buf` (cleared: a
+    /// buffer kept from turn to turn saves an allocation per turn); `auto` starts a
+    /// paragraph every few sentences.
+    pub(super) fn with_buffer(auto: bool, mut buf: String, bytes: usize) -> Prose {
+        buf.clear();
+        buf.reserve(bytes + bytes / 32 + 8);
+        Prose {
+            out: buf,
+            auto,
+            ..Prose::default()
         }
     }
 
