@@ -106,6 +106,17 @@ struct Reader<'a, 'd> {
     warned_stray: bool,
 }
 
+/// `s.trim()`, deciding at once for a line that starts and ends in visible ASCII.
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let visible = |c: Option<&u8>| c.is_some_and(|&c| (0x21..0x7f).contains(&c));
+    if visible(b.first()) && visible(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// The common first line of a cue, `<v Name>words` with no other markup, as its name
 /// and words; `None` for anything [`clean`] must look at (other tags, references,
 /// whitespace to normalise in the name, a name not in plain ASCII).
@@ -234,7 +245,7 @@ impl Reader<'_, '_> {
                 && ((k > 0 && rest_plain)
                     || memchr::memchr2(b'<', b'&', line.text.as_bytes()).is_none())
             {
-                let trimmed = line.text.trim();
+                let trimmed = trim(line.text);
                 if !trimmed.is_empty() {
                     if text.is_empty() {
                         first_line = line.no;
@@ -249,7 +260,7 @@ impl Reader<'_, '_> {
                 && let Some((name, words)) = plain_voice(line.text)
             {
                 // What the general path below does for this line, without its copies.
-                let trimmed = words.trim();
+                let trimmed = trim(words);
                 if trimmed.is_empty() {
                     continue;
                 }

@@ -135,11 +135,20 @@ impl Prose {
                 owed.get_or_insert(pos);
                 if self.auto && candidate.is_some() {
                     let rb = run.as_bytes();
-                    let mut start = rb.len();
-                    while start > 0 && rb[start - 1] != b' ' {
-                        start -= 1;
+                    let para_len = para_len + run.len() + 1;
+                    // The last byte decides most words (as in `ends_sentence`): the
+                    // word's start is only looked for when it does not.
+                    match rb.last() {
+                        Some(c) if c.is_ascii_alphanumeric() => self.count(false, para_len),
+                        Some(b'!' | b'?') => self.count(true, para_len),
+                        _ => {
+                            let mut start = rb.len();
+                            while start > 0 && rb[start - 1] != b' ' {
+                                start -= 1;
+                            }
+                            self.after_word(&run[start..], para_len);
+                        }
                     }
-                    self.after_word(&run[start..], para_len + run.len() + 1);
                 }
             }
             pos = end + 1;
@@ -182,7 +191,12 @@ impl Prose {
     /// Counts a sentence `word` ends, or ends an overlong paragraph; `para_len` is the
     /// paragraph's length up to and with `word`.
     fn after_word(&mut self, word: &str, para_len: usize) {
-        if ends_sentence(word) {
+        self.count(ends_sentence(word), para_len);
+    }
+
+    /// [`Prose::after_word`] once it is known whether the word ends a sentence.
+    fn count(&mut self, sentence_end: bool, para_len: usize) {
+        if sentence_end {
             self.sentences += 1;
             if self.sentences >= SENTENCES {
                 self.soft = true;
