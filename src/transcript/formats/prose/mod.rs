@@ -247,7 +247,7 @@ fn ends_sentence(word: &str) -> bool {
         Some(c) if c.is_ascii_alphanumeric() => return false,
         Some(b'!' | b'?') => return true,
         Some(b'.') => {
-            let inner_dot = b[..b.len() - 1].iter().any(|&c| c == b'.');
+            let inner_dot = b[..b.len() - 1].contains(&b'.');
             return !(inner_dot || (b.len() <= 7 && ABBREVIATIONS.contains(&word)));
         }
         _ => {}
