@@ -228,6 +228,11 @@ impl Prose {
     /// A paragraph that would read as a turn line gets its timestamp's colon escaped.
     fn end_paragraph(&mut self) {
         let para = self.out.get(self.para_start..).unwrap_or("");
+        // No colon where a turn line's timestamp would have one: most paragraphs.
+        let reach = para.len().min(super::super::body::TURN_HEAD_REACH);
+        if memchr::memchr(b':', &para.as_bytes()[..reach]).is_none() {
+            return;
+        }
         if let Some(head) = super::super::body::turn_head(para) {
             let colon = self.para_start + head.stamp_at + head.stamp.len();
             if self.out.is_char_boundary(colon) {
