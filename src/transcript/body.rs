@@ -33,6 +33,9 @@ use crate::model::Timestamp;
 const MAX_LABEL_CHARS: usize = 60;
 /// A speaker label with more words than this is prose, not a label.
 const MAX_LABEL_WORDS: usize = 6;
+/// Bytes from a line's start within which [`turn_head`] finds the timestamp's colon
+/// (the longest label, 4 bytes a char at most, a space and two digits).
+pub(super) const TURN_HEAD_REACH: usize = MAX_LABEL_CHARS * 4 + 4;
 
 /// A chapter heading as written, kept even when the chapter is dropped.
 #[derive(Debug, Clone)]
@@ -94,7 +97,7 @@ pub(super) fn turn_head(line: &str) -> Option<TurnHead<'_>> {
     // The label has no colon, so the timestamp's first colon is the line's first one,
     // and it comes within the longest label (4 bytes a char at most), a space and two
     // digits. Most prose lines fail this one memchr-speed search.
-    let mut limit = line.len().min(MAX_LABEL_CHARS * 4 + 4);
+    let mut limit = line.len().min(TURN_HEAD_REACH);
     while !line.is_char_boundary(limit) {
         limit -= 1;
     }

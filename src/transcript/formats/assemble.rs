@@ -16,6 +16,7 @@
 //!   exports keep starts in order).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::prose::Prose;
 use super::{Cue, Cues, Locate, Where};
@@ -96,6 +97,7 @@ pub(in crate::transcript) fn assemble(
         unnamed: &unnamed,
         exact: cues.exact,
         auto: !cues.explicit_paragraphs,
+        spare: String::new(),
     };
     let mut next = 0;
     let mut latest: Option<u64> = None;
@@ -189,6 +191,8 @@ struct Builder<'a> {
     unnamed: &'a (String, Option<SpeakerRef>),
     exact: bool,
     auto: bool,
+    /// The last turn's prose buffer, reused by the next turn.
+    spare: String,
 }
 
 impl Builder<'_> {
@@ -204,7 +208,8 @@ impl Builder<'_> {
             }
             _ => {
                 self.finish_turn();
-                let mut prose = Prose::with_capacity(self.auto, cue.text.len());
+                let buf = std::mem::take(&mut self.spare);
+                let mut prose = Prose::with_buffer(self.auto, buf, cue.text.len());
                 prose.push(&cue.text);
                 self.turn = Some(Open {
                     speaker: cue.speaker,
@@ -236,7 +241,12 @@ impl Builder<'_> {
                 start: t.start,
                 end: t.end,
             }),
-            body: t.prose.finish().into(),
+            body: {
+                let out = t.prose.finish();
+                let body = Arc::from(out.as_str());
+                self.spare = out;
+                body
+            },
             line: t.at.line(),
         });
     }

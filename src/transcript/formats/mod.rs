@@ -309,7 +309,7 @@ pub(super) fn speaker_prefix<'t>(
     while !text.is_char_boundary(limit) {
         limit -= 1;
     }
-    let colon = text.get(..limit)?.find(':')?;
+    let colon = memchr::memchr(b':', text.as_bytes().get(..limit)?)?;
     let label = text.get(..colon)?.trim_end();
     let rest = text.get(colon + 1..)?;
     let first = label.chars().next()?;

@@ -51,6 +51,7 @@ pub(in crate::transcript) fn read(
     while it.next_if(|l| !l.text.trim().is_empty()).is_some() {}
     let mut r = Reader {
         file,
+        src: text,
         known,
         diags,
         cues: Cues {
@@ -62,6 +63,8 @@ pub(in crate::transcript) fn read(
         previous: Vec::new(),
         cleaned: String::new(),
         voices: Vec::new(),
+        pieces: Vec::new(),
+        kept_pieces: Vec::new(),
         warned_stray: false,
     };
     let mut block: Vec<Line<'_>> = Vec::new();
@@ -84,6 +87,8 @@ pub(in crate::transcript) fn read(
 
 struct Reader<'a, 'd> {
     file: &'a str,
+    /// The whole file, which [`Line`] offsets point into.
+    src: &'a str,
     known: &'a Known<'a>,
     diags: &'d mut Vec<Diagnostic>,
     cues: Cues,
@@ -96,7 +101,40 @@ struct Reader<'a, 'd> {
     /// Buffers reused from cue to cue.
     cleaned: String,
     voices: Vec<(usize, u32)>,
+    pieces: Vec<(usize, Option<u32>)>,
+    kept_pieces: Vec<(usize, usize, Option<u32>)>,
     warned_stray: bool,
+}
+
+/// `s.trim()`, deciding at once for a line that starts and ends in visible ASCII.
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let visible = |c: Option<&u8>| c.is_some_and(|&c| (0x21..0x7f).contains(&c));
+    if visible(b.first()) && visible(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// The common first line of a cue, `<v Name>words` with no other markup, as its name
+/// and words; `None` for anything [`clean`] must look at (other tags, references,
+/// whitespace to normalise in the name, a name not in plain ASCII).
+fn plain_voice(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix("<v ")?;
+    let close = memchr::memchr(b'>', rest.as_bytes())?;
+    let name = &rest[..close];
+    let words = &rest[close + 1..];
+    let nb = name.as_bytes();
+    let simple_name = !nb.is_empty()
+        && nb.first() != Some(&b' ')
+        && nb.last() != Some(&b' ')
+        && nb
+            .iter()
+            .all(|&c| (0x20..0x7f).contains(&c) && c != b'&' && c != b'<')
+        && memchr::memmem::find(nb, b"  ").is_none();
+    (simple_name && memchr::memchr2(b'<', b'&', words.as_bytes()).is_none())
+        .then_some((name, words))
 }
 
 impl Reader<'_, '_> {
@@ -186,10 +224,28 @@ impl Reader<'_, '_> {
         voices.clear();
         let mut first_line = payload.first().map_or(0, |l| l.no);
         let mut cleaned = std::mem::take(&mut self.cleaned);
-        for line in payload {
+        // Markup, when there is any, is mostly a voice span opening the first line: the
+        // lines after it are searched in one go, not one by one.
+        let rest_plain = match payload {
+            [_, second, .., last] => memchr::memchr2(
+                b'<',
+                b'&',
+                self.src
+                    .as_bytes()
+                    .get(second.start..last.end)
+                    .unwrap_or(b"<"),
+            )
+            .is_none(),
+            [_, last] => memchr::memchr2(b'<', b'&', last.text.as_bytes()).is_none(),
+            _ => false,
+        };
+        for (k, line) in payload.iter().enumerate() {
             // Most lines hold no markup at all: straight into the cue's text.
-            if !self.rolling && memchr::memchr2(b'<', b'&', line.text.as_bytes()).is_none() {
-                let trimmed = line.text.trim();
+            if !self.rolling
+                && ((k > 0 && rest_plain)
+                    || memchr::memchr2(b'<', b'&', line.text.as_bytes()).is_none())
+            {
+                let trimmed = trim(line.text);
                 if !trimmed.is_empty() {
                     if text.is_empty() {
                         first_line = line.no;
@@ -198,6 +254,29 @@ impl Reader<'_, '_> {
                     }
                     text.push_str(trimmed);
                 }
+                continue;
+            }
+            if !self.rolling
+                && let Some((name, words)) = plain_voice(line.text)
+            {
+                // What the general path below does for this line, without its copies.
+                let trimmed = trim(words);
+                if trimmed.is_empty() {
+                    continue;
+                }
+                let at = Where::Line {
+                    line: line.no,
+                    col: 1,
+                    len: to_u32(name.len() + 3),
+                };
+                let label = self.cues.label(name, at);
+                if text.is_empty() {
+                    first_line = line.no;
+                } else {
+                    text.push(' ');
+                }
+                voices.push((text.len(), label));
+                text.push_str(trimmed);
                 continue;
             }
             cleaned.clear();
@@ -241,12 +320,14 @@ impl Reader<'_, '_> {
             return;
         }
         // Text before the first voice keeps the carried speaker.
-        let mut pieces: Vec<(usize, Option<u32>)> = Vec::with_capacity(voices.len() + 1);
+        let mut pieces = std::mem::take(&mut self.pieces);
+        pieces.clear();
         pieces.push((0, self.speaker));
         pieces.extend(voices.iter().map(|&(i, l)| (i, Some(l))));
         self.voices = voices;
         // (start, end) in `text` and speaker of each piece with words.
-        let mut kept_pieces: Vec<(usize, usize, Option<u32>)> = Vec::with_capacity(pieces.len());
+        let mut kept_pieces = std::mem::take(&mut self.kept_pieces);
+        kept_pieces.clear();
         let offset = |s: &str| s.as_ptr() as usize - text.as_ptr() as usize;
         for (k, &(from, speaker)) in pieces.iter().enumerate() {
             let to = pieces.get(k + 1).map_or(text.len(), |p| p.0);
@@ -273,10 +354,14 @@ impl Reader<'_, '_> {
                 kept_pieces.push((start, start + piece.len(), self.speaker));
             }
         }
+        self.pieces = pieces;
         // One piece (the usual cue) takes the text itself, not a copy of it.
         if let [(from, to, speaker)] = kept_pieces[..] {
+            self.kept_pieces = kept_pieces;
             text.truncate(to);
-            text.drain(..from);
+            if from > 0 {
+                text.drain(..from);
+            }
             self.cues.cues.push(Cue {
                 start,
                 end: Some(end),
@@ -286,7 +371,7 @@ impl Reader<'_, '_> {
             });
             return;
         }
-        for (from, to, speaker) in kept_pieces {
+        for &(from, to, speaker) in &kept_pieces {
             self.cues.cues.push(Cue {
                 start,
                 end: Some(end),
@@ -295,5 +380,6 @@ impl Reader<'_, '_> {
                 at,
             });
         }
+        self.kept_pieces = kept_pieces;
     }
 }

@@ -356,15 +356,15 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn string(
+    fn string<'f>(
         &mut self,
         index: usize,
         name: &'static str,
-        f: &Field,
+        f: &'f Field,
         required: bool,
-    ) -> Option<String> {
+    ) -> Option<&'f str> {
         match f {
-            Field::Str(s) => Some(s.clone()),
+            Field::Str(s) => Some(s.as_str()),
             Field::Missing | Field::Null if !required => None,
             _ => {
                 self.error(
@@ -377,26 +377,46 @@ impl Reader<'_, '_> {
         }
     }
 
+    /// [`Reader::string`], taking the string out of the field instead of copying it.
+    fn take_string(
+        &mut self,
+        index: usize,
+        name: &'static str,
+        f: &mut Field,
+        required: bool,
+    ) -> Option<String> {
+        self.string(index, name, f, required)?;
+        match std::mem::take(f) {
+            Field::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
     fn speaker(&mut self, index: usize, f: &Field) -> Option<u32> {
         let label = self.string(index, "speaker", f, false)?;
+        let at = Where::Segment {
+            index,
+            field: "speaker",
+        };
+        // Most labels are already single-spaced words: looked up as they are.
+        let b = label.as_bytes();
+        let normal = b.first().is_some_and(|&c| c != b' ')
+            && b.last().is_some_and(|&c| c != b' ')
+            && b.iter().all(|&c| (0x20..0x7f).contains(&c))
+            && memchr::memmem::find(b, b"  ").is_none();
+        if normal {
+            return Some(self.cues.label(label, at));
+        }
         let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
-        (!label.is_empty()).then(|| {
-            self.cues.label(
-                &label,
-                Where::Segment {
-                    index,
-                    field: "speaker",
-                },
-            )
-        })
+        (!label.is_empty()).then(|| self.cues.label(&label, at))
     }
 
     fn podcasting(&mut self, segments: Vec<Segment>) {
         self.cues.cues.reserve(segments.len());
-        for (i, s) in segments.into_iter().enumerate() {
+        for (i, mut s) in segments.into_iter().enumerate() {
             let start = self.seconds(i, "startTime", &s.start_time, true);
             let end = self.seconds(i, "endTime", &s.end_time, false);
-            let body = self.string(i, "body", &s.body, true);
+            let body = self.take_string(i, "body", &mut s.body, true);
             let speaker = self.speaker(i, &s.speaker);
             if let (Some(start), Some(body)) = (start, body) {
                 self.cues.cues.push(Cue {
@@ -418,7 +438,7 @@ impl Reader<'_, '_> {
         for (i, s) in segments.into_iter().enumerate() {
             let start = self.seconds(i, "start", &s.start, true);
             let end = self.seconds(i, "end", &s.end, false);
-            let text = self.string(i, "text", &s.text, true);
+            let text = self.string(i, "text", &s.text, true).map(str::trim);
             let speaker = self.speaker(i, &s.speaker);
             let (Some(start), Some(text)) = (start, text) else {
                 continue;
@@ -443,7 +463,7 @@ impl Reader<'_, '_> {
                     start,
                     end: end.map(|e| e.max(start)),
                     speaker,
-                    text: text.trim().to_owned(),
+                    text: text.to_owned(),
                     at,
                 });
                 continue;

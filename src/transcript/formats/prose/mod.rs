@@ -47,12 +47,9 @@ pub(super) struct Prose {
 impl Prose {
     /// An empty body with room for `bytes` of text; `auto` starts a paragraph every
     /// few sentences.
+    #[cfg(test)]
     pub(super) fn with_capacity(auto: bool, bytes: usize) -> Prose {
-        Prose {
-            out: String::with_capacity(bytes + bytes / 32 + 8),
-            auto,
-            ..Prose::default()
-        }
+        Prose::with_buffer(auto, String::new(), bytes)
     }
 
     /// Starts a new paragraph before the next word (no effect at the start).
@@ -99,15 +96,26 @@ impl Prose {
             i
         };
         let mut pos = 0;
+        // Runs are owed, not copied one by one: `line[owed..pos - 1]` (after a space)
+        // is the output not yet written, copied in one go before anything else is.
+        let mut owed: Option<usize> = None;
         // One pass over the sentence-end candidates; `pos` is where text not yet
-        // written starts.
+        // looked at starts.
         let mut candidates = memchr::memchr3_iter(b'.', b'!', b'?', b);
         while pos < b.len() {
-            if self.soft || self.pending || self.out.len() == self.para_start {
+            let owed_len = owed.map_or(0, |from| pos - from);
+            if self.soft || self.pending || (owed.is_none() && self.out.len() == self.para_start) {
+                self.pay(line, &mut owed, pos);
                 let end = word_end(pos);
                 self.word(&line[pos..end]);
                 pos = end + 1;
                 continue;
+            }
+            if !self.auto {
+                // No sentences to count: the rest of the line is one run.
+                owed.get_or_insert(pos);
+                pos = b.len() + 1;
+                break;
             }
             let candidate = loop {
                 match candidates.next() {
@@ -117,23 +125,42 @@ impl Prose {
             };
             let end = candidate.map_or(b.len(), word_end);
             let run = &line[pos..end];
-            if self.auto && self.out.len() - self.para_start + run.len() + 1 >= MAX_BYTES {
+            let para_len = self.out.len() + owed_len - self.para_start;
+            if self.auto && para_len + run.len() + 1 >= MAX_BYTES {
+                self.pay(line, &mut owed, pos);
                 for w in run.split(' ') {
                     self.word(w);
                 }
             } else {
-                self.out.push(' ');
-                self.out.push_str(run);
+                owed.get_or_insert(pos);
                 if self.auto && candidate.is_some() {
                     let rb = run.as_bytes();
-                    let mut start = rb.len();
-                    while start > 0 && rb[start - 1] != b' ' {
-                        start -= 1;
+                    let para_len = para_len + run.len() + 1;
+                    // The last byte decides most words (as in `ends_sentence`): the
+                    // word's start is only looked for when it does not.
+                    match rb.last() {
+                        Some(c) if c.is_ascii_alphanumeric() => self.count(false, para_len),
+                        Some(b'!' | b'?') => self.count(true, para_len),
+                        _ => {
+                            let mut start = rb.len();
+                            while start > 0 && rb[start - 1] != b' ' {
+                                start -= 1;
+                            }
+                            self.after_word(&run[start..], para_len);
+                        }
                     }
-                    self.after_word(&run[start..]);
                 }
             }
             pos = end + 1;
+        }
+        self.pay(line, &mut owed, pos);
+    }
+
+    /// Writes the run [`Prose::push_plain`] owes, up to the word ending before `pos`.
+    fn pay(&mut self, line: &str, owed: &mut Option<usize>, pos: usize) {
+        if let Some(from) = owed.take() {
+            self.out.push(' ');
+            self.out.push_str(&line[from..pos.min(line.len() + 1) - 1]);
         }
     }
 
@@ -157,19 +184,38 @@ impl Prose {
         let at_start = self.out.len() == self.para_start;
         push_escaped(&mut self.out, word, at_start);
         if self.auto {
-            self.after_word(word);
+            self.after_word(word, self.out.len() - self.para_start);
         }
     }
 
-    /// Counts a sentence `word` ends, or ends an overlong paragraph.
-    fn after_word(&mut self, word: &str) {
-        if ends_sentence(word) {
+    /// Counts a sentence `word` ends, or ends an overlong paragraph; `para_len` is the
+    /// paragraph's length up to and with `word`.
+    fn after_word(&mut self, word: &str, para_len: usize) {
+        self.count(ends_sentence(word), para_len);
+    }
+
+    /// [`Prose::after_word`] once it is known whether the word ends a sentence.
+    fn count(&mut self, sentence_end: bool, para_len: usize) {
+        if sentence_end {
             self.sentences += 1;
             if self.sentences >= SENTENCES {
                 self.soft = true;
             }
-        } else if self.out.len() - self.para_start >= MAX_BYTES {
+        } else if para_len >= MAX_BYTES {
             self.pending = true;
+        }
+    }
+
+    /// An empty body with room for `bytes` of text, written into `buf` (cleared: a
+    /// buffer kept from turn to turn saves an allocation per turn); `auto` starts a
+    /// paragraph every few sentences.
+    pub(super) fn with_buffer(auto: bool, mut buf: String, bytes: usize) -> Prose {
+        buf.clear();
+        buf.reserve(bytes + bytes / 32 + 8);
+        Prose {
+            out: buf,
+            auto,
+            ..Prose::default()
         }
     }
 
@@ -182,6 +228,11 @@ impl Prose {
     /// A paragraph that would read as a turn line gets its timestamp's colon escaped.
     fn end_paragraph(&mut self) {
         let para = self.out.get(self.para_start..).unwrap_or("");
+        // No colon where a turn line's timestamp would have one: most paragraphs.
+        let reach = para.len().min(super::super::body::TURN_HEAD_REACH);
+        if memchr::memchr(b':', &para.as_bytes()[..reach]).is_none() {
+            return;
+        }
         if let Some(head) = super::super::body::turn_head(para) {
             let colon = self.para_start + head.stamp_at + head.stamp.len();
             if self.out.is_char_boundary(colon) {
@@ -194,13 +245,17 @@ impl Prose {
 /// True when `word` ends a sentence: `.`, `!`, `?` or `…`, maybe before closing
 /// quotes or brackets, and not a known abbreviation or initialism (`U.S.`).
 fn ends_sentence(word: &str) -> bool {
-    // Most words end in a letter: no sentence end, decided by the last byte.
-    if word
-        .as_bytes()
-        .last()
-        .is_some_and(u8::is_ascii_alphanumeric)
-    {
-        return false;
+    // Decided by the last byte for most words: a letter (no sentence end), `!` or
+    // `?`, or a `.` with no closer after it.
+    let b = word.as_bytes();
+    match b.last() {
+        Some(c) if c.is_ascii_alphanumeric() => return false,
+        Some(b'!' | b'?') => return true,
+        Some(b'.') => {
+            let inner_dot = b[..b.len() - 1].contains(&b'.');
+            return !(inner_dot || (b.len() <= 7 && ABBREVIATIONS.contains(&word)));
+        }
+        _ => {}
     }
     let core = word.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
     match core.chars().last() {
