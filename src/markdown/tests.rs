@@ -319,3 +319,70 @@ fn escape_into_escapes_text_and_attributes() {
     escape_into(&mut out, "a<b>&\"c'é");
     assert_eq!(out, ">a&lt;b&gt;&amp;&quot;c&#39;é");
 }
+
+#[test]
+fn plain_prose_takes_the_short_way_with_the_same_bytes() {
+    for src in [
+        "So I joined Meta in 2019, and it was great.",
+        "First paragraph here.\n\nSecond one, with 50% more words.\nAnd a soft break.",
+        "“Quoted” words, an emoji 🤔 and a café.",
+        "",
+        "\n\nLeading blank lines.\n\n\n",
+    ] {
+        let mut fast = String::new();
+        assert!(push_plain(&mut fast, src), "{src:?}");
+        let mut slow = String::new();
+        push_parsed(&mut slow, src, "t");
+        assert_eq!(fast, slow, "{src:?}");
+    }
+    for src in [
+        "It's",
+        "a \"quote\"",
+        "wait...",
+        "a -- b",
+        "1. a list",
+        "- item",
+        "# heading",
+        "> quote",
+        "    code",
+        "trailing  ",
+        "*em*",
+        "a <b>",
+        "AT&T",
+        "[link](x)",
+        "line\r\n",
+        "Title\n===",
+    ] {
+        assert!(!push_plain(&mut String::new(), src), "{src:?}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+    /// Whenever the short way takes a text, it writes what pulldown-cmark writes.
+    #[test]
+    fn the_short_way_agrees_with_pulldown_cmark(
+        src in "(a|B|z|1|9| |  |\\.|,|:|;|\\?|!|\\(|\\)|%|/|\\$|@|=|\\+|-|\\n|\\n\\n|é|“|🤔|\u{a0}|http://x\\.y|1\\. |- |#|>|\\*|_|`|~|\\||'|\"|&|<|\\[|\\]|\\\\|\t|===){0,24}"
+    ) {
+        let mut fast = String::new();
+        if push_plain(&mut fast, &src) {
+            let mut slow = String::new();
+            push_parsed(&mut slow, &src, "t");
+            proptest::prop_assert_eq!(fast, slow, "{:?}", src);
+        }
+    }
+
+    /// The same with only what plain prose is made of, so the short way is taken often.
+    #[test]
+    fn the_short_way_agrees_on_prose_like_text(
+        src in "(So|a|I|z|é|“|🤔|\u{a0}| |  |\\.|,|:|;|\\?|!|\\(|\\)|%|/|\\$|@|=|\\+|-|1|9|1\\. |- |\\+ |= |http://x\\.y|\\n|\\n\\n|\\n\\n\\n){0,24}"
+    ) {
+        let mut fast = String::new();
+        if push_plain(&mut fast, &src) {
+            let mut slow = String::new();
+            push_parsed(&mut slow, &src, "t");
+            proptest::prop_assert_eq!(fast, slow, "{:?}", src);
+        }
+    }
+}
