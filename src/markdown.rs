@@ -52,19 +52,51 @@ fn push_parsed(out: &mut String, src: &str, id_prefix: &str) {
     }
 }
 
+/// The bytes plain prose may hold: nothing to escape, nothing that opens markup, a
+/// link, an entity or a quote to curl (`'` is checked apart); `!`, `(`, `)` only mean
+/// something after a `]`. A table, since the test runs on every byte of every turn.
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c >= 0x80 || c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    let more = b" ,.;:?!()%/$@=+-\n'";
+    let mut i = 0;
+    while i < more.len() {
+        t[more[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// Appends the HTML of `src` and returns true when `src` is plain prose: lines of
-/// text that neither Markdown nor smart punctuation reads anything into, split into
-/// paragraphs by blank lines. That is most transcript turns, and writing them here
+/// text that Markdown reads nothing into and smart punctuation only curls apostrophes
+/// in, split into paragraphs by blank lines. That is most transcript turns, and writing them here
 /// takes a tenth of pulldown-cmark's work (it was a tenth of a whole build's) for the
 /// very bytes it writes (`<p>…</p>` and a line break per paragraph, soft breaks as
 /// line breaks), which a property test checks. Anything else returns false and
 /// leaves `out` alone.
 fn push_plain(out: &mut String, src: &str) -> bool {
-    // Nothing to escape, nothing that opens markup, a link, an entity or a quote to
-    // curl; `!`, `(`, `)` only mean something after a `]`.
-    let plain_byte =
-        |b: u8| b >= 0x80 || b.is_ascii_alphanumeric() || b" ,.;:?!()%/$@=+-\n".contains(&b);
-    if !src.bytes().all(plain_byte) || src.contains("--") || src.contains("..") {
+    // One pass: plain bytes only, and no `--` or `..` (dashes and ellipses to make).
+    let mut prev = 0u8;
+    for b in src.bytes() {
+        if !PLAIN[usize::from(b)] || (b == prev && (b == b'-' || b == b'.')) {
+            return false;
+        }
+        prev = b;
+    }
+    // An apostrophe inside a word (`it's`) can neither open nor close a quote, so
+    // smart punctuation always curls it to `’`; any other `'` needs the parser.
+    let b = src.as_bytes();
+    let inside_word = |i: usize| {
+        i > 0
+            && b[i - 1].is_ascii_alphanumeric()
+            && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+    };
+    if !memchr::memchr_iter(b'\'', b).all(inside_word) {
         return false;
     }
     let lines = src.split('\n');
@@ -90,11 +122,11 @@ fn push_plain(out: &mut String, src: &str) -> bool {
             (true, false) => {}
             (false, true) => {
                 out.push('\n');
-                out.push_str(line);
+                push_curled(out, line);
             }
             (false, false) => {
                 out.push_str("<p>");
-                out.push_str(line);
+                push_curled(out, line);
                 open = true;
             }
         }
@@ -103,6 +135,18 @@ fn push_plain(out: &mut String, src: &str) -> bool {
         out.push_str("</p>\n");
     }
     true
+}
+
+/// Appends `line` with each `'` as `’` (see [`push_plain`]).
+fn push_curled(out: &mut String, line: &str) {
+    let mut parts = line.split('\'');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for part in parts {
+        out.push('’');
+        out.push_str(part);
+    }
 }
 
 /// Appends `text` to `out` escaped for HTML text and double- or single-quoted attributes.

@@ -326,6 +326,7 @@ fn plain_prose_takes_the_short_way_with_the_same_bytes() {
         "So I joined Meta in 2019, and it was great.",
         "First paragraph here.\n\nSecond one, with 50% more words.\nAnd a soft break.",
         "“Quoted” words, an emoji 🤔 and a café.",
+        "It's what you're saying: the team's 2nd try.",
         "",
         "\n\nLeading blank lines.\n\n\n",
     ] {
@@ -336,7 +337,9 @@ fn plain_prose_takes_the_short_way_with_the_same_bytes() {
         assert_eq!(fast, slow, "{src:?}");
     }
     for src in [
-        "It's",
+        "'tis",
+        "the students' work",
+        "a 'quote'",
         "a \"quote\"",
         "wait...",
         "a -- b",
@@ -376,7 +379,7 @@ proptest::proptest! {
     /// The same with only what plain prose is made of, so the short way is taken often.
     #[test]
     fn the_short_way_agrees_on_prose_like_text(
-        src in "(So|a|I|z|é|“|🤔|\u{a0}| |  |\\.|,|:|;|\\?|!|\\(|\\)|%|/|\\$|@|=|\\+|-|1|9|1\\. |- |\\+ |= |http://x\\.y|\\n|\\n\\n|\\n\\n\\n){0,24}"
+        src in "(So|a|I|z|é|“|🤔|\u{a0}| |  |'|it's|s' | 'q|\\.|,|:|;|\\?|!|\\(|\\)|%|/|\\$|@|=|\\+|-|1|9|1\\. |- |\\+ |= |http://x\\.y|\\n|\\n\\n|\\n\\n\\n){0,24}"
     ) {
         let mut fast = String::new();
         if push_plain(&mut fast, &src) {
