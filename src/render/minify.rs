@@ -9,7 +9,6 @@
 //! in unquoted attribute values such as `href=/style.css?v=…`, no space between a
 //! quoted value and the next attribute, raw `<` in text).
 
-use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rustc_hash::FxHashMap;
@@ -89,6 +88,15 @@ enum Fragment<'a> {
     Same(&'a str),
 }
 
+impl Fragment<'_> {
+    /// The fragment's text as the page has it, markers aside.
+    fn text(&self) -> &str {
+        match self {
+            Fragment::Raw(t) | Fragment::Same(t) => t,
+        }
+    }
+}
+
 /// Turns a rendered page into the bytes to write: minified when `minify` is set,
 /// with [`RAW_START`]…[`RAW_END`] fragments kept out of the minifier (they are most
 /// of an episode page, already compact, and minifying them cost ~2.5 s of CPU per
@@ -112,21 +120,15 @@ pub(super) fn page(html: String, minify: bool, memo: &Memo) -> Vec<u8> {
         // The minifier moved or merged a hole: minify the whole page instead.
         return self::html(strip_markers(&html));
     }
-    let filled: Vec<Cow<'_, [u8]>> = fragments
-        .iter()
-        .map(|f| match f {
-            Fragment::Raw(raw) => Cow::Borrowed(raw.as_bytes()),
-            Fragment::Same(text) => Cow::Owned(memo.get(text).to_vec()),
-        })
-        .collect();
-    let mut out = Vec::with_capacity(small.len() + filled.iter().map(|f| f.len()).sum::<usize>());
-    for (part, fill) in parts
-        .iter()
-        .zip(filled.iter().map(Some).chain(std::iter::once(None)))
-    {
+    // The fragments' source lengths: a bound on what they take once minified.
+    let room = fragments.iter().map(|f| f.text().len()).sum::<usize>();
+    let mut out = Vec::with_capacity(small.len() + room);
+    for (part, fragment) in parts.iter().zip(fragments.iter().map(Some).chain([None])) {
         out.extend_from_slice(part);
-        if let Some(fill) = fill {
-            out.extend_from_slice(fill);
+        match fragment {
+            Some(Fragment::Raw(raw)) => out.extend_from_slice(raw.as_bytes()),
+            Some(Fragment::Same(text)) => out.extend_from_slice(&memo.get(text)),
+            None => {}
         }
     }
     out
