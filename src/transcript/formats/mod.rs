@@ -292,6 +292,15 @@ impl Known<'_> {
     }
 }
 
+/// True when a speaker label needs no normalising: printable ASCII, single-spaced,
+/// no space at either end. Most labels are, and are looked up as they are.
+pub(super) fn is_plain_label(label: &[u8]) -> bool {
+    label.first().is_some_and(|&c| c != b' ')
+        && label.last().is_some_and(|&c| c != b' ')
+        && label.iter().all(|&c| (0x20..0x7f).contains(&c))
+        && memchr::memmem::find(label, b"  ").is_none()
+}
+
 /// A speaker prefix at the start of a caption (`Sarah: In today's episode`): the
 /// label and the text after it.
 ///

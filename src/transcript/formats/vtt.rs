@@ -20,7 +20,9 @@
 //!   starts is kept with its end set to its start, with a warning.
 
 use super::text::{Marks, clean};
-use super::{Cue, Cues, Known, Where, has_arrow, parse_timing, speaker_prefix, timing_error};
+use super::{
+    Cue, Cues, Known, Where, has_arrow, is_plain_label, parse_timing, speaker_prefix, timing_error,
+};
 use crate::diag::{Diagnostic, to_u32};
 use crate::transcript::{Line, lines};
 
@@ -125,15 +127,8 @@ fn plain_voice(line: &str) -> Option<(&str, &str)> {
     let close = memchr::memchr(b'>', rest.as_bytes())?;
     let name = &rest[..close];
     let words = &rest[close + 1..];
-    let nb = name.as_bytes();
-    let simple_name = !nb.is_empty()
-        && nb.first() != Some(&b' ')
-        && nb.last() != Some(&b' ')
-        && nb
-            .iter()
-            .all(|&c| (0x20..0x7f).contains(&c) && c != b'&' && c != b'<')
-        && memchr::memmem::find(nb, b"  ").is_none();
-    (simple_name && memchr::memchr2(b'<', b'&', words.as_bytes()).is_none())
+    // No other tag or reference, in the name or the words.
+    (is_plain_label(name.as_bytes()) && memchr::memchr2(b'<', b'&', rest.as_bytes()).is_none())
         .then_some((name, words))
 }
 

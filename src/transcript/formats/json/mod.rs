@@ -24,7 +24,7 @@ mod locate;
 
 pub(in crate::transcript) use locate::Json;
 
-use super::{Cue, Cues, Locate, Where};
+use super::{Cue, Cues, Locate, Where, is_plain_label};
 use crate::diag::Diagnostic;
 use crate::transcript::meta::json_error;
 
@@ -398,13 +398,7 @@ impl Reader<'_, '_> {
             index,
             field: "speaker",
         };
-        // Most labels are already single-spaced words: looked up as they are.
-        let b = label.as_bytes();
-        let normal = b.first().is_some_and(|&c| c != b' ')
-            && b.last().is_some_and(|&c| c != b' ')
-            && b.iter().all(|&c| (0x20..0x7f).contains(&c))
-            && memchr::memmem::find(b, b"  ").is_none();
-        if normal {
+        if is_plain_label(label.as_bytes()) {
             return Some(self.cues.label(label, at));
         }
         let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
