@@ -45,13 +45,6 @@ pub(super) struct Prose {
 }
 
 impl Prose {
-    /// An empty body with room for `bytes` of text; `auto` starts a paragraph every
-    /// few sentences.
-    #[cfg(test)]
-    pub(super) fn with_capacity(auto: bool, bytes: usize) -> Prose {
-        Prose::with_buffer(auto, String::new(), bytes)
-    }
-
     /// Starts a new paragraph before the next word (no effect at the start).
     pub(super) fn paragraph(&mut self) {
         if !self.out.is_empty() {

@@ -4,7 +4,7 @@
 use super::*;
 
 fn md(text: &str) -> String {
-    let mut p = Prose::with_capacity(true, 0);
+    let mut p = Prose::with_buffer(true, String::new(), 0);
     p.push(text);
     p.finish()
 }
@@ -45,7 +45,7 @@ fn markdown_syntax_is_escaped_and_reads_back_as_written() {
 
 /// The word-by-word path, for comparison with the fast one.
 fn slow(text: &str, auto: bool) -> String {
-    let mut p = Prose::with_capacity(auto, 0);
+    let mut p = Prose::with_buffer(auto, String::new(), 0);
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             p.paragraph();
@@ -74,7 +74,7 @@ fn the_fast_path_gives_what_word_by_word_does() {
         "",
     ] {
         for auto in [true, false] {
-            let mut p = Prose::with_capacity(auto, 0);
+            let mut p = Prose::with_buffer(auto, String::new(), 0);
             p.push(text);
             p.push(text);
             let fast = p.finish();
@@ -108,7 +108,7 @@ fn paragraphs_every_few_sentences_and_on_request() {
     // Abbreviations do not count.
     let abbrev = "Mr. Smith met Dr. Jones, e.g. at U.S. events, etc. and more. Yes.";
     assert_eq!(md(abbrev), abbrev);
-    let mut p = Prose::with_capacity(false, 0);
+    let mut p = Prose::with_buffer(false, String::new(), 0);
     p.push("One. Two. Three. Four. Five. Six.");
     p.paragraph();
     p.push("Next\nline");
