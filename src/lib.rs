@@ -82,17 +82,16 @@ pub(crate) fn lap(timings: &mut Timings, name: &'static str, since: &mut Instant
 /// Runs config → discovery → parsing → linking. `Err` is a configuration or
 /// environment problem (exit 2); content problems are in `diagnostics`.
 pub fn load(opts: &LoadOptions) -> anyhow::Result<Loaded> {
+    load_with(opts, &mut pipeline::Cache::one_off())
+}
+
+/// [`load`] through `cache`.
+fn load_with(opts: &LoadOptions, cache: &mut pipeline::Cache) -> anyhow::Result<Loaded> {
     let mut timings = Timings::new();
     let mut t = Instant::now();
     let config = config::load(&opts.root)?;
     lap(&mut timings, "config", &mut t);
-    let read = pipeline::read(
-        &config,
-        opts.drafts,
-        &mut pipeline::Cache::one_off(),
-        None,
-        &mut timings,
-    )?;
+    let read = pipeline::read(&config, opts.drafts, cache, None, &mut timings)?;
     Ok(Loaded {
         config,
         archive: read.archive,
@@ -225,10 +224,15 @@ pub struct BuildReport {
 /// the previous output untouched; `progress(n)` is called as files are written.
 pub fn build(opts: &BuildOptions, progress: &(dyn Fn(u64) + Sync)) -> anyhow::Result<BuildReport> {
     let start = Instant::now();
-    let loaded = load(&LoadOptions {
-        root: opts.root.clone(),
-        drafts: opts.drafts,
-    })?;
+    // Episodes are keyed by their sources so that the search index can be recorded
+    // and kept by a later build (see output/record.rs).
+    let loaded = load_with(
+        &LoadOptions {
+            root: opts.root.clone(),
+            drafts: opts.drafts,
+        },
+        &mut pipeline::Cache::one_off_keyed(),
+    )?;
     let mut timings = loaded.timings;
     let mut t = Instant::now();
     let dest = match &opts.dest {
@@ -313,13 +317,25 @@ pub fn write_site(
     cache: &pipeline::Cache,
 ) -> anyhow::Result<SiteWritten> {
     let mut t = Instant::now();
-    let plan = if cache.keeps() { Plan::All } else { Plan::Once };
-    let spare = if config.config.build.keep_spare {
+    let keep_spare = config.config.build.keep_spare;
+    let spare = if keep_spare {
         output::Spare::Keep
     } else {
         output::Spare::Discard
     };
     let staging = output::Staging::begin_with(dest, spare)?;
+    // A tree recycled from an earlier build of this binary needs only the pages and
+    // exports whose fingerprint moved (see output/record.rs); a build whose folder
+    // will be recycled in turn records what it writes for that build.
+    let key = output::record::build_key();
+    let previous = staging.previous(key);
+    let plan = if !previous.manifest.is_empty() {
+        Plan::Changed(&previous.manifest)
+    } else if cache.keeps() || keep_spare {
+        Plan::All
+    } else {
+        Plan::Once
+    };
     lap(timings, "stage", &mut t);
     let render_opts = render::RenderOptions {
         minify: opts.minify,
@@ -339,35 +355,65 @@ pub fn write_site(
         plan,
         &cache.render,
     )?;
-    let assets = site::Tally {
+    let mut assets = site::Tally {
         files: rendered.assets.0 as u64,
         bytes: rendered.assets.1,
     };
-    size.pages = sink.tally() - assets;
+    let written = sink.tally();
+    let (kept, kept_assets) = keep_unchanged(
+        &staging,
+        &previous,
+        &rendered.entries,
+        &rendered.asset_paths,
+    );
+    size.pages = written - assets + kept - kept_assets;
+    assets = assets + kept_assets;
     size.statics = assets;
-    stage_sizes.push(("render", sink.tally()));
+    stage_sizes.push(("render", written));
     lap(timings, "render", &mut t);
     let urls = render::site_urls(config, opts.site_url.as_deref());
     let export_files = config.config.output.exports.files();
     let sink = site::Counted::new(&staging);
     let exported = exports::export(archive, &urls, &export_files, &sink, plan)?;
-    size.exports = sink.tally();
-    stage_sizes.push(("exports", size.exports));
+    let written = sink.tally();
+    size.exports = written + keep_unchanged(&staging, &previous, &exported.entries, &[]).0;
+    stage_sizes.push(("exports", written));
     lap(timings, "exports", &mut t);
     let mut manifest = Manifest::new();
     manifest.extend(Group::Render, rendered.entries);
     manifest.extend(Group::Exports, exported.entries);
+    let mut search_key = None;
     if config.config.output.html.search.enable {
-        let sink = site::Counted::new(&staging);
+        let search_opts = search_options(config);
         if plan.records() {
+            search_key = pipeline::search_key(archive, &search_opts, key);
+        }
+        let sink = site::Counted::new(&staging);
+        let same = previous
+            .search
+            .as_ref()
+            .filter(|index| search_key == Some(index.key));
+        if let Some(index) = same {
+            // Made from the same inputs by this binary, and untouched since: kept whole.
+            for (rel, _, bytes) in &index.files {
+                staging.keep(rel);
+                size.search = size.search
+                    + site::Tally {
+                        files: 1,
+                        bytes: *bytes,
+                    };
+            }
+            let files = index.files.iter().map(|(rel, fp, _)| (rel.clone(), *fp));
+            manifest.extend(Group::Search, files);
+        } else if plan.records() {
             let recording = pipeline::Recording::new(&sink);
-            search::write_index(archive, &recording, &search_options(config))?;
+            search::write_index(archive, &recording, &search_opts)?;
             manifest.extend(Group::Search, recording.entries());
         } else {
-            search::write_index(archive, &sink, &search_options(config))?;
+            search::write_index(archive, &sink, &search_opts)?;
         }
-        size.search = sink.tally();
-        stage_sizes.push(("search", size.search));
+        size.search = size.search + sink.tally();
+        stage_sizes.push(("search", sink.tally()));
         lap(timings, "search", &mut t);
     }
     let mut diagnostics = rendered.diagnostics;
@@ -385,6 +431,10 @@ pub fn write_site(
     size.statics = size.statics + copied;
     stage_sizes.push(("static", copied));
     lap(timings, "static", &mut t);
+    if keep_spare && plan.records() {
+        let record = output::record::encode(staging.path(), &manifest, key, search_key);
+        staging.write_record(&record)?;
+    }
     staging.commit()?;
     lap(timings, "commit", &mut t);
     diagnostics.extend(size.check(&config.config));
@@ -395,6 +445,30 @@ pub fn write_site(
         diagnostics,
         manifest,
     })
+}
+
+/// Keeps the files of `entries` that `previous` holds with the same fingerprint (the
+/// plan did not write them): all of them tallied, and those among `assets`.
+fn keep_unchanged(
+    staging: &output::Staging,
+    previous: &output::record::Previous,
+    entries: &[(String, u64)],
+    assets: &[String],
+) -> (site::Tally, site::Tally) {
+    let (mut kept, mut kept_assets) = (site::Tally::default(), site::Tally::default());
+    for (rel, fp) in entries {
+        if previous.manifest.get(rel).map(|e| e.fingerprint) == Some(*fp)
+            && let Some(&bytes) = previous.lens.get(rel)
+        {
+            staging.keep(rel);
+            let one = site::Tally { files: 1, bytes };
+            kept = kept + one;
+            if assets.contains(rel) {
+                kept_assets = kept_assets + one;
+            }
+        }
+    }
+    (kept, kept_assets)
 }
 
 /// How the search index is built for a configuration.

@@ -30,6 +30,7 @@ use crate::diag::Diagnostic;
 
 mod folders;
 mod live;
+pub mod record;
 pub mod size;
 
 use folders::is_owned;
@@ -234,8 +235,10 @@ pub struct Staging {
     /// Started from the previous site's tree, so it may hold files this build must
     /// overwrite or, at commit, remove.
     recycled: bool,
-    /// Every file (and `static/` folder) this build wrote, relative to `path`.
+    /// Every file (and `static/` folder) this build wrote or kept, relative to `path`.
     written: Mutex<HashSet<PathBuf>>,
+    /// The [`record::RECORD`] the recycled tree held, taken out of it at the start.
+    previous: Option<Vec<u8>>,
     /// Set once the staging folder no longer belongs to this value (swapped or moved).
     done: bool,
 }
@@ -284,12 +287,23 @@ impl Staging {
             );
         }
         let (path, recycled) = folders::open_staging(parent, name)?;
+        // Taken out at once: files are about to change under it, and a build that dies
+        // part-way must leave a spare that no later build trusts.
+        let previous = recycled
+            .then(|| {
+                let at = path.join(record::RECORD);
+                let bytes = fs::read(&at).ok()?;
+                fs::remove_file(&at).ok()?;
+                Some(bytes)
+            })
+            .flatten();
         let staging = Staging {
             dest,
             path,
             spare,
             recycled,
             written: Mutex::new(HashSet::new()),
+            previous,
             done: false,
         };
         // Marked from the start, so a killed build's leftover is recognisably ours, and
@@ -317,6 +331,32 @@ impl Staging {
                 .with_context(|| format!("failed to write `{}`", path.display()))?;
         }
         self.record(rel_path);
+        Ok(())
+    }
+
+    /// What the recycled tree's previous build recorded and the tree still holds as
+    /// recorded (empty for a new tree, or when the record is missing, damaged or
+    /// written by another binary than `key`): the files that need no writing again
+    /// if their fingerprint has not moved ([`Staging::keep`]).
+    pub fn previous(&self, key: u64) -> record::Previous {
+        match &self.previous {
+            Some(bytes) => record::previous(bytes, &self.path, key),
+            None => record::Previous::default(),
+        }
+    }
+
+    /// Keeps the recycled tree's file at `rel` as it is, as if this build had written
+    /// it (the caller knows it is what this build would write: see [`Staging::previous`]).
+    pub fn keep(&self, rel: &str) {
+        self.record(Path::new(rel));
+    }
+
+    /// Leaves `bytes` as this build's [`record::RECORD`] (see [`record::encode`]).
+    pub fn write_record(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        let path = self.path.join(record::RECORD);
+        folders::write_file(&path, bytes)
+            .with_context(|| format!("failed to write `{}`", path.display()))?;
+        self.record(Path::new(record::RECORD));
         Ok(())
     }
 
@@ -547,8 +587,8 @@ pub fn check_rel(rel: &str) -> anyhow::Result<()> {
             return Err(bad(&format!("character {:?} is not allowed", c)));
         }
     }
-    if rel == MARKER {
-        return Err(bad("that name is castbook's output marker"));
+    if rel == MARKER || rel == record::RECORD {
+        return Err(bad("that name is castbook's own"));
     }
     Ok(())
 }

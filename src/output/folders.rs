@@ -97,6 +97,7 @@ pub(super) fn is_junk_name(name: &OsStr) -> bool {
     bytes == b".git"
         || bytes == b".DS_Store"
         || bytes == MARKER.as_bytes()
+        || bytes == super::record::RECORD.as_bytes()
         || has(STAGING_TAG)
         || has(OLD_TAG)
         || has(SPARE_TAG)

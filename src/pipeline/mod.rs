@@ -20,6 +20,7 @@
 
 mod link;
 mod publish;
+mod search_key;
 mod sources;
 #[cfg(test)]
 mod tests;
@@ -33,6 +34,7 @@ pub(crate) use publish::Recording;
 pub use publish::{
     Files, Reindexed, Updated, index_in_memory, publish_index, reindex, update_site,
 };
+pub use search_key::search_key;
 pub use sources::Settle;
 
 use crate::config::LoadedConfig;
@@ -49,6 +51,9 @@ pub struct Cache {
     pub(crate) render: render::Memo,
     /// False for a one-off build: nothing is kept, nothing fingerprinted.
     keep: bool,
+    /// Whether a one-off build gives each episode its [`crate::model::SourceKey`]
+    /// (a build whose output folder records what it was made from).
+    keys: bool,
 }
 
 impl Cache {
@@ -59,6 +64,7 @@ impl Cache {
             link: None,
             render: render::Memo::default(),
             keep: true,
+            keys: true,
         }
     }
 
@@ -66,7 +72,17 @@ impl Cache {
     pub fn one_off() -> Cache {
         Cache {
             keep: false,
+            keys: false,
             ..Cache::new()
+        }
+    }
+
+    /// A cache for a single build that keys each episode by its sources (hashing every
+    /// byte read, a few ms per 100 MB), for a build that records its output.
+    pub fn one_off_keyed() -> Cache {
+        Cache {
+            keys: true,
+            ..Cache::one_off()
         }
     }
 
@@ -77,9 +93,9 @@ impl Cache {
 
     /// Forgets everything read (after book.toml changed what reading means).
     pub fn clear(&mut self) {
-        let keep = self.keep;
+        let (keep, keys) = (self.keep, self.keys);
         *self = Cache::new();
-        self.keep = keep;
+        (self.keep, self.keys) = (keep, keys);
     }
 }
 
@@ -143,7 +159,16 @@ pub fn read(
         let results: Vec<_> = found
             .files
             .into_par_iter()
-            .map(|f| transcript::parse_source(&f, &parse))
+            .map(|f| {
+                let (parsed, diags) = transcript::parse_source(&f, &parse);
+                let keyed = parsed.map(|mut p| {
+                    if cache.keys {
+                        p.source_key = sources::source_key(&f, &parse);
+                    }
+                    p
+                });
+                (keyed, diags)
+            })
             .collect();
         lap(timings, "parse", &mut t);
         let mut episodes = Vec::with_capacity(results.len());

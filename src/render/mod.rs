@@ -65,6 +65,9 @@ pub struct RenderReport {
     /// Of those, the theme's assets and the small fixed files (robots.txt, CNAME,
     /// `additional-css`/`-js`): files and bytes.
     pub assets: (usize, u64),
+    /// The paths of those files, written or not (a build that keeps some from the
+    /// previous one counts them as assets too).
+    pub asset_paths: Vec<String>,
     /// Whether HTML was minified.
     pub minified: bool,
     /// Warnings about settings that limit the output (e.g. no absolute site URL).
@@ -246,6 +249,7 @@ pub fn render(
     if let Some(cname) = &html_cfg.cname {
         fixed.push(("CNAME".to_owned(), format!("{cname}\n").into_bytes()));
     }
+    let asset_paths: Vec<String> = fixed.iter().map(|(rel, _)| rel.clone()).collect();
     for (rel, bytes) in fixed {
         let fp = if plan.records() { of_bytes(&bytes) } else { 0 };
         if plan.wants(&rel, fp) {
@@ -270,6 +274,7 @@ pub fn render(
         pages: out.pages.load(Ordering::Relaxed),
         bytes: out.bytes.load(Ordering::Relaxed),
         assets,
+        asset_paths,
         minified: out.minify,
         diagnostics,
         entries,

@@ -442,7 +442,8 @@ impl Site {
     }
 }
 
-/// Every file and folder under `root` (hidden ones too), with file contents.
+/// Every file and folder under `root` (hidden ones too, the build record aside), with
+/// file contents.
 fn tree(root: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(root).min_depth(1) {
@@ -453,6 +454,10 @@ fn tree(root: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
             .unwrap()
             .to_string_lossy()
             .into_owned();
+        // The record of what a build wrote holds modification times: not content.
+        if rel == crate::output::record::RECORD {
+            continue;
+        }
         let content = entry
             .file_type()
             .is_file()

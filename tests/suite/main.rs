@@ -10,6 +10,9 @@ mod build;
 // Link checker used by the build tests.
 mod crawl;
 
+// Issue #13: rebuilds over a recorded output folder write only what changed.
+mod incremental;
+
 // Issue #8: builds killed or out of disk, sources untouched, hostile inputs and sizes.
 mod reliability;
 

@@ -28,7 +28,8 @@ enum Node {
 }
 
 /// Every entry under `dir` (relative paths, sorted), without following symlinks.
-/// Paths for which `skip` is true (relative to `dir`) are left out with their contents.
+/// Paths for which `skip` is true (relative to `dir`) are left out with their contents,
+/// and so is castbook's record of the folder.
 fn snapshot(dir: &Path, times: bool, skip: &dyn Fn(&str) -> bool) -> BTreeMap<String, Node> {
     fn walk(
         base: &Path,
@@ -45,7 +46,8 @@ fn snapshot(dir: &Path, times: bool, skip: &dyn Fn(&str) -> bool) -> BTreeMap<St
                 .unwrap()
                 .to_string_lossy()
                 .into_owned();
-            if skip(&rel) {
+            // castbook's record of the folder holds modification times: not the site.
+            if skip(&rel) || rel == ".castbook-record" {
                 continue;
             }
             let meta = std::fs::symlink_metadata(&path).unwrap();

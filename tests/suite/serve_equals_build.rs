@@ -39,7 +39,7 @@ fn caught_up(server: &Server) -> bool {
     }
 }
 
-/// Every file and folder under `root`, with file contents.
+/// Every file and folder under `root`, with file contents (the build record aside).
 fn tree(root: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
@@ -55,6 +55,8 @@ fn tree(root: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
             if entry.file_type().unwrap().is_dir() {
                 stack.push(path);
                 out.insert(rel, None);
+            } else if rel == ".castbook-record" {
+                // The record of what a build wrote holds modification times: not content.
             } else {
                 out.insert(rel, Some(std::fs::read(&path).unwrap()));
             }
