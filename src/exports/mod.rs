@@ -249,7 +249,7 @@ pub(crate) fn segments_of<'a>(view: &ExportView<'a>) -> Vec<Segment<'a>> {
     let texts: Vec<String> = turns.iter().map(|t| text::plain_text(&t.body)).collect();
     // Cue-based sources state every turn's times: those are kept to the millisecond.
     let duration = episode.duration_minutes.map(|m| u64::from(m) * 60);
-    let spans = crate::model::turn_spans(&turns, |i| word_count(&texts[i]), duration);
+    let spans = crate::model::turn_spans(&turns, |i| crate::text::word_count(&texts[i]), duration);
     turns
         .iter()
         .zip(texts)
@@ -267,10 +267,6 @@ pub(crate) fn segments_of<'a>(view: &ExportView<'a>) -> Vec<Segment<'a>> {
             }
         })
         .collect()
-}
-
-fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
 }
 
 /// Appends `ms` as `HH:MM:SS<sep>mmm` (hours at least two digits), the cue timestamp

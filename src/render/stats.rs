@@ -44,7 +44,7 @@ pub(crate) fn episode(e: &Episode) -> EpisodeStats {
     let turns: Vec<_> = e.turns().collect();
     let words: Vec<u64> = turns
         .iter()
-        .map(|t| t.body.split_whitespace().count() as u64)
+        .map(|t| crate::text::word_count(&t.body) as u64)
         .collect();
     let duration = e.duration_minutes.map(|m| u64::from(m) * 60);
     let spans = crate::model::turn_spans(&turns, |i| words[i] as usize, duration);
