@@ -104,8 +104,7 @@ fn encode_docs(postings: &[u32]) -> (u8, Vec<u8>) {
     if postings.len() < 8 {
         return (LIST, encode_list(postings));
     }
-    let list = list_size(postings);
-    let (runs, bitmap) = alternative_sizes(postings);
+    let Sizes { list, runs, bitmap } = sizes(postings);
     if runs.min(bitmap) >= list {
         (LIST, encode_list(postings))
     } else if runs <= bitmap {
@@ -133,33 +132,47 @@ fn for_runs(postings: &[u32], mut f: impl FnMut(u32, u32)) {
     }
 }
 
-/// Sizes of the RUNS and BITMAP forms, without building them.
-fn alternative_sizes(postings: &[u32]) -> (usize, usize) {
+/// The encoded sizes of each form of the docs of a postings list.
+#[derive(Debug, PartialEq)]
+struct Sizes {
+    list: usize,
+    runs: usize,
+    bitmap: usize,
+}
+
+/// [`Sizes`] of `postings`, in one pass and without building any form (the postings
+/// of the most frequent words are most of all postings, and were read three times).
+fn sizes(postings: &[u32]) -> Sizes {
     let (Some(first), Some(last)) = (postings.first(), postings.last()) else {
-        return (1, 2);
+        return Sizes {
+            list: 0,
+            runs: 1,
+            bitmap: 2,
+        };
     };
     let bytes = doc_of(*last) / 8 - doc_of(*first) / 8 + 1;
     let bitmap = varint_len(doc_of(*first) / 8) + varint_len(bytes) + bytes as usize;
-    let (mut runs, mut n, mut end) = (0, 0, 0u32);
-    for_runs(postings, |start, len| {
-        runs += varint_len(start - end) + varint_len(len - 1);
-        n += 1;
-        end = start + len;
-    });
-    (runs + varint_len(n), bitmap)
-}
-
-fn list_size(postings: &[u32]) -> usize {
-    let mut next = 0u32;
-    postings
-        .iter()
-        .map(|p| {
-            let doc = doc_of(*p);
-            let size = varint_len(doc.wrapping_sub(next));
-            next = doc + 1;
-            size
-        })
-        .sum()
+    // LIST: a gap per doc. RUNS: a (start, length) pair per run; `start`, the open
+    // run's first doc, is closed when a doc does not follow the one before it.
+    let (mut list, mut runs, mut n) = (0, 0, 0);
+    let (mut next, mut start, mut end) = (0u32, doc_of(*first), 0u32);
+    for p in postings {
+        let doc = doc_of(*p);
+        list += varint_len(doc.wrapping_sub(next));
+        if doc != next && doc != start {
+            runs += varint_len(start - end) + varint_len(next - start - 1);
+            n += 1;
+            end = next;
+            start = doc;
+        }
+        next = doc + 1;
+    }
+    runs += varint_len(start - end) + varint_len(next - start - 1);
+    Sizes {
+        list,
+        runs: runs + varint_len(n + 1),
+        bitmap,
+    }
 }
 
 /// `varint(k)`, then when `k > 0` the flags (one bit per posting, tf above 1) and
@@ -413,9 +426,19 @@ mod tests {
                 posting(90_001, 9),
             ],
             (0..5000).step_by(3).map(|d| posting(d, 1)).collect(),
+            // Runs from doc 0, single docs between them, a long run last.
+            [0, 1, 2, 5, 9, 10, 300, 301, 302, 303]
+                .into_iter()
+                .chain(20_000..20_300)
+                .map(|d| posting(d, 1))
+                .collect(),
+            (0..3000)
+                .filter(|d| (d * 7919) % 13 < 9)
+                .map(|d| posting(d, 1))
+                .collect(),
         ] {
-            let (runs, bitmap) = alternative_sizes(&postings);
-            assert_eq!(list_size(&postings), encode_list(&postings).len());
+            let Sizes { list, runs, bitmap } = sizes(&postings);
+            assert_eq!(list, encode_list(&postings).len());
             assert_eq!(runs, encode_runs(&postings).len());
             assert_eq!(bitmap, encode_bitmap(&postings).len());
         }

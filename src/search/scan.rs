@@ -97,6 +97,73 @@ fn pack(bytes: &[u8]) -> u128 {
     u128::from_le_bytes(key)
 }
 
+/// The high bit of every byte.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// One in every byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `v` (bytes below 0x80) in `lo..=hi`. Adding to a byte
+/// below 0x80 at most 0x80 never carries into the next one.
+#[inline]
+fn in_range(v: u64, lo: u8, hi: u8) -> u64 {
+    let at_least = v.wrapping_add(ONES * u64::from(0x80 - lo));
+    let above = v.wrapping_add(ONES * u64::from(0x7F - hi));
+    at_least & !above & HIGH
+}
+
+/// Per byte of `x`, as high bits: the bytes that are not separators (ASCII letters and
+/// digits, `'`, every byte of a non-ASCII character), and among them those that keep
+/// a piece from being a plain ASCII word (`'`, non-ASCII).
+#[inline]
+fn classes(x: u64) -> (u64, u64) {
+    let high = x & HIGH;
+    let v = x & !HIGH;
+    // `| 0x20` lowercases ASCII letters and moves no other byte into `a..=z`.
+    let letter = in_range(v | (ONES * 0x20), b'a', b'z');
+    let digit = in_range(v, b'0', b'9');
+    let odd = high | in_range(v, b'\'', b'\'');
+    (letter | digit | odd, odd)
+}
+
+/// The piece starting at `b[i]` (not a separator) read eight bytes at a time, when it
+/// is at most 15 bytes and 16 bytes can be read from `i`: its length, its bytes
+/// packed as by [`pack`] (as two halves), and whether it is plain ASCII letters and
+/// digits. Most words are found so, without a loop over their bytes.
+#[inline]
+fn short_piece(b: &[u8], i: usize) -> Option<(usize, [u64; 2], bool)> {
+    let v = u128::from_le_bytes(*b.get(i..)?.first_chunk::<16>()?);
+    let (lo, hi) = (v as u64, (v >> 64) as u64);
+    let (word_lo, odd_lo) = classes(lo);
+    let end_lo = !word_lo & HIGH;
+    if end_lo != 0 {
+        // `b[i]` is not a separator, so the piece has 1 to 7 bytes here.
+        let len = (end_lo.trailing_zeros() / 8) as usize;
+        let mask = (1u64 << (8 * len)) - 1;
+        return Some((len, [lo & mask, 0], odd_lo & mask == 0));
+    }
+    let (word_hi, odd_hi) = classes(hi);
+    let end_hi = !word_hi & HIGH;
+    if end_hi == 0 {
+        return None;
+    }
+    let len = (end_hi.trailing_zeros() / 8) as usize;
+    let mask = (1u64 << (8 * len)) - 1;
+    Some((8 + len, [lo, hi & mask], odd_lo == 0 && odd_hi & mask == 0))
+}
+
+/// Appends `bytes` to `out`: the text between two encoded words is mostly a byte or
+/// two, for which a call to `memcpy` costs more than the copy.
+#[inline]
+fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    if bytes.len() <= 4 {
+        for &c in bytes {
+            out.push(c);
+        }
+    } else {
+        out.extend_from_slice(bytes);
+    }
+}
+
 impl Surfaces {
     /// Reserves room for about `n` words.
     pub(super) fn with_capacity(n: usize) -> Self {
@@ -105,11 +172,17 @@ impl Surfaces {
         surfaces
     }
 
-    /// The term id and code of the plain ASCII word `word` (at most 16 bytes).
+    /// The term id and code of the plain ASCII word `word` (at most 16 bytes), whose
+    /// [`pack`] is `halves`.
     #[inline]
-    fn lookup(&mut self, word: &[u8], model: &TextModel, terms: &mut impl Terms) -> (u32, u16) {
-        let key = pack(word);
-        let halves = [key as u64, (key >> 64) as u64];
+    fn lookup(
+        &mut self,
+        word: &[u8],
+        halves: [u64; 2],
+        model: &TextModel,
+        terms: &mut impl Terms,
+    ) -> (u32, u16) {
+        let key = u128::from(halves[0]) | u128::from(halves[1]) << 64;
         let at = slot(halves);
         // In bounds: `slot` returns FRONT_BITS bits.
         if let Some(s) = self.front.get(at).filter(|s| s.key == halves) {
@@ -150,6 +223,8 @@ impl Surfaces {
         out: &mut Vec<u8>,
     ) {
         let b = text.as_bytes();
+        // The encoded text is never longer than the text: no growing on the way.
+        out.reserve(b.len());
         let mut copied = 0;
         let mut i = 0;
         while i < b.len() {
@@ -158,17 +233,30 @@ impl Surfaces {
                 continue;
             }
             let start = i;
-            let mut plain = true;
-            while i < b.len() && !SEPARATOR[usize::from(b[i])] {
-                plain &= b[i].is_ascii_alphanumeric();
-                i += 1;
-            }
+            let (plain, key) = match short_piece(b, i) {
+                Some((len, key, plain)) => {
+                    i += len;
+                    (plain, Some(key))
+                }
+                None => {
+                    let mut plain = true;
+                    while i < b.len() && !SEPARATOR[usize::from(b[i])] {
+                        plain &= b[i].is_ascii_alphanumeric();
+                        i += 1;
+                    }
+                    (plain, None)
+                }
+            };
             let word = &b[start..i];
             if plain && word.len() <= 16 {
-                let (id, code) = self.lookup(word, model, terms);
+                let halves = key.unwrap_or_else(|| {
+                    let k = pack(word);
+                    [k as u64, (k >> 64) as u64]
+                });
+                let (id, code) = self.lookup(word, halves, model, terms);
                 terms.add(id);
                 if code != NO_CODE {
-                    out.extend_from_slice(&b[copied..start]);
+                    push_bytes(out, &b[copied..start]);
                     model.push_code(code, out);
                     copied = i;
                 }
@@ -269,6 +357,69 @@ mod tests {
             let mut reference = Vec::new();
             model.encode(text, &mut reference);
             assert!(out.len() <= reference.len() + 2, "{text}");
+        }
+    }
+
+    #[test]
+    fn words_read_eight_bytes_at_a_time_match_the_reference_rules() {
+        let model = TextModel::from_sample(&["the manager said the team's manager left"; 4]);
+        // Pieces of every length around 8 and 16 bytes, with capitals, digits, an
+        // apostrophe or a non-ASCII letter at each place, between every separator.
+        let parts = [
+            "the",
+            "Manager",
+            "managers",
+            "abcdefghijklmno",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "x",
+            "M2",
+            "don't",
+            "team's",
+            "naïve",
+            "tea’m",
+            "ok'",
+            "ZZ9",
+            "7",
+            "said",
+            "abcdefg'",
+            "abcdefgh'ij",
+            "é",
+            "MANAGER",
+        ];
+        let seps = [
+            " ", ", ", ".", " — ", "\n", "!?", "@", "\u{0}", "`", "[", "{", "~",
+        ];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..next(40) {
+                text.push_str(parts[next(parts.len())]);
+                text.push_str(seps[next(seps.len())]);
+            }
+            let mut c = Collect::default();
+            let mut out = Vec::new();
+            Surfaces::default().scan(&text, &model, &mut c, &mut out);
+            assert_eq!(c.tokens, token_list(&text), "{text}");
+            assert_eq!(model.decode(&out).unwrap(), text);
+        }
+        // Every byte value as a piece's first, middle and last byte.
+        for byte in 1..=255u8 {
+            let bytes = [
+                b'a', b'b', byte, b'c', b'd', b'e', b'f', b'g', byte, b'h', b' ',
+            ];
+            let (len, key, plain) = short_piece(&[&bytes[..], &[b' '; 16]].concat(), 0)
+                .unwrap_or_else(|| panic!("{byte}"));
+            let word_byte = byte >= 0x80 || byte.is_ascii_alphanumeric() || byte == b'\'';
+            let want = if word_byte { 10 } else { 2 };
+            assert_eq!(len, want, "{byte}");
+            let k = pack(&bytes[..len]);
+            assert_eq!(key, [k as u64, (k >> 64) as u64], "{byte}");
+            assert_eq!(plain, !word_byte || byte.is_ascii_alphanumeric(), "{byte}");
         }
     }
 }
