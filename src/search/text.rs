@@ -22,6 +22,7 @@
 //! length (varint), the dictionary. The dictionary comes last, so it is the window
 //! each chunk stream continues from.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::deflate;
@@ -93,15 +94,33 @@ fn pack(word: &[u8]) -> u128 {
 impl TextModel {
     /// Chooses the words and the dictionary from `sample` (turn texts).
     pub fn from_sample(sample: &[&str]) -> TextModel {
-        let mut counts: FxHashMap<u128, (u32, u8)> = FxHashMap::default();
-        for text in sample {
-            let b = text.as_bytes();
-            letter_runs(b, |s, e| {
-                if (2..=MAX_WORD).contains(&(e - s)) {
-                    counts.entry(pack(&b[s..e])).or_insert((0, (e - s) as u8)).0 += 1;
+        // Counted in parallel (the build waits for the model before its pass over the
+        // archive); sums do not depend on how the sample is split.
+        let count = |texts: &[&str]| {
+            let mut counts: FxHashMap<u128, (u32, u8)> = FxHashMap::default();
+            for text in texts {
+                let b = text.as_bytes();
+                letter_runs(b, |s, e| {
+                    if (2..=MAX_WORD).contains(&(e - s)) {
+                        counts.entry(pack(&b[s..e])).or_insert((0, (e - s) as u8)).0 += 1;
+                    }
+                });
+            }
+            counts
+        };
+        let pieces = rayon::current_num_threads().clamp(1, 8);
+        let counts = sample
+            .par_chunks(sample.len().div_ceil(pieces).max(1))
+            .map(count)
+            .reduce(FxHashMap::default, |mut a, mut b| {
+                if a.len() < b.len() {
+                    std::mem::swap(&mut a, &mut b);
                 }
+                for (k, (n, len)) in b {
+                    a.entry(k).or_insert((0, len)).0 += n;
+                }
+                a
             });
-        }
         let mut found: Vec<(u128, u32, usize)> = counts
             .into_iter()
             .filter(|(_, (n, _))| *n >= MIN_COUNT)
