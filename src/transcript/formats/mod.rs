@@ -120,10 +120,43 @@ pub(super) struct Cue {
     pub(super) end: Option<u64>,
     /// Index into [`Cues::labels`]; `None` when nobody is named.
     pub(super) speaker: Option<u32>,
-    /// Plain text, words separated by whitespace; `\n` is a paragraph break.
+    /// Plain text, words separated by whitespace; `\n` is a paragraph break. Empty
+    /// when `lines` holds the words instead.
     pub(super) text: String,
     /// Where it is.
     pub(super) at: Where,
+    /// The words as lines of the source file, not copied out (a WebVTT cue with no
+    /// markup): `text` is unused then.
+    pub(super) lines: Option<SrcLines>,
+}
+
+/// A cue's words left in the source file: `src[from..to]`, whose lines, trimmed, with
+/// empty ones skipped and joined by a space, are the cue's text. Read by
+/// [`prose::Prose::push_lines`] straight from the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct SrcLines {
+    /// Byte offset of the first word (not whitespace).
+    pub(super) from: usize,
+    /// Byte offset just past the last word.
+    pub(super) to: usize,
+    /// The text ends a sentence (see [`speaker_prefix`]).
+    pub(super) ends_sentence: bool,
+}
+
+impl Cue {
+    /// True when the cue's text ends a sentence: what [`speaker_prefix`] asks of the
+    /// cue before a label that only looks like a name.
+    fn ends_sentence(&self) -> bool {
+        self.lines
+            .map_or_else(|| text_ends_sentence(&self.text), |l| l.ends_sentence)
+    }
+}
+
+/// True when `text` ends with sentence punctuation, maybe before closing quotes.
+pub(super) fn text_ends_sentence(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', ')'])
+        .ends_with(['.', '!', '?', '…'])
 }
 
 /// What a file holds, ready for [`assemble`].
@@ -338,12 +371,7 @@ pub(super) fn speaker_prefix<'t>(
             && label
                 .split_whitespace()
                 .all(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()));
-        let after_sentence = cues.cues.last().is_none_or(|c| {
-            c.text
-                .trim_end()
-                .trim_end_matches(['"', '\'', '”', '’', ')'])
-                .ends_with(['.', '!', '?', '…'])
-        });
+        let after_sentence = cues.cues.last().is_none_or(Cue::ends_sentence);
         name_like && after_sentence
     };
     accepted.then(|| (label, rest.trim_start()))

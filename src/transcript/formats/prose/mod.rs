@@ -63,10 +63,29 @@ impl Prose {
         self.push_line(&text[from..]);
     }
 
+    /// Appends the lines of `lines`, trimmed, as if joined by a space (empty ones
+    /// skipped): a caption's wrapped lines, read where they are in the source. Words
+    /// never span a line, so each line goes through [`Prose::push_line`] on its own
+    /// with the result of pushing them joined.
+    pub(super) fn push_lines(&mut self, lines: &str) {
+        // The usual caption: lines of plain words, no blank at either end of a line, no
+        // empty line, no `\r`. Read in one go, a line end standing for a space.
+        if is_plain_in::<true>(lines.as_bytes()) {
+            self.push_plain::<true>(lines);
+            return;
+        }
+        for line in lines.split('\n') {
+            let line = line.trim();
+            if !line.is_empty() {
+                self.push_line(line);
+            }
+        }
+    }
+
     /// One line of [`Prose::push`].
     fn push_line(&mut self, line: &str) {
         if is_plain(line.as_bytes()) {
-            self.push_plain(line);
+            self.push_plain::<false>(line);
         } else {
             for word in line.split_whitespace() {
                 self.word(word);
@@ -78,12 +97,14 @@ impl Prose {
     /// words up to the next one that may end a sentence is copied whole (none of its
     /// words needs escaping, ends a sentence or is due a paragraph break), then that
     /// word is looked at. Only a paragraph's first word goes through [`Prose::word`].
-    fn push_plain(&mut self, line: &str) {
+    /// With `NL`, a `\n` separates words as a space does (and is written as one).
+    fn push_plain<const NL: bool>(&mut self, line: &str) {
         let b = line.as_bytes();
+        let sep = |c: u8| c == b' ' || (NL && c == b'\n');
         // Words are short: their ends are found by a plain loop, not a search call.
         let word_end = |from: usize| {
             let mut i = from;
-            while i < b.len() && b[i] != b' ' {
+            while i < b.len() && !sep(b[i]) {
                 i += 1;
             }
             i
@@ -98,7 +119,7 @@ impl Prose {
         while pos < b.len() {
             let owed_len = owed.map_or(0, |from| pos - from);
             if self.soft || self.pending || (owed.is_none() && self.out.len() == self.para_start) {
-                self.pay(line, &mut owed, pos);
+                self.pay::<NL>(line, &mut owed, pos);
                 let end = word_end(pos);
                 self.word(&line[pos..end]);
                 pos = end + 1;
@@ -120,8 +141,8 @@ impl Prose {
             let run = &line[pos..end];
             let para_len = self.out.len() + owed_len - self.para_start;
             if self.auto && para_len + run.len() + 1 >= MAX_BYTES {
-                self.pay(line, &mut owed, pos);
-                for w in run.split(' ') {
+                self.pay::<NL>(line, &mut owed, pos);
+                for w in run.split(|c: char| c == ' ' || (NL && c == '\n')) {
                     self.word(w);
                 }
             } else {
@@ -136,7 +157,7 @@ impl Prose {
                         Some(b'!' | b'?') => self.count(true, para_len),
                         _ => {
                             let mut start = rb.len();
-                            while start > 0 && rb[start - 1] != b' ' {
+                            while start > 0 && !sep(rb[start - 1]) {
                                 start -= 1;
                             }
                             self.after_word(&run[start..], para_len);
@@ -146,14 +167,26 @@ impl Prose {
             }
             pos = end + 1;
         }
-        self.pay(line, &mut owed, pos);
+        self.pay::<NL>(line, &mut owed, pos);
     }
 
-    /// Writes the run [`Prose::push_plain`] owes, up to the word ending before `pos`.
-    fn pay(&mut self, line: &str, owed: &mut Option<usize>, pos: usize) {
+    /// Writes the run [`Prose::push_plain`] owes, up to the word ending before `pos`;
+    /// with `NL`, its line ends as spaces.
+    fn pay<const NL: bool>(&mut self, line: &str, owed: &mut Option<usize>, pos: usize) {
         if let Some(from) = owed.take() {
             self.out.push(' ');
-            self.out.push_str(&line[from..pos.min(line.len() + 1) - 1]);
+            let run = &line[from..pos.min(line.len() + 1) - 1];
+            if NL {
+                let mut at = 0;
+                for nl in memchr::memchr_iter(b'\n', run.as_bytes()) {
+                    self.out.push_str(&run[at..nl]);
+                    self.out.push(' ');
+                    at = nl + 1;
+                }
+                self.out.push_str(&run[at..]);
+            } else {
+                self.out.push_str(run);
+            }
         }
     }
 
@@ -305,7 +338,15 @@ fn push_escaped(out: &mut String, word: &str, at_start: bool) {
 /// would treat specially inside a word: nothing to escape, no control character, no
 /// space at either end, no whitespace but single ASCII spaces, no `…`.
 fn is_plain(b: &[u8]) -> bool {
-    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+    is_plain_in::<false>(b)
+}
+
+/// [`is_plain`], or with `NL` the same for lines of words: `\n` is accepted where a
+/// single space is (between two words), so a text it accepts is plain lines with no
+/// blank at either end and no empty line among them.
+fn is_plain_in<const NL: bool>(b: &[u8]) -> bool {
+    let blank = |c: Option<&u8>| matches!(c, Some(&b' ')) || (NL && matches!(c, Some(&b'\n')));
+    if blank(b.first()) || blank(b.last()) {
         return false;
     }
     // One pass of comparisons the compiler vectorises (no early exit, no table, no
@@ -313,7 +354,7 @@ fn is_plain(b: &[u8]) -> bool {
     // closely, and two spaces in a row (each byte against the next, as two views).
     let (mut bad, mut look, mut double) = (0u8, 0u8, 0u8);
     let class = |x: u8| {
-        let bad = u8::from(x < 0x20)
+        let bad = (u8::from(x < 0x20) & u8::from(!NL || x != b'\n'))
             | u8::from(x == 0x7f)
             | u8::from(x == b'\\')
             | u8::from(x == b'`')
@@ -337,7 +378,8 @@ fn is_plain(b: &[u8]) -> bool {
         let (bx, lx) = class(x);
         bad |= bx;
         look |= lx;
-        double |= u8::from(x == b' ') & u8::from(y == b' ');
+        let space = |c: u8| u8::from(c == b' ') | u8::from(NL && c == b'\n');
+        double |= space(x) & space(y);
     }
     if bad | double != 0 {
         return false;
