@@ -277,6 +277,14 @@ pub(super) fn has_arrow(s: &str) -> bool {
 /// A `start --> end` timing line, times in ms, plus anything after the end (cue
 /// settings). `Err` says what is wrong and at which byte.
 pub(super) fn parse_timing(line: &str) -> Result<(u64, u64), BadTime> {
+    match usual_timing(line.as_bytes()) {
+        Some(times) => Ok(times),
+        None => any_timing(line),
+    }
+}
+
+/// [`parse_timing`] for any line.
+pub(super) fn any_timing(line: &str) -> Result<(u64, u64), BadTime> {
     let b = line.as_bytes();
     let arrow = memchr::memchr_iter(b'>', b)
         .find(|&i| i >= 2 && b[i - 1] == b'-' && b[i - 2] == b'-')
@@ -301,6 +309,35 @@ pub(super) fn parse_timing(line: &str) -> Result<(u64, u64), BadTime> {
         ..e
     })?;
     Ok((start, end))
+}
+
+/// The usual timing line, `HH:MM:SS.mmm --> HH:MM:SS.mmm` (`,` too), perhaps with
+/// settings after a blank, read by position: what [`parse_timing`] reads it as, or
+/// `None` for anything else, left to it.
+pub(super) fn usual_timing(b: &[u8]) -> Option<(u64, u64)> {
+    let head = b.get(..29)?;
+    if !matches!(b.get(29), None | Some(b' ' | b'\t')) || head.get(12..17)? != b" --> " {
+        return None;
+    }
+    let time = |t: &[u8]| {
+        let ok = t[2] == b':'
+            && t[5] == b':'
+            && matches!(t[8], b'.' | b',')
+            && [0, 1, 3, 4, 6, 7, 9, 10, 11]
+                .iter()
+                .all(|&i| t[i].is_ascii_digit());
+        if !ok {
+            return None;
+        }
+        let n = |i: usize, len: usize| {
+            t[i..i + len]
+                .iter()
+                .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'))
+        };
+        let (h, m, s, ms) = (n(0, 2), n(3, 2), n(6, 2), n(9, 3));
+        (m < 60 && s < 60).then_some(((h * 60 + m) * 60 + s) * 1000 + ms)
+    };
+    Some((time(&head[..12])?, time(&head[17..])?))
 }
 
 /// Labels a caption's `Name:` prefix may name: the `speakers:` map, the hosts and

@@ -10,6 +10,7 @@ mod meta;
 mod otter;
 mod props;
 mod srt;
+mod timing;
 mod vtt;
 
 use crate::transcript::{
