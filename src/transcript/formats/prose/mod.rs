@@ -345,46 +345,30 @@ fn is_plain(b: &[u8]) -> bool {
 /// single space is (between two words), so a text it accepts is plain lines with no
 /// blank at either end and no empty line among them.
 fn is_plain_in<const NL: bool>(b: &[u8]) -> bool {
-    let blank = |c: Option<&u8>| matches!(c, Some(&b' ')) || (NL && matches!(c, Some(&b'\n')));
-    if blank(b.first()) || blank(b.last()) {
+    let end = |c: Option<&u8>| matches!(c, Some(&b' ')) || (NL && matches!(c, Some(&b'\n')));
+    if end(b.first()) || end(b.last()) {
         return false;
     }
-    // One pass of comparisons the compiler vectorises (no early exit, no table, no
-    // value carried from one byte to the next): bytes never plain, bytes to look at
-    // closely, and two spaces in a row (each byte against the next, as two views).
-    let (mut bad, mut look, mut double) = (0u8, 0u8, 0u8);
-    let class = |x: u8| {
-        let bad = (u8::from(x < 0x20) & u8::from(!NL || x != b'\n'))
-            | u8::from(x == 0x7f)
-            | u8::from(x == b'\\')
-            | u8::from(x == b'`')
-            | u8::from(x == b'*')
-            | u8::from(x == b'~')
-            | u8::from(x == b'[');
-        let look = u8::from(x == b'_')
-            | u8::from(x == b'&')
-            | u8::from(x == b'<')
-            | u8::from(x == 0xC2)
-            | u8::from(x == 0xE1)
-            | u8::from(x == 0xE2)
-            | u8::from(x == 0xE3);
-        (bad, look)
-    };
-    if let Some(&last) = b.last() {
-        (bad, look) = class(last);
+    // A few short passes, each one the compiler vectorises well or a SIMD search: one
+    // pass testing every class at once runs out of registers. Control characters
+    // (but line ends with `NL`), then bytes never plain, then two blanks in a row
+    // (each byte against the next, as two views), then the bytes to look at closely.
+    let control = b.iter().fold(0u8, |acc, &x| {
+        acc | (u8::from(x < 0x20) & u8::from(!NL || x != b'\n'))
+    });
+    if control != 0
+        || memchr::memchr3(b'\\', b'`', b'*', b).is_some()
+        || memchr::memchr3(b'~', b'[', 0x7f, b).is_some()
+    {
+        return false;
     }
+    let blank = |c: u8| u8::from(c == b' ') | u8::from(NL && c == b'\n');
     let next = b.get(1..).unwrap_or_default();
-    for (&x, &y) in b.iter().zip(next) {
-        let (bx, lx) = class(x);
-        bad |= bx;
-        look |= lx;
-        let space = |c: u8| u8::from(c == b' ') | u8::from(NL && c == b'\n');
-        double |= space(x) & space(y);
-    }
-    if bad | double != 0 {
-        return false;
-    }
-    look == 0 || !needs_a_closer_look(b)
+    let double = b
+        .iter()
+        .zip(next)
+        .fold(0u8, |acc, (&x, &y)| acc | (blank(x) & blank(y)));
+    double == 0 && !needs_a_closer_look(b)
 }
 
 /// True when one of the bytes [`is_plain`] could not decide on makes `b` not plain:

@@ -188,3 +188,48 @@ proptest::proptest! {
         proptest::prop_assert_eq!(a, b, "{:?}", lines);
     }
 }
+
+/// [`is_plain_in`] written byte by byte, as its docs define it.
+fn plain_by_definition(b: &[u8], nl: bool) -> bool {
+    let blank = |c: u8| c == b' ' || (nl && c == b'\n');
+    let never = |c: u8| {
+        (c < 0x20 && !(nl && c == b'\n')) || matches!(c, 0x7f | b'\\' | b'`' | b'*' | b'~' | b'[')
+    };
+    !(b.first().is_some_and(|&c| blank(c))
+        || b.last().is_some_and(|&c| blank(c))
+        || b.iter().any(|&c| never(c))
+        || b.windows(2).any(|w| blank(w[0]) && blank(w[1]))
+        || needs_a_closer_look(b))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(1024))]
+
+    #[test]
+    fn the_plain_test_is_its_definition(
+        words in "[a-z]{1,8}([ \n][a-z.;]{1,8}){0,12}",
+        odd in proptest::collection::vec(
+            (
+                0usize..200,
+                proptest::sample::select(vec![
+                    " ", "\n", "\t", "\r", "\u{1}", "\u{1f}", "\u{7f}", "\\", "`", "*", "~", "[",
+                    "_", "&", "<", "\u{a0}", "…", "’", "\u{2028}", "\u{3000}", "\u{1680}",
+                ]),
+            ),
+            0..3,
+        ),
+    ) {
+        let mut s = words;
+        for (at, c) in odd {
+            let mut at = at % (s.len() + 1);
+            while !s.is_char_boundary(at) {
+                at -= 1;
+            }
+            s.insert_str(at, c);
+        }
+        for nl in [false, true] {
+            let fast = if nl { is_plain_in::<true>(s.as_bytes()) } else { is_plain(s.as_bytes()) };
+            proptest::prop_assert_eq!(fast, plain_by_definition(s.as_bytes(), nl), "{:?} {}", s, nl);
+        }
+    }
+}
