@@ -368,7 +368,8 @@ pub(super) fn is_plain_label(label: &[u8]) -> bool {
     label.first().is_some_and(|&c| c != b' ')
         && label.last().is_some_and(|&c| c != b' ')
         && label.iter().all(|&c| (0x20..0x7f).contains(&c))
-        && memchr::memmem::find(label, b"  ").is_none()
+        // Labels are short: a plain look, not a searcher built per call.
+        && !label.windows(2).any(|w| w == b"  ")
 }
 
 /// A speaker prefix at the start of a caption (`Sarah: In today's episode`): the

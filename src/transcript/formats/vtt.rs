@@ -148,15 +148,27 @@ fn trim(s: &str) -> &str {
 
 /// The common first line of a cue, `<v Name>words` with no other markup, as its name
 /// and words; `None` for anything [`clean`] must look at (other tags, references,
-/// whitespace to normalise in the name, a name not in plain ASCII).
+/// whitespace to normalise in the name).
 fn plain_voice(line: &str) -> Option<(&str, &str)> {
     let rest = line.strip_prefix("<v ")?;
     let close = memchr::memchr(b'>', rest.as_bytes())?;
     let name = &rest[..close];
     let words = &rest[close + 1..];
     // No other tag or reference, in the name or the words.
-    (is_plain_label(name.as_bytes()) && memchr::memchr2(b'<', b'&', rest.as_bytes()).is_none())
+    (is_clean_name(name) && memchr::memchr2(b'<', b'&', rest.as_bytes()).is_none())
         .then_some((name, words))
+}
+
+/// True when [`clean`] keeps a voice name as it is: words separated by single spaces,
+/// no other whitespace (`Zoë Brandt` as well as `Ann Lee`), no reference.
+fn is_clean_name(name: &str) -> bool {
+    is_plain_label(name.as_bytes())
+        || (!name.is_empty()
+            && !name.starts_with(' ')
+            && !name.ends_with(' ')
+            && !name.contains("  ")
+            && !name.contains('&')
+            && !name.chars().any(|c| c != ' ' && c.is_whitespace()))
 }
 
 impl Reader<'_, '_> {
@@ -227,7 +239,15 @@ impl Reader<'_, '_> {
         let at = Where::Line {
             line: timing.no,
             col: 1,
-            len: to_u32(timing.text.find(" -->").unwrap_or(1)),
+            // `find(" -->")`, without building a substring searcher for every cue.
+            len: to_u32(
+                timing
+                    .text
+                    .as_bytes()
+                    .windows(4)
+                    .position(|w| w == b" -->")
+                    .unwrap_or(1),
+            ),
         };
         self.payload(
             start,
@@ -292,7 +312,7 @@ impl Reader<'_, '_> {
                 let at = Where::Line {
                     line: line.no,
                     col: 1,
-                    len: to_u32(name.len() + 3),
+                    len: to_u32(name.chars().count() + 3),
                 };
                 let label = self.cues.label(name, at);
                 if text.is_empty() {
@@ -432,9 +452,9 @@ impl Reader<'_, '_> {
         let voice = if plain_first {
             None
         } else {
-            match plain_voice(first.text) {
+            match plain_voice(first.text).map(|(name, words)| (name, trim(words))) {
                 // A voice with no words on its line is left to the general way.
-                Some((name, words)) if !trim(words).is_empty() => Some(name),
+                Some((name, words)) if !words.is_empty() => Some((name, words)),
                 _ => return false,
             }
         };
@@ -444,10 +464,9 @@ impl Reader<'_, '_> {
             line.start + (part.as_ptr() as usize - line.text.as_ptr() as usize)
         };
         let words = |line: &Line<'l>| -> &'l str {
-            if voice.is_some() && std::ptr::eq(line, first) {
-                plain_voice(line.text).map_or("", |(_, w)| trim(w))
-            } else {
-                trim(line.text)
+            match voice {
+                Some((_, words)) if std::ptr::eq(line, first) => words,
+                _ => trim(line.text),
             }
         };
         let Some((head, head_line)) = payload.iter().find_map(|l| {
@@ -471,11 +490,11 @@ impl Reader<'_, '_> {
             return false;
         };
         let speaker = match voice {
-            Some(name) => {
+            Some((name, _)) => {
                 let at = Where::Line {
                     line: first.no,
                     col: 1,
-                    len: to_u32(name.len() + 3),
+                    len: to_u32(name.chars().count() + 3),
                 };
                 Some(self.cues.label(name, at))
             }

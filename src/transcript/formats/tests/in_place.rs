@@ -56,8 +56,9 @@ fn common_cues_stay_in_the_source_and_read_the_same() {
     let vtt = "WEBVTT\n\n\
         1\n00:00:00.000 --> 00:00:02.000\n<v Ann Lee>  Hello there, this is a caption line\n  wrapped, with spaces.  \r\n\n\
         00:00:02.000 --> 00:00:04.000\nno voice: carried over.\n \nand a line after a blank one\n\n\
-        00:00:04.000 --> 00:00:06.000\n<v Bob>One line.\n";
-    assert_eq!(same_both_ways(vtt), 3);
+        00:00:04.000 --> 00:00:06.000\n<v Bob>One line.\n\n\
+        00:00:06.000 --> 00:00:08.000\n<v Zoë Brandt>A name not in ASCII.\n";
+    assert_eq!(same_both_ways(vtt), 4);
 }
 
 #[test]
@@ -85,6 +86,13 @@ fn prefixes_markup_and_odd_voices_are_read_the_general_way() {
             "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ann>Hi\n<v Bob>Yo\n",
             0,
         ),
+        // Voice names `clean` normalises.
+        ("WEBVTT\n\n00:01.000 --> 00:02.000\n<v Zoë  Brandt>Hi\n", 0),
+        (
+            "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Zoë\u{a0}Brandt>Hi\n",
+            0,
+        ),
+        ("WEBVTT\n\n00:01.000 --> 00:02.000\n<v  Zoë>Hi\n", 0),
     ] {
         assert_eq!(same_both_ways(vtt), in_place, "{vtt:?}");
     }
@@ -93,7 +101,7 @@ fn prefixes_markup_and_odd_voices_are_read_the_general_way() {
 fn line() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-z ,.!?\"]{0,80}",
-        "<v (Ann|Bob Li)> ?[a-z .]{0,70}",
+        "<v (Ann|Bob Li|Zoë Brandt|Zoë  B| Zoë|Zoë\u{a0}B|Zoë\t|)> ?[a-z .]{0,70}",
         "(Ann|Bob Li|Cy|[A-Z][a-z]{0,5}): [a-z .]{0,60}",
         ">> ?[a-z .]{0,20}",
         "[A-Z][a-z]{0,5}",
