@@ -349,50 +349,50 @@ fn is_plain_in<const NL: bool>(b: &[u8]) -> bool {
     if end(b.first()) || end(b.last()) {
         return false;
     }
-    // A few short passes, each one the compiler vectorises well or a SIMD search: one
-    // pass testing every class at once runs out of registers. Control characters
-    // (but line ends with `NL`), then bytes never plain, then two blanks in a row
-    // (each byte against the next, as two views), then the bytes to look at closely.
-    let control = b.iter().fold(0u8, |acc, &x| {
-        acc | (u8::from(x < 0x20) & u8::from(!NL || x != b'\n'))
-    });
-    if control != 0
-        || memchr::memchr3(b'\\', b'`', b'*', b).is_some()
-        || memchr::memchr3(b'~', b'[', 0x7f, b).is_some()
-    {
-        return false;
-    }
+    // Short passes, each one the compiler vectorises well or a SIMD search (one pass
+    // testing every class at once ran out of registers): control characters (but
+    // line ends with `NL`) and two blanks in a row (each byte against the next, as
+    // two views), with the OR of all bytes (ASCII needs no look for wide spaces);
+    // then the bytes never plain; then the bytes to look at closely.
+    let control = |x: u8| u8::from(x < 0x20) & u8::from(!NL || x != b'\n');
     let blank = |c: u8| u8::from(c == b' ') | u8::from(NL && c == b'\n');
+    let (mut bad, mut all) = b.last().map_or((0, 0), |&x| (control(x), x));
     let next = b.get(1..).unwrap_or_default();
-    let double = b
-        .iter()
-        .zip(next)
-        .fold(0u8, |acc, (&x, &y)| acc | (blank(x) & blank(y)));
-    double == 0 && !needs_a_closer_look(b)
+    for (&x, &y) in b.iter().zip(next) {
+        bad |= control(x) | (blank(x) & blank(y));
+        all |= x;
+    }
+    bad == 0
+        && memchr::memchr3(b'\\', b'`', b'*', b).is_none()
+        && memchr::memchr3(b'~', b'[', 0x7f, b).is_none()
+        && !syntax_to_escape(b)
+        && (all < 0x80 || !wide_space(b))
 }
 
-/// True when one of the bytes [`is_plain`] could not decide on makes `b` not plain:
 /// `_` at a word's edge, `&` before a reference, `<` before what could open a tag (as
-/// in `push_escaped`), non-ASCII whitespace (NBSP, U+2000–U+200A, U+2028/9, U+202F,
-/// U+205F, U+3000, U+1680, U+0085) or `…` (U+2026), by their UTF-8 bytes.
-fn needs_a_closer_look(b: &[u8]) -> bool {
+/// in `push_escaped`): bytes [`is_plain`] finds and then looks at closely.
+fn syntax_to_escape(b: &[u8]) -> bool {
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
     let prev = |i: usize| i.checked_sub(1).map_or(0, at);
-    let syntax = memchr::memchr3_iter(b'_', b'&', b'<', b).any(|i| match b[i] {
+    memchr::memchr3_iter(b'_', b'&', b'<', b).any(|i| match b[i] {
         b'_' => !(prev(i).is_ascii_alphanumeric() && at(i + 1).is_ascii_alphanumeric()),
         b'&' => reference_bytes(&b[i + 1..]),
         _ => at(i + 1).is_ascii_alphabetic() || matches!(at(i + 1), b'/' | b'!' | b'?'),
-    });
-    syntax
-        || memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).any(|i| match b[i] {
-            0xC2 => matches!(at(i + 1), 0x85 | 0xA0),
-            0xE2 => {
-                (at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA6 | 0xA8 | 0xA9 | 0xAF))
-                    || (at(i + 1) == 0x81 && at(i + 2) == 0x9F)
-            }
-            _ => at(i + 1) == 0x80 && at(i + 2) == 0x80,
-        })
-        || memchr::memchr_iter(0xE1, b).any(|i| at(i + 1) == 0x9A && at(i + 2) == 0x80)
+    })
+}
+
+/// Non-ASCII whitespace (NBSP, U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000,
+/// U+1680, U+0085) or `…` (U+2026), by their UTF-8 bytes.
+fn wide_space(b: &[u8]) -> bool {
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).any(|i| match b[i] {
+        0xC2 => matches!(at(i + 1), 0x85 | 0xA0),
+        0xE2 => {
+            (at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA6 | 0xA8 | 0xA9 | 0xAF))
+                || (at(i + 1) == 0x81 && at(i + 2) == 0x9F)
+        }
+        _ => at(i + 1) == 0x80 && at(i + 2) == 0x80,
+    }) || memchr::memchr_iter(0xE1, b).any(|i| at(i + 1) == 0x9A && at(i + 2) == 0x80)
 }
 
 fn is_special(c: u8) -> bool {

@@ -199,7 +199,8 @@ fn plain_by_definition(b: &[u8], nl: bool) -> bool {
         || b.last().is_some_and(|&c| blank(c))
         || b.iter().any(|&c| never(c))
         || b.windows(2).any(|w| blank(w[0]) && blank(w[1]))
-        || needs_a_closer_look(b))
+        || syntax_to_escape(b)
+        || wide_space(b))
 }
 
 proptest::proptest! {
