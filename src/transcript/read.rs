@@ -194,6 +194,7 @@ pub(crate) fn read(src: &SourceFile, metas: &[MetaFile], opts: &ParseOptions) ->
                 .any(Diagnostic::is_error);
             let cx = Context {
                 file,
+                src: text,
                 front,
                 speakers,
                 chapters: &meta_chapters,

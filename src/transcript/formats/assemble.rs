@@ -41,6 +41,8 @@ pub(crate) const MAX_WARNINGS: usize = 10;
 pub(in crate::transcript) struct Context<'a> {
     /// The transcript's display path.
     pub(in crate::transcript) file: &'a str,
+    /// The transcript's text, which cues' [`super::SrcLines`] point into.
+    pub(in crate::transcript) src: &'a str,
     /// The checked metadata, when it has no errors.
     pub(in crate::transcript) front: Option<&'a FrontMatter>,
     /// `speakers:`.
@@ -95,6 +97,7 @@ pub(in crate::transcript) fn assemble(
         turn: None,
         people: &people,
         unnamed: &unnamed,
+        src: cx.src,
         exact: cues.exact,
         auto: !cues.explicit_paragraphs,
         spare: String::new(),
@@ -103,7 +106,7 @@ pub(in crate::transcript) fn assemble(
     let mut latest: Option<u64> = None;
     let mut backwards = 0usize;
     for cue in cues.cues {
-        if cue.text.trim().is_empty() {
+        if cue.lines.is_none() && cue.text.trim().is_empty() {
             continue;
         }
         if let Some(prev) = latest.filter(|&p| cue.start < p) {
@@ -189,6 +192,7 @@ struct Builder<'a> {
     /// Per label: the name shown and the person it is.
     people: &'a [(String, Option<SpeakerRef>)],
     unnamed: &'a (String, Option<SpeakerRef>),
+    src: &'a str,
     exact: bool,
     auto: bool,
     /// The last turn's prose buffer, reused by the next turn.
@@ -204,13 +208,14 @@ impl Builder<'_> {
                     t.prose.paragraph();
                 }
                 t.end = t.end.max(end);
-                t.prose.push(&cue.text);
+                push_text(&mut t.prose, &cue, self.src);
             }
             _ => {
                 self.finish_turn();
                 let buf = std::mem::take(&mut self.spare);
-                let mut prose = Prose::with_buffer(self.auto, buf, cue.text.len());
-                prose.push(&cue.text);
+                let bytes = cue.lines.map_or(cue.text.len(), |l| l.to - l.from);
+                let mut prose = Prose::with_buffer(self.auto, buf, bytes);
+                push_text(&mut prose, &cue, self.src);
                 self.turn = Some(Open {
                     speaker: cue.speaker,
                     start: cue.start,
@@ -271,6 +276,14 @@ impl Builder<'_> {
             )));
         }
         self.meta = None;
+    }
+}
+
+/// Appends the words of `cue` to `prose`, from the cue or from `src`.
+fn push_text(prose: &mut Prose, cue: &Cue, src: &str) {
+    match cue.lines {
+        Some(l) => prose.push_lines(src.get(l.from..l.to).unwrap_or_default()),
+        None => prose.push(&cue.text),
     }
 }
 

@@ -120,10 +120,43 @@ pub(super) struct Cue {
     pub(super) end: Option<u64>,
     /// Index into [`Cues::labels`]; `None` when nobody is named.
     pub(super) speaker: Option<u32>,
-    /// Plain text, words separated by whitespace; `\n` is a paragraph break.
+    /// Plain text, words separated by whitespace; `\n` is a paragraph break. Empty
+    /// when `lines` holds the words instead.
     pub(super) text: String,
     /// Where it is.
     pub(super) at: Where,
+    /// The words as lines of the source file, not copied out (a WebVTT cue with no
+    /// markup): `text` is unused then.
+    pub(super) lines: Option<SrcLines>,
+}
+
+/// A cue's words left in the source file: `src[from..to]`, whose lines, trimmed, with
+/// empty ones skipped and joined by a space, are the cue's text. Read by
+/// [`prose::Prose::push_lines`] straight from the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct SrcLines {
+    /// Byte offset of the first word (not whitespace).
+    pub(super) from: usize,
+    /// Byte offset just past the last word.
+    pub(super) to: usize,
+    /// The text ends a sentence (see [`speaker_prefix`]).
+    pub(super) ends_sentence: bool,
+}
+
+impl Cue {
+    /// True when the cue's text ends a sentence: what [`speaker_prefix`] asks of the
+    /// cue before a label that only looks like a name.
+    fn ends_sentence(&self) -> bool {
+        self.lines
+            .map_or_else(|| text_ends_sentence(&self.text), |l| l.ends_sentence)
+    }
+}
+
+/// True when `text` ends with sentence punctuation, maybe before closing quotes.
+pub(super) fn text_ends_sentence(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', ')'])
+        .ends_with(['.', '!', '?', '…'])
 }
 
 /// What a file holds, ready for [`assemble`].
@@ -244,6 +277,14 @@ pub(super) fn has_arrow(s: &str) -> bool {
 /// A `start --> end` timing line, times in ms, plus anything after the end (cue
 /// settings). `Err` says what is wrong and at which byte.
 pub(super) fn parse_timing(line: &str) -> Result<(u64, u64), BadTime> {
+    match usual_timing(line.as_bytes()) {
+        Some(times) => Ok(times),
+        None => any_timing(line),
+    }
+}
+
+/// [`parse_timing`] for any line.
+pub(super) fn any_timing(line: &str) -> Result<(u64, u64), BadTime> {
     let b = line.as_bytes();
     let arrow = memchr::memchr_iter(b'>', b)
         .find(|&i| i >= 2 && b[i - 1] == b'-' && b[i - 2] == b'-')
@@ -268,6 +309,35 @@ pub(super) fn parse_timing(line: &str) -> Result<(u64, u64), BadTime> {
         ..e
     })?;
     Ok((start, end))
+}
+
+/// The usual timing line, `HH:MM:SS.mmm --> HH:MM:SS.mmm` (`,` too), perhaps with
+/// settings after a blank, read by position: what [`parse_timing`] reads it as, or
+/// `None` for anything else, left to it.
+pub(super) fn usual_timing(b: &[u8]) -> Option<(u64, u64)> {
+    let head = b.get(..29)?;
+    if !matches!(b.get(29), None | Some(b' ' | b'\t')) || head.get(12..17)? != b" --> " {
+        return None;
+    }
+    let time = |t: &[u8]| {
+        let ok = t[2] == b':'
+            && t[5] == b':'
+            && matches!(t[8], b'.' | b',')
+            && [0, 1, 3, 4, 6, 7, 9, 10, 11]
+                .iter()
+                .all(|&i| t[i].is_ascii_digit());
+        if !ok {
+            return None;
+        }
+        let n = |i: usize, len: usize| {
+            t[i..i + len]
+                .iter()
+                .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'))
+        };
+        let (h, m, s, ms) = (n(0, 2), n(3, 2), n(6, 2), n(9, 3));
+        (m < 60 && s < 60).then_some(((h * 60 + m) * 60 + s) * 1000 + ms)
+    };
+    Some((time(&head[..12])?, time(&head[17..])?))
 }
 
 /// Labels a caption's `Name:` prefix may name: the `speakers:` map, the hosts and
@@ -298,7 +368,8 @@ pub(super) fn is_plain_label(label: &[u8]) -> bool {
     label.first().is_some_and(|&c| c != b' ')
         && label.last().is_some_and(|&c| c != b' ')
         && label.iter().all(|&c| (0x20..0x7f).contains(&c))
-        && memchr::memmem::find(label, b"  ").is_none()
+        // Labels are short: a plain look, not a searcher built per call.
+        && !label.windows(2).any(|w| w == b"  ")
 }
 
 /// A speaker prefix at the start of a caption (`Sarah: In today's episode`): the
@@ -338,12 +409,7 @@ pub(super) fn speaker_prefix<'t>(
             && label
                 .split_whitespace()
                 .all(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()));
-        let after_sentence = cues.cues.last().is_none_or(|c| {
-            c.text
-                .trim_end()
-                .trim_end_matches(['"', '\'', '”', '’', ')'])
-                .ends_with(['.', '!', '?', '…'])
-        });
+        let after_sentence = cues.cues.last().is_none_or(Cue::ends_sentence);
         name_like && after_sentence
     };
     accepted.then(|| (label, rest.trim_start()))

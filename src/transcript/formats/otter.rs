@@ -97,6 +97,7 @@ pub(in crate::transcript) fn read(
                 speaker: Some(speaker),
                 text: String::new(),
                 at,
+                lines: None,
             });
             continue;
         }

@@ -126,6 +126,7 @@ pub(in crate::transcript) fn read(
             end: Some(end),
             speaker,
             text: piece.to_owned(),
+            lines: None,
             at: Where::Line {
                 line: timing.no,
                 col: 1,

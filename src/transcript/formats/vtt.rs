@@ -21,7 +21,8 @@
 
 use super::text::{Marks, clean};
 use super::{
-    Cue, Cues, Known, Where, has_arrow, is_plain_label, parse_timing, speaker_prefix, timing_error,
+    Cue, Cues, Known, SrcLines, Where, has_arrow, is_plain_label, parse_timing, speaker_prefix,
+    text_ends_sentence, timing_error,
 };
 use crate::diag::{Diagnostic, to_u32};
 use crate::transcript::{Line, lines};
@@ -32,6 +33,29 @@ pub(in crate::transcript) fn read(
     text: &str,
     known: &Known<'_>,
     diags: &mut Vec<Diagnostic>,
+) -> Option<Cues> {
+    read_with(file, text, known, diags, true)
+}
+
+/// [`read`] with every cue's words copied out of the source, as the general way
+/// reads them: what the tests compare the words left in the source with.
+#[cfg(test)]
+pub(in crate::transcript) fn read_copied(
+    file: &str,
+    text: &str,
+    known: &Known<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Cues> {
+    read_with(file, text, known, diags, false)
+}
+
+/// [`read`]; `in_place` leaves the words of common cues in the source.
+fn read_with(
+    file: &str,
+    text: &str,
+    known: &Known<'_>,
+    diags: &mut Vec<Diagnostic>,
+    in_place: bool,
 ) -> Option<Cues> {
     let mut it = lines(text).peekable();
     let first = it.next().map_or("", |l| l.text);
@@ -68,6 +92,7 @@ pub(in crate::transcript) fn read(
         pieces: Vec::new(),
         kept_pieces: Vec::new(),
         warned_stray: false,
+        in_place,
     };
     let mut block: Vec<Line<'_>> = Vec::new();
     for line in it {
@@ -106,6 +131,8 @@ struct Reader<'a, 'd> {
     pieces: Vec<(usize, Option<u32>)>,
     kept_pieces: Vec<(usize, usize, Option<u32>)>,
     warned_stray: bool,
+    /// Common cues keep their words in the source ([`Reader::src_cue`]).
+    in_place: bool,
 }
 
 /// `s.trim()`, deciding at once for a line that starts and ends in visible ASCII.
@@ -121,15 +148,27 @@ fn trim(s: &str) -> &str {
 
 /// The common first line of a cue, `<v Name>words` with no other markup, as its name
 /// and words; `None` for anything [`clean`] must look at (other tags, references,
-/// whitespace to normalise in the name, a name not in plain ASCII).
+/// whitespace to normalise in the name).
 fn plain_voice(line: &str) -> Option<(&str, &str)> {
     let rest = line.strip_prefix("<v ")?;
     let close = memchr::memchr(b'>', rest.as_bytes())?;
     let name = &rest[..close];
     let words = &rest[close + 1..];
     // No other tag or reference, in the name or the words.
-    (is_plain_label(name.as_bytes()) && memchr::memchr2(b'<', b'&', rest.as_bytes()).is_none())
+    (is_clean_name(name) && memchr::memchr2(b'<', b'&', rest.as_bytes()).is_none())
         .then_some((name, words))
+}
+
+/// True when [`clean`] keeps a voice name as it is: words separated by single spaces,
+/// no other whitespace (`Zoë Brandt` as well as `Ann Lee`), no reference.
+fn is_clean_name(name: &str) -> bool {
+    is_plain_label(name.as_bytes())
+        || (!name.is_empty()
+            && !name.starts_with(' ')
+            && !name.ends_with(' ')
+            && !name.contains("  ")
+            && !name.contains('&')
+            && !name.chars().any(|c| c != ' ' && c.is_whitespace()))
 }
 
 impl Reader<'_, '_> {
@@ -200,7 +239,15 @@ impl Reader<'_, '_> {
         let at = Where::Line {
             line: timing.no,
             col: 1,
-            len: to_u32(timing.text.find(" -->").unwrap_or(1)),
+            // `find(" -->")`, without building a substring searcher for every cue.
+            len: to_u32(
+                timing
+                    .text
+                    .as_bytes()
+                    .windows(4)
+                    .position(|w| w == b" -->")
+                    .unwrap_or(1),
+            ),
         };
         self.payload(
             start,
@@ -211,6 +258,9 @@ impl Reader<'_, '_> {
     }
 
     fn payload(&mut self, start: u64, end: u64, at: Where, payload: &[Line<'_>]) {
+        if self.in_place && self.src_cue(start, end, at, payload) {
+            return;
+        }
         // Only YouTube's rolling captions need the lines kept for the next cue.
         let mut kept: Vec<String> = Vec::new();
         let mut text = String::with_capacity(payload.iter().map(|l| l.text.len() + 1).sum());
@@ -262,7 +312,7 @@ impl Reader<'_, '_> {
                 let at = Where::Line {
                     line: line.no,
                     col: 1,
-                    len: to_u32(name.len() + 3),
+                    len: to_u32(name.chars().count() + 3),
                 };
                 let label = self.cues.label(name, at);
                 if text.is_empty() {
@@ -363,6 +413,7 @@ impl Reader<'_, '_> {
                 speaker,
                 text,
                 at,
+                lines: None,
             });
             return;
         }
@@ -373,8 +424,121 @@ impl Reader<'_, '_> {
                 speaker,
                 text: text.get(from..to).unwrap_or("").to_owned(),
                 at,
+                lines: None,
             });
         }
         self.kept_pieces = kept_pieces;
+    }
+
+    /// The common cue, pushed with its words left in the source ([`SrcLines`]): no
+    /// markup but a plain voice span opening its first line, no rolling captions, no
+    /// `>>` and no `Name:` prefix. False, with nothing done, for any other cue, which
+    /// [`Reader::payload`] reads the general way.
+    fn src_cue<'l>(&mut self, start: u64, end: u64, at: Where, payload: &[Line<'l>]) -> bool {
+        let [first, rest @ ..] = payload else {
+            return false;
+        };
+        if self.rolling {
+            return false;
+        }
+        let src = self.src.as_bytes();
+        if let (Some(second), Some(last)) = (rest.first(), rest.last())
+            && memchr::memchr2(b'<', b'&', src.get(second.start..last.end).unwrap_or(b"<"))
+                .is_some()
+        {
+            return false;
+        }
+        let plain_first = memchr::memchr2(b'<', b'&', first.text.as_bytes()).is_none();
+        let voice = if plain_first {
+            None
+        } else {
+            match plain_voice(first.text).map(|(name, words)| (name, trim(words))) {
+                // A voice with no words on its line is left to the general way.
+                Some((name, words)) if !words.is_empty() => Some((name, words)),
+                _ => return false,
+            }
+        };
+        // The first and last words: the first line's words (after the voice), or the
+        // first line with any, to the end of the last line with any.
+        let offset = |line: &Line<'_>, part: &str| {
+            line.start + (part.as_ptr() as usize - line.text.as_ptr() as usize)
+        };
+        let words = |line: &Line<'l>| -> &'l str {
+            match voice {
+                Some((_, words)) if std::ptr::eq(line, first) => words,
+                _ => trim(line.text),
+            }
+        };
+        let Some((head, head_line)) = payload.iter().find_map(|l| {
+            let w = words(l);
+            (!w.is_empty()).then_some((w, l))
+        }) else {
+            return false;
+        };
+        let Some((tail, tail_line)) = payload.iter().rev().find_map(|l| {
+            let w = words(l);
+            (!w.is_empty()).then_some((w, l))
+        }) else {
+            return false;
+        };
+        if head.starts_with(">>") {
+            return false;
+        }
+        let from = offset(head_line, head);
+        let to = offset(tail_line, tail) + tail.len();
+        let Some(text) = self.src.get(from..to) else {
+            return false;
+        };
+        let speaker = match voice {
+            Some((name, _)) => {
+                let at = Where::Line {
+                    line: first.no,
+                    col: 1,
+                    len: to_u32(name.chars().count() + 3),
+                };
+                Some(self.cues.label(name, at))
+            }
+            None => {
+                // `speaker_prefix` looks at the first 64 bytes of the joined text: the
+                // first line's, unless it is shorter and more lines follow.
+                let joined_head = if head.len() >= 64 || std::ptr::eq(head_line, tail_line) {
+                    head
+                } else {
+                    self.cleaned.clear();
+                    for line in text.split('\n') {
+                        let line = line.trim();
+                        if line.is_empty() {
+                            continue;
+                        }
+                        if !self.cleaned.is_empty() {
+                            self.cleaned.push(' ');
+                        }
+                        self.cleaned.push_str(line);
+                        if self.cleaned.len() >= 64 {
+                            break;
+                        }
+                    }
+                    &self.cleaned
+                };
+                if speaker_prefix(joined_head, self.known, &self.cues).is_some() {
+                    return false;
+                }
+                self.speaker
+            }
+        };
+        self.speaker = speaker;
+        self.cues.cues.push(Cue {
+            start,
+            end: Some(end),
+            speaker,
+            text: String::new(),
+            at,
+            lines: Some(SrcLines {
+                from,
+                to,
+                ends_sentence: text_ends_sentence(text),
+            }),
+        });
+        true
     }
 }

@@ -422,6 +422,7 @@ impl Reader<'_, '_> {
                         index: i,
                         field: "",
                     },
+                    lines: None,
                 });
             }
         }
@@ -459,6 +460,7 @@ impl Reader<'_, '_> {
                     speaker,
                     text: text.to_owned(),
                     at,
+                    lines: None,
                 });
                 continue;
             }
@@ -494,6 +496,7 @@ impl Reader<'_, '_> {
                             speaker: who,
                             text: word.to_owned(),
                             at,
+                            lines: None,
                         });
                     }
                 }

@@ -63,10 +63,29 @@ impl Prose {
         self.push_line(&text[from..]);
     }
 
+    /// Appends the lines of `lines`, trimmed, as if joined by a space (empty ones
+    /// skipped): a caption's wrapped lines, read where they are in the source. Words
+    /// never span a line, so each line goes through [`Prose::push_line`] on its own
+    /// with the result of pushing them joined.
+    pub(super) fn push_lines(&mut self, lines: &str) {
+        // The usual caption: lines of plain words, no blank at either end of a line, no
+        // empty line, no `\r`. Read in one go, a line end standing for a space.
+        if is_plain_in::<true>(lines.as_bytes()) {
+            self.push_plain::<true>(lines);
+            return;
+        }
+        for line in lines.split('\n') {
+            let line = line.trim();
+            if !line.is_empty() {
+                self.push_line(line);
+            }
+        }
+    }
+
     /// One line of [`Prose::push`].
     fn push_line(&mut self, line: &str) {
         if is_plain(line.as_bytes()) {
-            self.push_plain(line);
+            self.push_plain::<false>(line);
         } else {
             for word in line.split_whitespace() {
                 self.word(word);
@@ -78,12 +97,14 @@ impl Prose {
     /// words up to the next one that may end a sentence is copied whole (none of its
     /// words needs escaping, ends a sentence or is due a paragraph break), then that
     /// word is looked at. Only a paragraph's first word goes through [`Prose::word`].
-    fn push_plain(&mut self, line: &str) {
+    /// With `NL`, a `\n` separates words as a space does (and is written as one).
+    fn push_plain<const NL: bool>(&mut self, line: &str) {
         let b = line.as_bytes();
+        let sep = |c: u8| c == b' ' || (NL && c == b'\n');
         // Words are short: their ends are found by a plain loop, not a search call.
         let word_end = |from: usize| {
             let mut i = from;
-            while i < b.len() && b[i] != b' ' {
+            while i < b.len() && !sep(b[i]) {
                 i += 1;
             }
             i
@@ -98,7 +119,7 @@ impl Prose {
         while pos < b.len() {
             let owed_len = owed.map_or(0, |from| pos - from);
             if self.soft || self.pending || (owed.is_none() && self.out.len() == self.para_start) {
-                self.pay(line, &mut owed, pos);
+                self.pay::<NL>(line, &mut owed, pos);
                 let end = word_end(pos);
                 self.word(&line[pos..end]);
                 pos = end + 1;
@@ -120,8 +141,8 @@ impl Prose {
             let run = &line[pos..end];
             let para_len = self.out.len() + owed_len - self.para_start;
             if self.auto && para_len + run.len() + 1 >= MAX_BYTES {
-                self.pay(line, &mut owed, pos);
-                for w in run.split(' ') {
+                self.pay::<NL>(line, &mut owed, pos);
+                for w in run.split(|c: char| c == ' ' || (NL && c == '\n')) {
                     self.word(w);
                 }
             } else {
@@ -136,7 +157,7 @@ impl Prose {
                         Some(b'!' | b'?') => self.count(true, para_len),
                         _ => {
                             let mut start = rb.len();
-                            while start > 0 && rb[start - 1] != b' ' {
+                            while start > 0 && !sep(rb[start - 1]) {
                                 start -= 1;
                             }
                             self.after_word(&run[start..], para_len);
@@ -146,14 +167,26 @@ impl Prose {
             }
             pos = end + 1;
         }
-        self.pay(line, &mut owed, pos);
+        self.pay::<NL>(line, &mut owed, pos);
     }
 
-    /// Writes the run [`Prose::push_plain`] owes, up to the word ending before `pos`.
-    fn pay(&mut self, line: &str, owed: &mut Option<usize>, pos: usize) {
+    /// Writes the run [`Prose::push_plain`] owes, up to the word ending before `pos`;
+    /// with `NL`, its line ends as spaces.
+    fn pay<const NL: bool>(&mut self, line: &str, owed: &mut Option<usize>, pos: usize) {
         if let Some(from) = owed.take() {
             self.out.push(' ');
-            self.out.push_str(&line[from..pos.min(line.len() + 1) - 1]);
+            let run = &line[from..pos.min(line.len() + 1) - 1];
+            if NL {
+                let mut at = 0;
+                for nl in memchr::memchr_iter(b'\n', run.as_bytes()) {
+                    self.out.push_str(&run[at..nl]);
+                    self.out.push(' ');
+                    at = nl + 1;
+                }
+                self.out.push_str(&run[at..]);
+            } else {
+                self.out.push_str(run);
+            }
         }
     }
 
@@ -305,68 +338,61 @@ fn push_escaped(out: &mut String, word: &str, at_start: bool) {
 /// would treat specially inside a word: nothing to escape, no control character, no
 /// space at either end, no whitespace but single ASCII spaces, no `…`.
 fn is_plain(b: &[u8]) -> bool {
-    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
-        return false;
-    }
-    // One pass of comparisons the compiler vectorises (no early exit, no table, no
-    // value carried from one byte to the next): bytes never plain, bytes to look at
-    // closely, and two spaces in a row (each byte against the next, as two views).
-    let (mut bad, mut look, mut double) = (0u8, 0u8, 0u8);
-    let class = |x: u8| {
-        let bad = u8::from(x < 0x20)
-            | u8::from(x == 0x7f)
-            | u8::from(x == b'\\')
-            | u8::from(x == b'`')
-            | u8::from(x == b'*')
-            | u8::from(x == b'~')
-            | u8::from(x == b'[');
-        let look = u8::from(x == b'_')
-            | u8::from(x == b'&')
-            | u8::from(x == b'<')
-            | u8::from(x == 0xC2)
-            | u8::from(x == 0xE1)
-            | u8::from(x == 0xE2)
-            | u8::from(x == 0xE3);
-        (bad, look)
-    };
-    if let Some(&last) = b.last() {
-        (bad, look) = class(last);
-    }
-    let next = b.get(1..).unwrap_or_default();
-    for (&x, &y) in b.iter().zip(next) {
-        let (bx, lx) = class(x);
-        bad |= bx;
-        look |= lx;
-        double |= u8::from(x == b' ') & u8::from(y == b' ');
-    }
-    if bad | double != 0 {
-        return false;
-    }
-    look == 0 || !needs_a_closer_look(b)
+    is_plain_in::<false>(b)
 }
 
-/// True when one of the bytes [`is_plain`] could not decide on makes `b` not plain:
+/// [`is_plain`], or with `NL` the same for lines of words: `\n` is accepted where a
+/// single space is (between two words), so a text it accepts is plain lines with no
+/// blank at either end and no empty line among them.
+fn is_plain_in<const NL: bool>(b: &[u8]) -> bool {
+    let end = |c: Option<&u8>| matches!(c, Some(&b' ')) || (NL && matches!(c, Some(&b'\n')));
+    if end(b.first()) || end(b.last()) {
+        return false;
+    }
+    // Short passes, each one the compiler vectorises well or a SIMD search (one pass
+    // testing every class at once ran out of registers): control characters (but
+    // line ends with `NL`) and two blanks in a row (each byte against the next, as
+    // two views), with the OR of all bytes (ASCII needs no look for wide spaces);
+    // then the bytes never plain; then the bytes to look at closely.
+    let control = |x: u8| u8::from(x < 0x20) & u8::from(!NL || x != b'\n');
+    let blank = |c: u8| u8::from(c == b' ') | u8::from(NL && c == b'\n');
+    let (mut bad, mut all) = b.last().map_or((0, 0), |&x| (control(x), x));
+    let next = b.get(1..).unwrap_or_default();
+    for (&x, &y) in b.iter().zip(next) {
+        bad |= control(x) | (blank(x) & blank(y));
+        all |= x;
+    }
+    bad == 0
+        && memchr::memchr3(b'\\', b'`', b'*', b).is_none()
+        && memchr::memchr3(b'~', b'[', 0x7f, b).is_none()
+        && !syntax_to_escape(b)
+        && (all < 0x80 || !wide_space(b))
+}
+
 /// `_` at a word's edge, `&` before a reference, `<` before what could open a tag (as
-/// in `push_escaped`), non-ASCII whitespace (NBSP, U+2000–U+200A, U+2028/9, U+202F,
-/// U+205F, U+3000, U+1680, U+0085) or `…` (U+2026), by their UTF-8 bytes.
-fn needs_a_closer_look(b: &[u8]) -> bool {
+/// in `push_escaped`): bytes [`is_plain`] finds and then looks at closely.
+fn syntax_to_escape(b: &[u8]) -> bool {
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
     let prev = |i: usize| i.checked_sub(1).map_or(0, at);
-    let syntax = memchr::memchr3_iter(b'_', b'&', b'<', b).any(|i| match b[i] {
+    memchr::memchr3_iter(b'_', b'&', b'<', b).any(|i| match b[i] {
         b'_' => !(prev(i).is_ascii_alphanumeric() && at(i + 1).is_ascii_alphanumeric()),
         b'&' => reference_bytes(&b[i + 1..]),
         _ => at(i + 1).is_ascii_alphabetic() || matches!(at(i + 1), b'/' | b'!' | b'?'),
-    });
-    syntax
-        || memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).any(|i| match b[i] {
-            0xC2 => matches!(at(i + 1), 0x85 | 0xA0),
-            0xE2 => {
-                (at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA6 | 0xA8 | 0xA9 | 0xAF))
-                    || (at(i + 1) == 0x81 && at(i + 2) == 0x9F)
-            }
-            _ => at(i + 1) == 0x80 && at(i + 2) == 0x80,
-        })
-        || memchr::memchr_iter(0xE1, b).any(|i| at(i + 1) == 0x9A && at(i + 2) == 0x80)
+    })
+}
+
+/// Non-ASCII whitespace (NBSP, U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000,
+/// U+1680, U+0085) or `…` (U+2026), by their UTF-8 bytes.
+fn wide_space(b: &[u8]) -> bool {
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).any(|i| match b[i] {
+        0xC2 => matches!(at(i + 1), 0x85 | 0xA0),
+        0xE2 => {
+            (at(i + 1) == 0x80 && matches!(at(i + 2), 0x80..=0x8A | 0xA6 | 0xA8 | 0xA9 | 0xAF))
+                || (at(i + 1) == 0x81 && at(i + 2) == 0x9F)
+        }
+        _ => at(i + 1) == 0x80 && at(i + 2) == 0x80,
+    }) || memchr::memchr_iter(0xE1, b).any(|i| at(i + 1) == 0x9A && at(i + 2) == 0x80)
 }
 
 fn is_special(c: u8) -> bool {

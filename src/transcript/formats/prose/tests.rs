@@ -117,3 +117,120 @@ fn paragraphs_every_few_sentences_and_on_request() {
         "One. Two. Three. Four. Five. Six.\n\nNext\n\nline"
     );
 }
+
+/// [`Prose::push_lines`] as its docs say: the lines trimmed, empty ones skipped, joined
+/// by a space and pushed as one text.
+fn joined_then_pushed(lines: &str, auto: bool) -> (String, String) {
+    let joined: Vec<&str> = lines
+        .split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let (mut a, mut b) = (
+        Prose::with_buffer(auto, String::new(), 0),
+        Prose::with_buffer(auto, String::new(), 0),
+    );
+    // Twice, so a second cue meets the state (sentences, a break due) the first left.
+    for _ in 0..2 {
+        a.push_lines(lines);
+        b.push(&joined.join(" "));
+    }
+    (a.finish(), b.finish())
+}
+
+#[test]
+fn lines_read_in_place_give_what_the_joined_text_does() {
+    let long = "word after word with no end\n".repeat(60);
+    let clean = [
+        "One. Two! Three?\nFour. Five. six\nSeven. Mr. Smith\nsaid e.g. this.",
+        "# first\n- second\n12. third",
+        long.trim_end(),
+        "P&L and snake_case\nwrapped “quoted” words’ end.",
+    ];
+    // These are read in one go (line ends as spaces), the rest line by line.
+    for lines in clean {
+        assert!(is_plain_in::<true>(lines.as_bytes()), "{lines:?}");
+        for auto in [true, false] {
+            let (a, b) = joined_then_pushed(lines, auto);
+            assert_eq!(a, b, "{lines:?} {auto}");
+        }
+    }
+    for lines in [
+        "a \nb", "a\n b", "a\n\nb", "a\r\nb", "\na", "a\n", "a\tb\nc",
+    ] {
+        assert!(!is_plain_in::<true>(lines.as_bytes()), "{lines:?}");
+    }
+    for lines in [
+        "One. Two!\n  Three? Four.\r\nFive. six\n\n \nSeven.",
+        "wrapped caption\nline *with* markup\nand P&L & a_b _c",
+        "# not a heading\n- nor a list\n12. nor this",
+        "Sure\n10:30: ok",
+        "ends.\n\"Quoted.\"\nnbsp\u{a0}here…",
+    ] {
+        for auto in [true, false] {
+            let (a, b) = joined_then_pushed(lines, auto);
+            assert_eq!(a, b, "{lines:?} {auto}");
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_lines_read_in_place_give_what_the_joined_text_does(
+        lines in proptest::collection::vec(
+            "[a-zA-Z0-9 .!?:#*_&;<>\\-\"]{0,40}|[ \t\r]{0,2}|.{0,10}|[A-Za-z]{1,8}[.!?,]?( [A-Za-z1-9]{1,8}[.!?:]?){0,9}",
+            0..8,
+        ),
+        auto in proptest::bool::ANY,
+    ) {
+        let lines = lines.join("\n");
+        let (a, b) = joined_then_pushed(&lines, auto);
+        proptest::prop_assert_eq!(a, b, "{:?}", lines);
+    }
+}
+
+/// [`is_plain_in`] written byte by byte, as its docs define it.
+fn plain_by_definition(b: &[u8], nl: bool) -> bool {
+    let blank = |c: u8| c == b' ' || (nl && c == b'\n');
+    let never = |c: u8| {
+        (c < 0x20 && !(nl && c == b'\n')) || matches!(c, 0x7f | b'\\' | b'`' | b'*' | b'~' | b'[')
+    };
+    !(b.first().is_some_and(|&c| blank(c))
+        || b.last().is_some_and(|&c| blank(c))
+        || b.iter().any(|&c| never(c))
+        || b.windows(2).any(|w| blank(w[0]) && blank(w[1]))
+        || syntax_to_escape(b)
+        || wide_space(b))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(1024))]
+
+    #[test]
+    fn the_plain_test_is_its_definition(
+        words in "[a-z]{1,8}([ \n][a-z.;]{1,8}){0,12}",
+        odd in proptest::collection::vec(
+            (
+                0usize..200,
+                proptest::sample::select(vec![
+                    " ", "\n", "\t", "\r", "\u{1}", "\u{1f}", "\u{7f}", "\\", "`", "*", "~", "[",
+                    "_", "&", "<", "\u{a0}", "…", "’", "\u{2028}", "\u{3000}", "\u{1680}",
+                ]),
+            ),
+            0..3,
+        ),
+    ) {
+        let mut s = words;
+        for (at, c) in odd {
+            let mut at = at % (s.len() + 1);
+            while !s.is_char_boundary(at) {
+                at -= 1;
+            }
+            s.insert_str(at, c);
+        }
+        for nl in [false, true] {
+            let fast = if nl { is_plain_in::<true>(s.as_bytes()) } else { is_plain(s.as_bytes()) };
+            proptest::prop_assert_eq!(fast, plain_by_definition(s.as_bytes(), nl), "{:?} {}", s, nl);
+        }
+    }
+}

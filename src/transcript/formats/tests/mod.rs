@@ -4,11 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod in_place;
 mod json;
 mod meta;
 mod otter;
 mod props;
 mod srt;
+mod timing;
 mod vtt;
 
 use crate::transcript::{
