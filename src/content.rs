@@ -11,7 +11,7 @@
 
 use std::ffi::OsStr;
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -269,9 +269,23 @@ pub(crate) fn join_display(prefix: &str, rel: &Path) -> String {
 /// Reads a file only if it is a regular file, without ever blocking on a FIFO; with
 /// the metadata of the file actually read.
 pub(crate) fn read_regular(path: &Path) -> io::Result<(Vec<u8>, fs::Metadata)> {
-    let (mut file, meta) = open_regular(path)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-    file.read_to_end(&mut bytes)?;
+    let (file, meta) = open_regular(path)?;
+    let len = usize::try_from(meta.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(len.saturating_add(1));
+    // Reads the length just taken from the open file straight into the buffer, in one
+    // system call as a rule: `File::read_to_end` asks for the length and position
+    // again, reads in growing pieces from 8 KB and probes for more at the end, three to
+    // five calls more a file (a VTT archive reads three files an episode). A file that
+    // grows meanwhile is cut at its old length; serve, which reads files while they are
+    // saved, keeps a read only if the length and times did not move (pipeline/sources).
+    while bytes.len() < len {
+        match rustix::io::read(&file, rustix::buffer::spare_capacity(&mut bytes)) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(rustix::io::Errno::INTR) => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
     Ok((bytes, meta))
 }
 
