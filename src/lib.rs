@@ -355,20 +355,20 @@ pub fn write_site(
         plan,
         &cache.render,
     )?;
-    let mut assets = site::Tally {
+    let assets = site::Tally {
         files: rendered.assets.0 as u64,
         bytes: rendered.assets.1,
     };
     let written = sink.tally();
     let (kept, kept_assets) = keep_unchanged(
         &staging,
+        plan,
         &previous,
         &rendered.entries,
         &rendered.asset_paths,
     );
     size.pages = written - assets + kept - kept_assets;
-    assets = assets + kept_assets;
-    size.statics = assets;
+    size.statics = assets + kept_assets;
     stage_sizes.push(("render", written));
     lap(timings, "render", &mut t);
     let urls = render::site_urls(config, opts.site_url.as_deref());
@@ -376,7 +376,7 @@ pub fn write_site(
     let sink = site::Counted::new(&staging);
     let exported = exports::export(archive, &urls, &export_files, &sink, plan)?;
     let written = sink.tally();
-    size.exports = written + keep_unchanged(&staging, &previous, &exported.entries, &[]).0;
+    size.exports = written + keep_unchanged(&staging, plan, &previous, &exported.entries, &[]).0;
     stage_sizes.push(("exports", written));
     lap(timings, "exports", &mut t);
     let mut manifest = Manifest::new();
@@ -447,17 +447,18 @@ pub fn write_site(
     })
 }
 
-/// Keeps the files of `entries` that `previous` holds with the same fingerprint (the
-/// plan did not write them): all of them tallied, and those among `assets`.
+/// Keeps the files of `entries` that `plan` did not write (the recycled tree holds
+/// them as `previous` recorded): all of them tallied, and those among `assets`.
 fn keep_unchanged(
     staging: &output::Staging,
+    plan: Plan<'_>,
     previous: &output::record::Previous,
     entries: &[(String, u64)],
     assets: &[String],
 ) -> (site::Tally, site::Tally) {
     let (mut kept, mut kept_assets) = (site::Tally::default(), site::Tally::default());
     for (rel, fp) in entries {
-        if previous.manifest.get(rel).map(|e| e.fingerprint) == Some(*fp)
+        if !plan.wants(rel, *fp)
             && let Some(&bytes) = previous.lens.get(rel)
         {
             staging.keep(rel);
