@@ -229,7 +229,9 @@ fn every_build_ends_with_what_it_wrote_and_warns_past_the_hosts_limits() {
     let files: Vec<_> = walk(&out)
         .into_iter()
         .filter(|p| {
-            p.is_file() && !p.ends_with(".castbook-output") && !p.ends_with(".castbook-record")
+            p.is_file()
+                && !p.ends_with(castbook::output::MARKER)
+                && !p.ends_with(castbook::output::record::RECORD)
         })
         .collect();
     let bytes: u64 = files.iter().map(|p| p.metadata().unwrap().len()).sum();

@@ -5,29 +5,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::support::{Run, Site, generate};
+use crate::support::{self, Run, Site, generate};
 
-/// Every file under `root` with its bytes, castbook's record of them aside (it holds
-/// modification times).
+/// Every file under `root` with its bytes, castbook's record of them aside.
 fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            if path.is_dir() {
-                stack.push(path);
-            } else if rel != ".castbook-record" {
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
+    support::tree(root)
+        .into_iter()
+        .filter_map(|(rel, bytes)| Some((rel, bytes?)))
+        .collect()
 }
 
 /// The files `--timings` says a stage wrote.

@@ -47,7 +47,7 @@ fn snapshot(dir: &Path, times: bool, skip: &dyn Fn(&str) -> bool) -> BTreeMap<St
                 .to_string_lossy()
                 .into_owned();
             // castbook's record of the folder holds modification times: not the site.
-            if skip(&rel) || rel == ".castbook-record" {
+            if skip(&rel) || rel == castbook::output::record::RECORD {
                 continue;
             }
             let meta = std::fs::symlink_metadata(&path).unwrap();

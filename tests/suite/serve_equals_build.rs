@@ -6,11 +6,10 @@
 //! waits until serve has rebuilt, and the comparison until the search index is
 //! updated (serve brings it up to date once edits go quiet).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::serve_client::{Server, save_by_rename};
-use crate::support::{Site, generate};
+use crate::support::{Site, generate, tree};
 
 /// How many rebuilds (written or not) serve has reported.
 fn builds(server: &Server) -> usize {
@@ -37,32 +36,6 @@ fn caught_up(server: &Server) -> bool {
         }
         _ => false,
     }
-}
-
-/// Every file and folder under `root`, with file contents (the build record aside).
-fn tree(root: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
-            let path = entry.path();
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            if entry.file_type().unwrap().is_dir() {
-                stack.push(path);
-                out.insert(rel, None);
-            } else if rel == ".castbook-record" {
-                // The record of what a build wrote holds modification times: not content.
-            } else {
-                out.insert(rel, Some(std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out
 }
 
 /// A save as the user makes it, and what it is.

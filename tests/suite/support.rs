@@ -139,6 +139,32 @@ pub fn gen_corpus() -> Option<PathBuf> {
     None
 }
 
+/// Every file and folder under `root` (folders as `None`), with file contents, except
+/// castbook's record of the folder (`.castbook-record`): it holds modification times,
+/// not site content.
+pub fn tree(root: &Path) -> std::collections::BTreeMap<String, Option<Vec<u8>>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(path);
+                out.insert(rel, None);
+            } else if rel != castbook::output::record::RECORD {
+                out.insert(rel, Some(std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out
+}
+
 /// Generates `n` transcripts with gen-corpus into `dir`.
 pub fn generate(n: usize, dir: &Path) -> bool {
     let Some(tool) = gen_corpus() else {
