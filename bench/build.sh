@@ -2,7 +2,7 @@
 # Whole-process build benchmark: castbook beside Hugo on the same generated archive.
 #
 #   bench/build.sh [--large] [--episodes N[,N...]] [--runs R] [--no-hugo] [--no-minify-row]
-#                  [--no-fresh] [--fresh-wait S]
+#                  [--no-fresh] [--fresh-wait S] [--no-floor]
 #                  [--no-build]   (use target/release/castbook as it is)
 #
 # For each N (default 1000; --large adds 5000) it generates the corpus once with
@@ -20,7 +20,10 @@
 #   does. The folders are deleted only after the last round: deleting while timing
 #   would make inode creation slow for the next minute on this ext4 and measure the
 #   file system instead of the builder. --fresh-wait S sleeps S seconds (after a sync)
-#   before each fresh run, as the anchors' protocol B did (default 0).
+#   before each fresh run, as the anchors' protocol B did (default 0). After each
+#   castbook run, bench/write-floor.py writes the same files into another new folder
+#   with one plain writer per core and nothing else: the floor under protocol B on this
+#   machine (--no-floor leaves it out).
 #
 # Measured from outside with /usr/bin/time: wall, user+sys CPU and peak RSS of the
 # process, printed as median [min–max]; "paired" is the median of the per-round ratios
@@ -42,6 +45,7 @@ hugo=1
 nominify=1
 fresh=1
 fresh_wait=0
+floor=1
 build=1
 while [ $# -gt 0 ]; do
     case $1 in
@@ -52,8 +56,9 @@ while [ $# -gt 0 ]; do
         --no-minify-row) nominify=0 ;;
         --no-fresh) fresh=0 ;;
         --fresh-wait) fresh_wait=$2; shift ;;
+        --no-floor) floor=0 ;;
         --no-build) build=0 ;;
-        -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -155,6 +160,10 @@ for n in ${sizes//,/ }; do
         if [ "$fresh" = 1 ] && [ "$round" != 0 ]; then
             if [ "$fresh_wait" != 0 ]; then sync; sleep "$fresh_wait"; fi
             timed "$sink/build-fresh" "$BIN" build "$dir" -d "$freshdir/castbook-$round"
+            if [ "$floor" = 1 ]; then
+                python3 "$HERE/write-floor.py" "$freshdir/castbook-$round" "$freshdir/floor-$round" \
+                    >>"$sink/floor"
+            fi
             if [ "$hugo" = 1 ]; then
                 if [ "$fresh_wait" != 0 ]; then sync; sleep "$fresh_wait"; fi
                 timed "$sink/hugo-fresh" hugo --quiet -s "$dir/peers/hugo" -d "$freshdir/hugo-$round"
@@ -184,25 +193,40 @@ for n in ${sizes//,/ }; do
         row "castbook build" "$logs/build-fresh" "$ref_fresh" "$freshdir/castbook-$runs"
         if [ "$hugo" = 1 ]; then row "Hugo $(hugo version | grep -o 'v[0-9.]*' | head -1)" "$logs/hugo-fresh" "$ref_fresh" "$freshdir/hugo-$runs"; fi
         echo
+        if [ "$floor" = 1 ]; then
+            read -r fw fwlo fwhi < <(stats "$logs/floor" '$1')
+            read -r fc fclo fchi < <(stats "$logs/floor" '$2 + $3')
+            read -r fs _ _ < <(stats "$logs/floor" '$3')
+            printf 'Write floor (bench/write-floor.py: the same files written into a new folder by %d plain writers, nothing computed): wall %.2f s [%.2f–%.2f], CPU %.2f s [%.2f–%.2f], of which sys %.2f s\n' \
+                "$(nproc)" "$fw" "$fwlo" "$fwhi" "$fc" "$fclo" "$fchi" "$fs"
+            echo
+        fi
         # Deleted after timing, never between runs (see the header).
         rm -rf "$freshdir"
     fi
     # Kept for the scaling ratio across sizes.
     cp "$logs/build" "$CACHE/last-build-$n.log"
+    if [ "$fresh" = 1 ]; then cp "$logs/build-fresh" "$CACHE/last-build-fresh-$n.log"; fi
     rm -rf "$logs"
 done
 
-# Scaling: how much longer the largest corpus takes than the smallest, against linear.
+# Scaling: how much longer the largest corpus takes than the smallest, against linear,
+# per protocol (A is mostly the unchanged-rebuild path since builds keep a record).
 set -- ${sizes//,/ }
 if [ $# -gt 1 ]; then
     first=$1
     eval "last=\${$#}"
-    awk -v a="$(median "$CACHE/last-build-$first.log" '$1')" \
-        -v b="$(median "$CACHE/last-build-$last.log" '$1')" \
-        -v ca="$(median "$CACHE/last-build-$first.log" '$2 + $3')" \
-        -v cb="$(median "$CACHE/last-build-$last.log" '$2 + $3')" \
-        -v ra="$(median "$CACHE/last-build-$first.log" '$4')" \
-        -v rb="$(median "$CACHE/last-build-$last.log" '$4')" \
-        -v k="$((last / first))" \
-        'BEGIN { printf "scaling N=%d→%d (%d× the episodes): wall %.2f×, CPU %.2f×, peak RSS %.2f×\n", '"$first"', '"$last"', k, b / a, cb / ca, rb / ra }'
+    protocols="A:last-build"
+    if [ "$fresh" = 1 ]; then protocols="$protocols B:last-build-fresh"; fi
+    for p in $protocols; do
+        log=${p#*:}
+        awk -v a="$(median "$CACHE/$log-$first.log" '$1')" \
+            -v b="$(median "$CACHE/$log-$last.log" '$1')" \
+            -v ca="$(median "$CACHE/$log-$first.log" '$2 + $3')" \
+            -v cb="$(median "$CACHE/$log-$last.log" '$2 + $3')" \
+            -v ra="$(median "$CACHE/$log-$first.log" '$4')" \
+            -v rb="$(median "$CACHE/$log-$last.log" '$4')" \
+            -v k="$((last / first))" -v name="${p%%:*}" \
+            'BEGIN { printf "scaling, protocol %s, N=%d→%d (%d× the episodes): wall %.2f×, CPU %.2f×, peak RSS %.2f×\n", name, '"$first"', '"$last"', k, b / a, cb / ca, rb / ra }'
+    done
 fi
