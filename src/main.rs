@@ -171,7 +171,11 @@ fn run_build(args: &cli::BuildArgs) -> anyhow::Result<ExitCode> {
             report.dest.display(),
             summary_counts(&report.diagnostics)
         );
-        println!("{}", report.size);
+        let written = report
+            .stage_sizes
+            .iter()
+            .fold(castbook::site::Tally::default(), |a, (_, t)| a + *t);
+        println!("{}", report.size.line(written));
     } else {
         eprintln!(
             "build stopped: {}; the previous site in {} was left untouched",

@@ -103,13 +103,30 @@ fn with_help(d: Diagnostic, shrink: &[String]) -> Diagnostic {
     }
 }
 
-/// One line: `wrote 284.1 MB in 9,163 files: pages 181.2 MB (7,160 files), …`.
+impl SiteSize {
+    /// The line a build ends with: the site by kind and, when the build kept files of
+    /// the previous one (`written` is less than the site), what it wrote itself.
+    pub fn line(&self, written: Tally) -> String {
+        let total = self.total();
+        if written.files >= total.files {
+            return self.to_string();
+        }
+        format!(
+            "{self}; this build wrote {} in {} {} and kept the rest",
+            mb(written.bytes),
+            thousands(written.files),
+            if written.files == 1 { "file" } else { "files" }
+        )
+    }
+}
+
+/// One line: `site 284.1 MB in 9,163 files: pages 181.2 MB (7,160), …`.
 impl fmt::Display for SiteSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let total = self.total();
         write!(
             f,
-            "wrote {} in {} files: ",
+            "site {} in {} files: ",
             mb(total.bytes),
             thousands(total.files)
         )?;
@@ -171,8 +188,18 @@ mod tests {
         let s = size(181_200_000, 97_000_000, 24_900_000);
         assert_eq!(
             s.to_string(),
-            "wrote 303.2 MB in 9,906 files: pages 181.2 MB (7,000), exports 97.0 MB (2,000), \
+            "site 303.2 MB in 9,906 files: pages 181.2 MB (7,000), exports 97.0 MB (2,000), \
              search 24.9 MB (900), static 0.1 MB (6)"
+        );
+        // A build that wrote every file says nothing more; one that kept some says so.
+        assert_eq!(s.line(s.total()), s.to_string());
+        let three = Tally {
+            files: 3,
+            bytes: 420_000,
+        };
+        assert_eq!(
+            s.line(three),
+            format!("{s}; this build wrote 0.4 MB in 3 files and kept the rest")
         );
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(200_000), "200,000");

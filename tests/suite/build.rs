@@ -236,7 +236,7 @@ fn every_build_ends_with_what_it_wrote_and_warns_past_the_hosts_limits() {
         .collect();
     let bytes: u64 = files.iter().map(|p| p.metadata().unwrap().len()).sum();
     let total = format!(
-        "wrote {:.1} MB in {} files: ",
+        "site {:.1} MB in {} files: ",
         bytes as f64 / 1e6,
         files.len()
     );

@@ -75,16 +75,16 @@ fn rebuilds_write_only_what_changed_and_equal_a_new_build() {
     assert_eq!(written(&run, "render"), 0, "{}", run.stderr);
     assert_eq!(written(&run, "exports"), 0, "{}", run.stderr);
     assert_eq!(written(&run, "search"), 0, "{}", run.stderr);
-    // The size line still counts the whole site.
-    let size = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("wrote "))
-        .unwrap();
+    // The size line still counts the whole site, and says that this build kept it.
+    let size = run.stdout.lines().find(|l| l.starts_with("site ")).unwrap();
     assert!(
-        !size.starts_with("wrote 0") && size.contains("search "),
+        !size.starts_with("site 0") && size.contains("search "),
         "{}",
         run.stdout
+    );
+    assert!(
+        size.ends_with("; this build wrote 0.0 MB in 0 files and kept the rest"),
+        "{size}"
     );
 
     // One transcript's words: its pages and the search index move, not the rest.
