@@ -22,6 +22,33 @@ pub(super) const SENTENCES: u32 = 5;
 /// for text without punctuation (automatic captions).
 pub(super) const MAX_BYTES: usize = 1200;
 
+/// Bytes looked at together when a whole text is not plain ([`pieces`]).
+const PIECE: usize = 128;
+
+/// `text` cut at the first `sep` byte after every [`PIECE`] bytes or more, the
+/// separators left out.
+fn pieces(text: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest?;
+        let cut = t
+            .as_bytes()
+            .get(PIECE..)
+            .and_then(|b| memchr::memchr(sep, b))
+            .map(|i| PIECE + i);
+        match cut.and_then(|i| Some((t.get(..i)?, t.get(i + 1..)?))) {
+            Some((piece, after)) => {
+                rest = Some(after);
+                Some(piece)
+            }
+            None => {
+                rest = None;
+                Some(t)
+            }
+        }
+    })
+}
+
 /// Words for which a trailing `.` does not end a sentence.
 const ABBREVIATIONS: [&str; 16] = [
     "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "Jr.", "Sr.", "vs.", "etc.", "e.g.", "i.e.",
@@ -31,7 +58,9 @@ const ABBREVIATIONS: [&str; 16] = [
 /// A turn body being built.
 #[derive(Debug, Default)]
 pub(super) struct Prose {
-    out: String,
+    /// UTF-8 from whole `&str` pieces and ASCII bytes, kept as bytes so that line ends
+    /// copied with a run can be turned into spaces in place ([`Prose::pay`]).
+    out: Vec<u8>,
     /// Byte offset where the current paragraph starts.
     para_start: usize,
     /// Sentences ended in the current paragraph.
@@ -74,10 +103,18 @@ impl Prose {
             self.push_plain::<true>(lines);
             return;
         }
-        for line in lines.split('\n') {
-            let line = line.trim();
-            if !line.is_empty() {
-                self.push_line(line);
+        // Else a few lines at a time, so that one odd word (`*`, `[`, `_x`) sends only
+        // its own lines one by one.
+        for piece in pieces(lines, b'\n') {
+            if is_plain_in::<true>(piece.as_bytes()) {
+                self.push_plain::<true>(piece);
+                continue;
+            }
+            for line in piece.split('\n') {
+                let line = line.trim();
+                if !line.is_empty() {
+                    self.push_line(line);
+                }
             }
         }
     }
@@ -86,9 +123,18 @@ impl Prose {
     fn push_line(&mut self, line: &str) {
         if is_plain(line.as_bytes()) {
             self.push_plain::<false>(line);
-        } else {
-            for word in line.split_whitespace() {
-                self.word(word);
+            return;
+        }
+        // A long line (a cue's words copied out of its markup) is looked at a piece at
+        // a time, so that one odd word sends only its piece word by word. The pieces
+        // are cut at spaces, so their words are the line's.
+        for piece in pieces(line, b' ') {
+            if piece.len() < line.len() && is_plain(piece.as_bytes()) {
+                self.push_plain::<false>(piece);
+            } else {
+                for word in piece.split_whitespace() {
+                    self.word(word);
+                }
             }
         }
     }
@@ -174,18 +220,17 @@ impl Prose {
     /// with `NL`, its line ends as spaces.
     fn pay<const NL: bool>(&mut self, line: &str, owed: &mut Option<usize>, pos: usize) {
         if let Some(from) = owed.take() {
-            self.out.push(' ');
-            let run = &line[from..pos.min(line.len() + 1) - 1];
+            self.out.push(b' ');
+            let run = &line.as_bytes()[from..pos.min(line.len() + 1) - 1];
+            let at = self.out.len();
+            self.out.extend_from_slice(run);
             if NL {
-                let mut at = 0;
-                for nl in memchr::memchr_iter(b'\n', run.as_bytes()) {
-                    self.out.push_str(&run[at..nl]);
-                    self.out.push(' ');
-                    at = nl + 1;
+                // The run copied whole, then its line ends made spaces in one pass the
+                // compiler vectorises (a search and a copy per line cost more). A byte
+                // `\n` is never part of a wider character, so the text stays UTF-8.
+                for b in &mut self.out[at..] {
+                    *b = if *b == b'\n' { b' ' } else { *b };
                 }
-                self.out.push_str(&run[at..]);
-            } else {
-                self.out.push_str(run);
             }
         }
     }
@@ -201,11 +246,11 @@ impl Prose {
         if self.pending {
             self.pending = false;
             self.end_paragraph();
-            self.out.push_str("\n\n");
+            self.out.extend_from_slice(b"\n\n");
             self.para_start = self.out.len();
             self.sentences = 0;
         } else if !self.out.is_empty() {
-            self.out.push(' ');
+            self.out.push(b' ');
         }
         let at_start = self.out.len() == self.para_start;
         push_escaped(&mut self.out, word, at_start);
@@ -235,7 +280,8 @@ impl Prose {
     /// An empty body with room for `bytes` of text, written into `buf` (cleared: a
     /// buffer kept from turn to turn saves an allocation per turn); `auto` starts a
     /// paragraph every few sentences.
-    pub(super) fn with_buffer(auto: bool, mut buf: String, bytes: usize) -> Prose {
+    pub(super) fn with_buffer(auto: bool, buf: String, bytes: usize) -> Prose {
+        let mut buf = buf.into_bytes();
         buf.clear();
         buf.reserve(bytes + bytes / 32 + 8);
         Prose {
@@ -248,21 +294,27 @@ impl Prose {
     /// The Markdown body.
     pub(super) fn finish(mut self) -> String {
         self.end_paragraph();
-        self.out
+        // Only `&str` pieces and ASCII bytes went in (see `out`): only a bug gets an error.
+        #[allow(clippy::expect_used)]
+        String::from_utf8(self.out).expect("a turn body is built from UTF-8 pieces")
     }
 
     /// A paragraph that would read as a turn line gets its timestamp's colon escaped.
     fn end_paragraph(&mut self) {
-        let para = self.out.get(self.para_start..).unwrap_or("");
+        let para = self.out.get(self.para_start..).unwrap_or_default();
         // No colon where a turn line's timestamp would have one: most paragraphs.
         let reach = para.len().min(super::super::body::TURN_HEAD_REACH);
-        if memchr::memchr(b':', &para.as_bytes()[..reach]).is_none() {
+        if memchr::memchr(b':', &para[..reach]).is_none() {
             return;
         }
+        // A paragraph starts after ASCII (or at 0) in UTF-8 text: this never fails.
+        let Ok(para) = std::str::from_utf8(para) else {
+            return;
+        };
         if let Some(head) = super::super::body::turn_head(para) {
-            let colon = self.para_start + head.stamp_at + head.stamp.len();
-            if self.out.is_char_boundary(colon) {
-                self.out.insert(colon, '\\');
+            let colon = head.stamp_at + head.stamp.len();
+            if para.is_char_boundary(colon) {
+                self.out.insert(self.para_start + colon, b'\\');
             }
         }
     }
@@ -297,19 +349,21 @@ fn ends_sentence(word: &str) -> bool {
 
 /// Appends `word`, escaping Markdown syntax (see the module docs); `at_start` when it
 /// opens a paragraph, where block markers count too.
-fn push_escaped(out: &mut String, word: &str, at_start: bool) {
+fn push_escaped(out: &mut Vec<u8>, word: &str, at_start: bool) {
     let b = word.as_bytes();
     // `12.` or `3)` opening a paragraph is an ordered list marker: escape the delimiter.
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
     let list_at =
         (at_start && digits > 0 && matches!(b.get(digits), Some(b'.' | b')'))).then_some(digits);
     if at_start && matches!(b.first(), Some(b'#' | b'-' | b'+' | b'>' | b'=')) {
-        out.push('\\');
+        out.push(b'\\');
     }
     if list_at.is_none() && !b.iter().any(|&c| is_special(c)) {
-        out.push_str(word);
+        out.extend_from_slice(b);
         return;
     }
+    // Copied in runs between the escapes, each `\` written before its character.
+    let mut copied = 0;
     for (i, c) in word.char_indices() {
         let escape = match c {
             '\\' | '`' | '*' | '~' | '[' => true,
@@ -328,10 +382,12 @@ fn push_escaped(out: &mut String, word: &str, at_start: bool) {
             _ => false,
         };
         if escape {
-            out.push('\\');
+            out.extend_from_slice(&b[copied..i]);
+            out.push(b'\\');
+            copied = i;
         }
-        out.push(c);
     }
+    out.extend_from_slice(&b[copied..]);
 }
 
 /// True when `b` is words separated by single spaces with nothing [`Prose::word`]
