@@ -58,9 +58,9 @@ const ABBREVIATIONS: [&str; 16] = [
 /// A turn body being built.
 #[derive(Debug, Default)]
 pub(super) struct Prose {
-    /// UTF-8 from whole `&str` pieces and ASCII bytes, kept as bytes so that line ends
-    /// copied with a run can be turned into spaces in place ([`Prose::pay`]).
-    out: Vec<u8>,
+    out: String,
+    /// Where [`Prose::pay`] turns a run's line ends into spaces.
+    scratch: Vec<u8>,
     /// Byte offset where the current paragraph starts.
     para_start: usize,
     /// Sentences ended in the current paragraph.
@@ -219,20 +219,35 @@ impl Prose {
     /// Writes the run [`Prose::push_plain`] owes, up to the word ending before `pos`;
     /// with `NL`, its line ends as spaces.
     fn pay<const NL: bool>(&mut self, line: &str, owed: &mut Option<usize>, pos: usize) {
-        if let Some(from) = owed.take() {
-            self.out.push(b' ');
-            let run = &line.as_bytes()[from..pos.min(line.len() + 1) - 1];
-            let at = self.out.len();
-            self.out.extend_from_slice(run);
-            if NL {
-                // The run copied whole, then its line ends made spaces in one pass the
-                // compiler vectorises (a search and a copy per line cost more). A byte
-                // `\n` is never part of a wider character, so the text stays UTF-8.
-                for b in &mut self.out[at..] {
-                    *b = if *b == b'\n' { b' ' } else { *b };
-                }
-            }
+        let Some(from) = owed.take() else {
+            return;
+        };
+        self.out.push(' ');
+        let run = &line[from..pos.min(line.len() + 1) - 1];
+        if !NL {
+            self.out.push_str(run);
+            return;
         }
+        // The run copied whole with its line ends made spaces, in one pass the compiler
+        // vectorises, then checked as UTF-8 (a byte `\n` is never part of a wider
+        // character: it is) to be appended: cheaper than a search and a copy for each
+        // caption line.
+        self.scratch.clear();
+        self.scratch.extend_from_slice(run.as_bytes());
+        for b in &mut self.scratch {
+            *b = if *b == b'\n' { b' ' } else { *b };
+        }
+        if let Ok(spaced) = std::str::from_utf8(&self.scratch) {
+            self.out.push_str(spaced);
+            return;
+        }
+        let mut at = 0;
+        for nl in memchr::memchr_iter(b'\n', run.as_bytes()) {
+            self.out.push_str(&run[at..nl]);
+            self.out.push(' ');
+            at = nl + 1;
+        }
+        self.out.push_str(&run[at..]);
     }
 
     /// Appends one word (no whitespace in it).
@@ -246,11 +261,11 @@ impl Prose {
         if self.pending {
             self.pending = false;
             self.end_paragraph();
-            self.out.extend_from_slice(b"\n\n");
+            self.out.push_str("\n\n");
             self.para_start = self.out.len();
             self.sentences = 0;
         } else if !self.out.is_empty() {
-            self.out.push(b' ');
+            self.out.push(' ');
         }
         let at_start = self.out.len() == self.para_start;
         push_escaped(&mut self.out, word, at_start);
@@ -280,8 +295,7 @@ impl Prose {
     /// An empty body with room for `bytes` of text, written into `buf` (cleared: a
     /// buffer kept from turn to turn saves an allocation per turn); `auto` starts a
     /// paragraph every few sentences.
-    pub(super) fn with_buffer(auto: bool, buf: String, bytes: usize) -> Prose {
-        let mut buf = buf.into_bytes();
+    pub(super) fn with_buffer(auto: bool, mut buf: String, bytes: usize) -> Prose {
         buf.clear();
         buf.reserve(bytes + bytes / 32 + 8);
         Prose {
@@ -292,29 +306,34 @@ impl Prose {
     }
 
     /// The Markdown body.
-    pub(super) fn finish(mut self) -> String {
+    #[cfg(test)]
+    pub(super) fn finish(self) -> String {
+        self.finish_parts().0
+    }
+
+    /// Gives [`Prose::pay`] a buffer kept from an earlier turn.
+    pub(super) fn reuse_scratch(&mut self, scratch: Vec<u8>) {
+        self.scratch = scratch;
+    }
+
+    /// The Markdown body, and the scratch buffer for the next turn.
+    pub(super) fn finish_parts(mut self) -> (String, Vec<u8>) {
         self.end_paragraph();
-        // Only `&str` pieces and ASCII bytes went in (see `out`): only a bug gets an error.
-        #[allow(clippy::expect_used)]
-        String::from_utf8(self.out).expect("a turn body is built from UTF-8 pieces")
+        (self.out, self.scratch)
     }
 
     /// A paragraph that would read as a turn line gets its timestamp's colon escaped.
     fn end_paragraph(&mut self) {
-        let para = self.out.get(self.para_start..).unwrap_or_default();
+        let para = self.out.get(self.para_start..).unwrap_or("");
         // No colon where a turn line's timestamp would have one: most paragraphs.
         let reach = para.len().min(super::super::body::TURN_HEAD_REACH);
-        if memchr::memchr(b':', &para[..reach]).is_none() {
+        if memchr::memchr(b':', &para.as_bytes()[..reach]).is_none() {
             return;
         }
-        // A paragraph starts after ASCII (or at 0) in UTF-8 text: this never fails.
-        let Ok(para) = std::str::from_utf8(para) else {
-            return;
-        };
         if let Some(head) = super::super::body::turn_head(para) {
-            let colon = head.stamp_at + head.stamp.len();
-            if para.is_char_boundary(colon) {
-                self.out.insert(self.para_start + colon, b'\\');
+            let colon = self.para_start + head.stamp_at + head.stamp.len();
+            if self.out.is_char_boundary(colon) {
+                self.out.insert(colon, '\\');
             }
         }
     }
@@ -349,17 +368,17 @@ fn ends_sentence(word: &str) -> bool {
 
 /// Appends `word`, escaping Markdown syntax (see the module docs); `at_start` when it
 /// opens a paragraph, where block markers count too.
-fn push_escaped(out: &mut Vec<u8>, word: &str, at_start: bool) {
+fn push_escaped(out: &mut String, word: &str, at_start: bool) {
     let b = word.as_bytes();
     // `12.` or `3)` opening a paragraph is an ordered list marker: escape the delimiter.
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
     let list_at =
         (at_start && digits > 0 && matches!(b.get(digits), Some(b'.' | b')'))).then_some(digits);
     if at_start && matches!(b.first(), Some(b'#' | b'-' | b'+' | b'>' | b'=')) {
-        out.push(b'\\');
+        out.push('\\');
     }
     if list_at.is_none() && !b.iter().any(|&c| is_special(c)) {
-        out.extend_from_slice(b);
+        out.push_str(word);
         return;
     }
     // Copied in runs between the escapes, each `\` written before its character.
@@ -382,12 +401,12 @@ fn push_escaped(out: &mut Vec<u8>, word: &str, at_start: bool) {
             _ => false,
         };
         if escape {
-            out.extend_from_slice(&b[copied..i]);
-            out.push(b'\\');
+            out.push_str(&word[copied..i]);
+            out.push('\\');
             copied = i;
         }
     }
-    out.extend_from_slice(&b[copied..]);
+    out.push_str(&word[copied..]);
 }
 
 /// True when `b` is words separated by single spaces with nothing [`Prose::word`]
