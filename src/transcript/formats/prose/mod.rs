@@ -201,6 +201,20 @@ impl Prose {
                     match rb.last() {
                         Some(c) if c.is_ascii_alphanumeric() => self.count(false, para_len),
                         Some(b'!' | b'?') => self.count(true, para_len),
+                        Some(b'.') => {
+                            // `ends_sentence` for a final `.`, with the word's start
+                            // and a `.` before its end (`U.S.`) found in one look back.
+                            let mut start = rb.len() - 1;
+                            let mut inner_dot = false;
+                            while start > 0 && !sep(rb[start - 1]) {
+                                start -= 1;
+                                inner_dot |= rb[start] == b'.';
+                            }
+                            let word = &rb[start..];
+                            let abbreviation = word.len() <= 7
+                                && ABBREVIATIONS.iter().any(|a| a.as_bytes() == word);
+                            self.count(!(inner_dot || abbreviation), para_len);
+                        }
                         _ => {
                             let mut start = rb.len();
                             while start > 0 && !sep(rb[start - 1]) {

@@ -99,6 +99,20 @@ fn the_fast_path_gives_what_word_by_word_does() {
 }
 
 #[test]
+fn abbreviations_end_no_sentence_on_either_path() {
+    // Four sentences, an abbreviation, then a word that would open a paragraph if the
+    // abbreviation ended a fifth.
+    for a in ABBREVIATIONS {
+        let text = format!("One. Two. Three. Four. {a} Next one.");
+        let mut p = Prose::with_buffer(true, String::new(), 0);
+        p.push(&text);
+        let fast = p.finish();
+        assert_eq!(fast, slow(&text, true));
+        assert_eq!(fast, text);
+    }
+}
+
+#[test]
 fn paragraphs_every_few_sentences_and_on_request() {
     let text = "One. Two! Three? Four. Five. six goes on. Seven. Eight.";
     assert_eq!(
@@ -243,7 +257,7 @@ fn text_with_odd_words() -> impl proptest::strategy::Strategy<Value = String> {
         2 => "[A-Z][a-z]{0,6}[.!?,]",
         1 => "[a-z]{0,4}[*_\\[`~<&\\\\][a-z;/]{0,4}",
         1 => "[a-z]{1,3}(…|\u{a0}|’|\\.\\)|\\.”)",
-        1 => "(e\\.g\\.|Mr\\.|U\\.S\\.|12\\.|3\\)|#|-|>|10:30:)",
+        1 => "(e\\.g\\.|Mr\\.|U\\.S\\.|approx\\.|etc\\.|Inc\\.|12\\.|3\\)|#|-|>|10:30:)",
     ];
     let sep = prop_oneof![8 => Just(" "), 1 => Just("  "), 1 => Just("\n"), 1 => Just(" \n "), 1 => Just("\t")];
     proptest::collection::vec((word, sep), 0..200).prop_map(|ws| {

@@ -74,12 +74,18 @@ pub(super) fn blank_line() -> Finder<'static> {
     Finder::new(b"\n\n")
 }
 
-/// How many `\n` are in `b`, counted in blocks a byte counter holds, which the
-/// compiler vectorises.
-fn newlines(b: &[u8]) -> usize {
+/// How many `\n` and `\r` are in `b`, counted in one pass in blocks a byte counter
+/// holds, which the compiler vectorises.
+fn newlines_and_returns(b: &[u8]) -> (usize, usize) {
     b.chunks(255)
-        .map(|c| usize::from(c.iter().fold(0u8, |n, &x| n + u8::from(x == b'\n'))))
-        .sum()
+        .map(|c| {
+            c.iter().fold((0u8, 0u8), |(n, r), &x| {
+                (n + u8::from(x == b'\n'), r + u8::from(x == b'\r'))
+            })
+        })
+        .fold((0, 0), |(n, r), (cn, cr)| {
+            (n + usize::from(cn), r + usize::from(cr))
+        })
 }
 
 /// True for the first line of a block that is skipped whole (`NOTE`, `STYLE`, `REGION`).
@@ -146,7 +152,8 @@ impl<'a> Reader<'a, '_> {
             return None;
         }
         let payload = src.get(from..gap)?;
-        if memchr::memchr(b'\r', payload).is_some() {
+        let (newlines, returns) = newlines_and_returns(payload);
+        if returns > 0 {
             return None;
         }
         let first_end = memchr::memchr(b'\n', payload).map_or(gap, |i| from + i);
@@ -167,7 +174,7 @@ impl<'a> Reader<'a, '_> {
         if has_arrow(first.text) {
             return None;
         }
-        let count = crate::diag::to_u32(newlines(payload) + 1);
+        let count = crate::diag::to_u32(newlines + 1);
         let last_start = memchr::memrchr(b'\n', payload).map_or(from, |i| from + i + 1);
         let last = Line {
             no: timing.no + count,
@@ -224,14 +231,17 @@ impl<'a> Reader<'a, '_> {
             return false;
         }
         let one_line = first.start == last.start;
-        let plain_first = memchr::memchr2(b'<', b'&', first.text.as_bytes()).is_none();
-        let voice = if plain_first {
-            None
-        } else {
+        // A first line with markup or a reference is a plain voice span's or declined;
+        // `plain_voice` looks for them itself after its `<v `.
+        let voice = if first.text.starts_with("<v ") {
             match plain_voice(first.text) {
                 Some((name, words)) => Some((name, trim(words))),
                 None => return false,
             }
+        } else if memchr::memchr2(b'<', b'&', first.text.as_bytes()).is_none() {
+            None
+        } else {
+            return false;
         };
         // The words run from the first line's (after the voice) to the end of the last
         // line's; a cue with a first or last line without words (rare) is left to the
@@ -333,10 +343,12 @@ mod tests {
     }
 
     #[test]
-    fn newlines_are_counted_across_blocks() {
+    fn newlines_and_returns_are_counted_across_blocks() {
         for n in [0, 1, 254, 255, 256, 1000] {
             let text = "ab\n".repeat(n) + "c";
-            assert_eq!(newlines(text.as_bytes()), n);
+            assert_eq!(newlines_and_returns(text.as_bytes()), (n, 0));
+            let text = "a\r\n".repeat(n);
+            assert_eq!(newlines_and_returns(text.as_bytes()), (n, n));
         }
     }
 }
