@@ -101,6 +101,7 @@ pub(in crate::transcript) fn assemble(
         exact: cues.exact,
         auto: !cues.explicit_paragraphs,
         spare: String::new(),
+        spare_scratch: Vec::new(),
     };
     let mut next = 0;
     let mut latest: Option<u64> = None;
@@ -195,8 +196,9 @@ struct Builder<'a> {
     src: &'a str,
     exact: bool,
     auto: bool,
-    /// The last turn's prose buffer, reused by the next turn.
+    /// The last turn's prose buffers, reused by the next turn.
     spare: String,
+    spare_scratch: Vec<u8>,
 }
 
 impl Builder<'_> {
@@ -215,6 +217,7 @@ impl Builder<'_> {
                 let buf = std::mem::take(&mut self.spare);
                 let bytes = cue.lines.map_or(cue.text.len(), |l| l.to - l.from);
                 let mut prose = Prose::with_buffer(self.auto, buf, bytes);
+                prose.reuse_scratch(std::mem::take(&mut self.spare_scratch));
                 push_text(&mut prose, &cue, self.src);
                 self.turn = Some(Open {
                     speaker: cue.speaker,
@@ -247,9 +250,10 @@ impl Builder<'_> {
                 end: t.end,
             }),
             body: {
-                let out = t.prose.finish();
+                let (out, scratch) = t.prose.finish_parts();
                 let body = Arc::from(out.as_str());
                 self.spare = out;
+                self.spare_scratch = scratch;
                 body
             },
             line: t.at.line(),

@@ -21,11 +21,14 @@
 
 use super::text::{Marks, clean};
 use super::{
-    Cue, Cues, Known, SrcLines, Where, has_arrow, is_plain_label, parse_timing, speaker_prefix,
-    text_ends_sentence, timing_error,
+    Cue, Cues, Known, Where, has_arrow, is_plain_label, parse_timing, speaker_prefix, timing_error,
 };
 use crate::diag::{Diagnostic, to_u32};
-use crate::transcript::{Line, lines};
+use crate::transcript::Line;
+
+mod in_place;
+
+use in_place::{Cursor, skipped_block, timing_place};
 
 /// The cues of a WebVTT file, or `None` when it is not one (an error is reported).
 pub(in crate::transcript) fn read(
@@ -57,7 +60,7 @@ fn read_with(
     diags: &mut Vec<Diagnostic>,
     in_place: bool,
 ) -> Option<Cues> {
-    let mut it = lines(text).peekable();
+    let mut it = Cursor::new(text);
     let first = it.next().map_or("", |l| l.text);
     let signature = first
         .strip_prefix("WEBVTT")
@@ -93,12 +96,20 @@ fn read_with(
         kept_pieces: Vec::new(),
         warned_stray: false,
         in_place,
+        blank: in_place::blank_line(),
     };
     let mut block: Vec<Line<'_>> = Vec::new();
-    for line in it {
+    while let Some(line) = it.next() {
         if line.text.is_empty() || (block.is_empty() && line.text.trim().is_empty()) {
             r.block(&block);
             block.clear();
+            continue;
+        }
+        // Most cues are read in a few searches, not line by line.
+        if block.is_empty()
+            && let Some(after) = r.quick_cue(line, it)
+        {
+            it = after;
             continue;
         }
         // A timing line inside a cue's payload starts the next cue.
@@ -133,6 +144,8 @@ struct Reader<'a, 'd> {
     warned_stray: bool,
     /// Common cues keep their words in the source ([`Reader::src_cue`]).
     in_place: bool,
+    /// Finds the empty line after a cue ([`Reader::quick_cue`]).
+    blank: memchr::memmem::Finder<'static>,
 }
 
 /// `s.trim()`, deciding at once for a line that starts and ends in visible ASCII.
@@ -181,15 +194,7 @@ impl Reader<'_, '_> {
         let Some(first) = block.first() else {
             return;
         };
-        let keyword = |k: &str| {
-            first
-                .text
-                .strip_prefix(k)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
-        };
-        if matches!(first.text.as_bytes().first(), Some(b'N' | b'S' | b'R'))
-            && (keyword("NOTE") || keyword("STYLE") || keyword("REGION"))
-        {
+        if skipped_block(first.text) {
             return;
         }
         let timing_at = if has_arrow(first.text) {
@@ -236,19 +241,7 @@ impl Reader<'_, '_> {
             );
             end = start;
         }
-        let at = Where::Line {
-            line: timing.no,
-            col: 1,
-            // `find(" -->")`, without building a substring searcher for every cue.
-            len: to_u32(
-                timing
-                    .text
-                    .as_bytes()
-                    .windows(4)
-                    .position(|w| w == b" -->")
-                    .unwrap_or(1),
-            ),
-        };
+        let at = timing_place(&timing);
         self.payload(
             start,
             end,
@@ -428,117 +421,5 @@ impl Reader<'_, '_> {
             });
         }
         self.kept_pieces = kept_pieces;
-    }
-
-    /// The common cue, pushed with its words left in the source ([`SrcLines`]): no
-    /// markup but a plain voice span opening its first line, no rolling captions, no
-    /// `>>` and no `Name:` prefix. False, with nothing done, for any other cue, which
-    /// [`Reader::payload`] reads the general way.
-    fn src_cue<'l>(&mut self, start: u64, end: u64, at: Where, payload: &[Line<'l>]) -> bool {
-        let [first, rest @ ..] = payload else {
-            return false;
-        };
-        if self.rolling {
-            return false;
-        }
-        let src = self.src.as_bytes();
-        if let (Some(second), Some(last)) = (rest.first(), rest.last())
-            && memchr::memchr2(b'<', b'&', src.get(second.start..last.end).unwrap_or(b"<"))
-                .is_some()
-        {
-            return false;
-        }
-        let plain_first = memchr::memchr2(b'<', b'&', first.text.as_bytes()).is_none();
-        let voice = if plain_first {
-            None
-        } else {
-            match plain_voice(first.text).map(|(name, words)| (name, trim(words))) {
-                // A voice with no words on its line is left to the general way.
-                Some((name, words)) if !words.is_empty() => Some((name, words)),
-                _ => return false,
-            }
-        };
-        // The first and last words: the first line's words (after the voice), or the
-        // first line with any, to the end of the last line with any.
-        let offset = |line: &Line<'_>, part: &str| {
-            line.start + (part.as_ptr() as usize - line.text.as_ptr() as usize)
-        };
-        let words = |line: &Line<'l>| -> &'l str {
-            match voice {
-                Some((_, words)) if std::ptr::eq(line, first) => words,
-                _ => trim(line.text),
-            }
-        };
-        let Some((head, head_line)) = payload.iter().find_map(|l| {
-            let w = words(l);
-            (!w.is_empty()).then_some((w, l))
-        }) else {
-            return false;
-        };
-        let Some((tail, tail_line)) = payload.iter().rev().find_map(|l| {
-            let w = words(l);
-            (!w.is_empty()).then_some((w, l))
-        }) else {
-            return false;
-        };
-        if head.starts_with(">>") {
-            return false;
-        }
-        let from = offset(head_line, head);
-        let to = offset(tail_line, tail) + tail.len();
-        let Some(text) = self.src.get(from..to) else {
-            return false;
-        };
-        let speaker = match voice {
-            Some((name, _)) => {
-                let at = Where::Line {
-                    line: first.no,
-                    col: 1,
-                    len: to_u32(name.chars().count() + 3),
-                };
-                Some(self.cues.label(name, at))
-            }
-            None => {
-                // `speaker_prefix` looks at the first 64 bytes of the joined text: the
-                // first line's, unless it is shorter and more lines follow.
-                let joined_head = if head.len() >= 64 || std::ptr::eq(head_line, tail_line) {
-                    head
-                } else {
-                    self.cleaned.clear();
-                    for line in text.split('\n') {
-                        let line = line.trim();
-                        if line.is_empty() {
-                            continue;
-                        }
-                        if !self.cleaned.is_empty() {
-                            self.cleaned.push(' ');
-                        }
-                        self.cleaned.push_str(line);
-                        if self.cleaned.len() >= 64 {
-                            break;
-                        }
-                    }
-                    &self.cleaned
-                };
-                if speaker_prefix(joined_head, self.known, &self.cues).is_some() {
-                    return false;
-                }
-                self.speaker
-            }
-        };
-        self.speaker = speaker;
-        self.cues.cues.push(Cue {
-            start,
-            end: Some(end),
-            speaker,
-            text: String::new(),
-            at,
-            lines: Some(SrcLines {
-                from,
-                to,
-                ends_sentence: text_ends_sentence(text),
-            }),
-        });
-        true
     }
 }

@@ -22,6 +22,33 @@ pub(super) const SENTENCES: u32 = 5;
 /// for text without punctuation (automatic captions).
 pub(super) const MAX_BYTES: usize = 1200;
 
+/// Bytes looked at together when a whole text is not plain ([`pieces`]).
+const PIECE: usize = 128;
+
+/// `text` cut at the first `sep` byte after every [`PIECE`] bytes or more, the
+/// separators left out.
+fn pieces(text: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest?;
+        let cut = t
+            .as_bytes()
+            .get(PIECE..)
+            .and_then(|b| memchr::memchr(sep, b))
+            .map(|i| PIECE + i);
+        match cut.and_then(|i| Some((t.get(..i)?, t.get(i + 1..)?))) {
+            Some((piece, after)) => {
+                rest = Some(after);
+                Some(piece)
+            }
+            None => {
+                rest = None;
+                Some(t)
+            }
+        }
+    })
+}
+
 /// Words for which a trailing `.` does not end a sentence.
 const ABBREVIATIONS: [&str; 16] = [
     "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "Jr.", "Sr.", "vs.", "etc.", "e.g.", "i.e.",
@@ -32,6 +59,8 @@ const ABBREVIATIONS: [&str; 16] = [
 #[derive(Debug, Default)]
 pub(super) struct Prose {
     out: String,
+    /// Where [`Prose::pay`] turns a run's line ends into spaces.
+    scratch: Vec<u8>,
     /// Byte offset where the current paragraph starts.
     para_start: usize,
     /// Sentences ended in the current paragraph.
@@ -74,10 +103,18 @@ impl Prose {
             self.push_plain::<true>(lines);
             return;
         }
-        for line in lines.split('\n') {
-            let line = line.trim();
-            if !line.is_empty() {
-                self.push_line(line);
+        // Else a few lines at a time, so that one odd word (`*`, `[`, `_x`) sends only
+        // its own lines one by one.
+        for piece in pieces(lines, b'\n') {
+            if is_plain_in::<true>(piece.as_bytes()) {
+                self.push_plain::<true>(piece);
+                continue;
+            }
+            for line in piece.split('\n') {
+                let line = line.trim();
+                if !line.is_empty() {
+                    self.push_line(line);
+                }
             }
         }
     }
@@ -86,9 +123,18 @@ impl Prose {
     fn push_line(&mut self, line: &str) {
         if is_plain(line.as_bytes()) {
             self.push_plain::<false>(line);
-        } else {
-            for word in line.split_whitespace() {
-                self.word(word);
+            return;
+        }
+        // A long line (a cue's words copied out of its markup) is looked at a piece at
+        // a time, so that one odd word sends only its piece word by word. The pieces
+        // are cut at spaces, so their words are the line's.
+        for piece in pieces(line, b' ') {
+            if piece.len() < line.len() && is_plain(piece.as_bytes()) {
+                self.push_plain::<false>(piece);
+            } else {
+                for word in piece.split_whitespace() {
+                    self.word(word);
+                }
             }
         }
     }
@@ -155,6 +201,20 @@ impl Prose {
                     match rb.last() {
                         Some(c) if c.is_ascii_alphanumeric() => self.count(false, para_len),
                         Some(b'!' | b'?') => self.count(true, para_len),
+                        Some(b'.') => {
+                            // `ends_sentence` for a final `.`, with the word's start
+                            // and a `.` before its end (`U.S.`) found in one look back.
+                            let mut start = rb.len() - 1;
+                            let mut inner_dot = false;
+                            while start > 0 && !sep(rb[start - 1]) {
+                                start -= 1;
+                                inner_dot |= rb[start] == b'.';
+                            }
+                            let word = &rb[start..];
+                            let abbreviation = word.len() <= 7
+                                && ABBREVIATIONS.iter().any(|a| a.as_bytes() == word);
+                            self.count(!(inner_dot || abbreviation), para_len);
+                        }
                         _ => {
                             let mut start = rb.len();
                             while start > 0 && !sep(rb[start - 1]) {
@@ -173,21 +233,35 @@ impl Prose {
     /// Writes the run [`Prose::push_plain`] owes, up to the word ending before `pos`;
     /// with `NL`, its line ends as spaces.
     fn pay<const NL: bool>(&mut self, line: &str, owed: &mut Option<usize>, pos: usize) {
-        if let Some(from) = owed.take() {
-            self.out.push(' ');
-            let run = &line[from..pos.min(line.len() + 1) - 1];
-            if NL {
-                let mut at = 0;
-                for nl in memchr::memchr_iter(b'\n', run.as_bytes()) {
-                    self.out.push_str(&run[at..nl]);
-                    self.out.push(' ');
-                    at = nl + 1;
-                }
-                self.out.push_str(&run[at..]);
-            } else {
-                self.out.push_str(run);
-            }
+        let Some(from) = owed.take() else {
+            return;
+        };
+        self.out.push(' ');
+        let run = &line[from..pos.min(line.len() + 1) - 1];
+        if !NL {
+            self.out.push_str(run);
+            return;
         }
+        // The run copied whole with its line ends made spaces, in one pass the compiler
+        // vectorises, then checked as UTF-8 (a byte `\n` is never part of a wider
+        // character: it is) to be appended: cheaper than a search and a copy for each
+        // caption line.
+        self.scratch.clear();
+        self.scratch.extend_from_slice(run.as_bytes());
+        for b in &mut self.scratch {
+            *b = if *b == b'\n' { b' ' } else { *b };
+        }
+        if let Ok(spaced) = std::str::from_utf8(&self.scratch) {
+            self.out.push_str(spaced);
+            return;
+        }
+        let mut at = 0;
+        for nl in memchr::memchr_iter(b'\n', run.as_bytes()) {
+            self.out.push_str(&run[at..nl]);
+            self.out.push(' ');
+            at = nl + 1;
+        }
+        self.out.push_str(&run[at..]);
     }
 
     /// Appends one word (no whitespace in it).
@@ -246,9 +320,20 @@ impl Prose {
     }
 
     /// The Markdown body.
-    pub(super) fn finish(mut self) -> String {
+    #[cfg(test)]
+    pub(super) fn finish(self) -> String {
+        self.finish_parts().0
+    }
+
+    /// Gives [`Prose::pay`] a buffer kept from an earlier turn.
+    pub(super) fn reuse_scratch(&mut self, scratch: Vec<u8>) {
+        self.scratch = scratch;
+    }
+
+    /// The Markdown body, and the scratch buffer for the next turn.
+    pub(super) fn finish_parts(mut self) -> (String, Vec<u8>) {
         self.end_paragraph();
-        self.out
+        (self.out, self.scratch)
     }
 
     /// A paragraph that would read as a turn line gets its timestamp's colon escaped.
@@ -310,6 +395,8 @@ fn push_escaped(out: &mut String, word: &str, at_start: bool) {
         out.push_str(word);
         return;
     }
+    // Copied in runs between the escapes, each `\` written before its character.
+    let mut copied = 0;
     for (i, c) in word.char_indices() {
         let escape = match c {
             '\\' | '`' | '*' | '~' | '[' => true,
@@ -328,10 +415,12 @@ fn push_escaped(out: &mut String, word: &str, at_start: bool) {
             _ => false,
         };
         if escape {
+            out.push_str(&word[copied..i]);
             out.push('\\');
+            copied = i;
         }
-        out.push(c);
     }
+    out.push_str(&word[copied..]);
 }
 
 /// True when `b` is words separated by single spaces with nothing [`Prose::word`]

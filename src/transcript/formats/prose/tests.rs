@@ -99,6 +99,20 @@ fn the_fast_path_gives_what_word_by_word_does() {
 }
 
 #[test]
+fn abbreviations_end_no_sentence_on_either_path() {
+    // Four sentences, an abbreviation, then a word that would open a paragraph if the
+    // abbreviation ended a fifth.
+    for a in ABBREVIATIONS {
+        let text = format!("One. Two. Three. Four. {a} Next one.");
+        let mut p = Prose::with_buffer(true, String::new(), 0);
+        p.push(&text);
+        let fast = p.finish();
+        assert_eq!(fast, slow(&text, true));
+        assert_eq!(fast, text);
+    }
+}
+
+#[test]
 fn paragraphs_every_few_sentences_and_on_request() {
     let text = "One. Two! Three? Four. Five. six goes on. Seven. Eight.";
     assert_eq!(
@@ -233,4 +247,54 @@ proptest::proptest! {
             proptest::prop_assert_eq!(fast, plain_by_definition(s.as_bytes(), nl), "{:?} {}", s, nl);
         }
     }
+}
+
+/// Words of every kind [`Prose`] treats apart, and what may separate them.
+fn text_with_odd_words() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let word = prop_oneof![
+        4 => "[a-z]{1,8}",
+        2 => "[A-Z][a-z]{0,6}[.!?,]",
+        1 => "[a-z]{0,4}[*_\\[`~<&\\\\][a-z;/]{0,4}",
+        1 => "[a-z]{1,3}(…|\u{a0}|’|\\.\\)|\\.”)",
+        1 => "(e\\.g\\.|Mr\\.|U\\.S\\.|approx\\.|etc\\.|Inc\\.|12\\.|3\\)|#|-|>|10:30:)",
+    ];
+    let sep = prop_oneof![8 => Just(" "), 1 => Just("  "), 1 => Just("\n"), 1 => Just(" \n "), 1 => Just("\t")];
+    proptest::collection::vec((word, sep), 0..200).prop_map(|ws| {
+        ws.into_iter()
+            .flat_map(|(w, s)| [w, s.to_owned()])
+            .collect::<String>()
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(512))]
+
+    #[test]
+    fn long_texts_with_odd_words_read_as_word_by_word(
+        text in text_with_odd_words(),
+        auto in proptest::bool::ANY,
+    ) {
+        // As a cue's text (lines are paragraphs) and as a cue's lines in the source.
+        let mut p = Prose::with_buffer(auto, String::new(), 0);
+        p.push(&text);
+        p.push(&text);
+        proptest::prop_assert_eq!(p.finish(), slow(&format!("{text} {text}"), auto));
+        let joined: Vec<&str> = text.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect();
+        let joined = joined.join(" ");
+        let mut p = Prose::with_buffer(auto, String::new(), 0);
+        p.push_lines(&text);
+        p.push_lines(&text);
+        proptest::prop_assert_eq!(p.finish(), slow(&format!("{joined} {joined}"), auto));
+    }
+}
+
+#[test]
+fn pieces_are_cut_at_separators_past_the_piece_length() {
+    let text = "abcdefghi ".repeat(40);
+    let cut: Vec<&str> = pieces(&text, b' ').collect();
+    assert!(cut.len() > 2, "{cut:?}");
+    assert_eq!(cut.join(" "), text);
+    assert!(cut[..cut.len() - 1].iter().all(|p| p.len() >= PIECE));
+    assert_eq!(pieces("short", b' ').collect::<Vec<_>>(), ["short"]);
 }

@@ -62,6 +62,33 @@ fn common_cues_stay_in_the_source_and_read_the_same() {
 }
 
 #[test]
+fn a_cue_ends_where_the_line_by_line_reading_ends_it() {
+    // A line that is empty but for its `\r`, a timing line, an identifier that is a
+    // NOTE: each ends the cue (or starts a block) although no `\n\n` does.
+    for (vtt, in_place) in [
+        (
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ann>Hi\n\r\nstray\n\n",
+            1,
+        ),
+        (
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ann>Hi\n00:00:02.000 --> 00:00:03.000\nYo\n\n",
+            2,
+        ),
+        (
+            "WEBVTT\n\nid\n00:00:01.000 --> 00:00:02.000\n00:00:02.000 --> 00:00:03.000\nYo\n\n",
+            1,
+        ),
+        ("WEBVTT\n\nNOTE\n00:00:01.000 --> 00:00:02.000\nHi\n\n", 0),
+        (
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ann>Hi\n \nthere\n\n",
+            1,
+        ),
+    ] {
+        assert_eq!(same_both_ways(vtt), in_place, "{vtt:?}");
+    }
+}
+
+#[test]
 fn prefixes_markup_and_odd_voices_are_read_the_general_way() {
     for (vtt, in_place) in [
         // A `Name:` prefix after a sentence, on one line and across two (the first
@@ -108,33 +135,67 @@ fn line() -> impl Strategy<Value = String> {
         "[a-z .]{0,20}\r",
         "[a-z]{1,10}[.?]\"?",
         "[ -~]{0,30}",
+        // What makes a cue's lines more than plain words: a timing line (a new cue),
+        // an arrow, markup, a reference, blanks.
+        "( ?)00:00:0[0-9].000 --> 00:00:0[0-9].500",
+        "(1|a) --> 2|[a-z ]{0,10}(>|&amp;|<i>)[a-z ]{0,10}",
+        "NOTE( [a-z]{0,5})?|STYLE|REGION|WEBVTT",
         Just(String::new()),
         Just(" \t".to_owned()),
+        Just("  ".to_owned()),
+        Just("\r".to_owned()),
     ]
 }
 
+/// A timing line: the usual `HH:MM:SS.mmm` form (read in one go when the cue is
+/// plain), the short one, with settings, or ending before it starts.
+fn timing() -> impl Strategy<Value = String> {
+    (0u32..50, 0u8..5).prop_map(|(secs, form)| match form {
+        0 => format!("00:{secs:02}.000 --> 00:{:02}.500", secs + 1),
+        1 => format!(
+            "00:00:{secs:02}.000 --> 00:00:{:02}.500 align:start",
+            secs + 1
+        ),
+        2 => format!("00:00:{:02}.000 --> 00:00:{secs:02}.500", secs + 1),
+        _ => format!("00:00:{secs:02}.000 --> 00:00:{:02}.500", secs + 1),
+    })
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(1024))]
 
     #[test]
     fn words_left_in_the_source_read_as_copied_ones(
         cues in proptest::collection::vec(
-            (any::<bool>(), 0u32..50, proptest::collection::vec(line(), 0..5)),
+            (
+                proptest::option::of("c[0-9]|NOTE|00:01.000 --> 00:02.000|[A-Z][a-z]{0,4}"),
+                timing(),
+                proptest::collection::vec(line(), 0..5),
+                proptest::option::of("\n|\r\n|  \n|\n\n"),
+            ),
             0..10,
-        )
+        ),
+        end in "|\n|\n\n",
     ) {
         let mut vtt = "WEBVTT\n\n".to_owned();
-        for (i, (id, secs, lines)) in cues.into_iter().enumerate() {
-            if id {
-                vtt.push_str(&format!("c{i}\n"));
+        for (id, timing, lines, gap) in cues {
+            if let Some(id) = id {
+                vtt.push_str(&id);
+                vtt.push('\n');
             }
-            vtt.push_str(&format!("00:00:{secs:02}.000 --> 00:00:{:02}.500\n", secs + 1));
+            vtt.push_str(&timing);
+            vtt.push('\n');
             for l in lines {
                 vtt.push_str(&l);
                 vtt.push('\n');
             }
-            vtt.push('\n');
+            vtt.push_str(gap.as_deref().unwrap_or("\n"));
         }
+        // The last cue ends at the end of the file, after one line end or none.
+        while vtt.ends_with("\n\n") {
+            vtt.pop();
+        }
+        vtt.push_str(&end);
         same_both_ways(&vtt);
     }
 }
