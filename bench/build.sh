@@ -137,6 +137,7 @@ header() {
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 }
 
+stale=()
 for n in ${sizes//,/ }; do
     corpus "$n"
     dir=$CACHE/n$n
@@ -201,8 +202,9 @@ for n in ${sizes//,/ }; do
                 "$(nproc)" "$fw" "$fwlo" "$fwhi" "$fc" "$fclo" "$fchi" "$fs"
             echo
         fi
-        # Deleted after timing, never between runs (see the header).
-        rm -rf "$freshdir"
+        # Deleted after the last size, never between runs (see the header): deleting
+        # here would slow the next size's runs.
+        stale+=("$freshdir")
     fi
     # Kept for the scaling ratio across sizes.
     cp "$logs/build" "$CACHE/last-build-$n.log"
@@ -230,3 +232,4 @@ if [ $# -gt 1 ]; then
             'BEGIN { printf "scaling, protocol %s, N=%d→%d (%d× the episodes): wall %.2f×, CPU %.2f×, peak RSS %.2f×\n", name, '"$first"', '"$last"', k, b / a, cb / ca, rb / ra }'
     done
 fi
+if [ ${#stale[@]} -gt 0 ]; then rm -rf "${stale[@]}"; fi
