@@ -17,7 +17,8 @@
 # discovery, reading the files and parsing them: the stages this issue adds work to),
 # of the whole check, and of the check's CPU time (user+sys, from /usr/bin/time: the
 # steadiest figure on a loaded machine), with the ratios of the medians to the text
-# site's. Not a test: nothing asserts.
+# site's, and the median of the per-round read+parse ratios (each site against text in
+# the same round). Not a test: nothing asserts.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -38,7 +39,7 @@ while [ $# -gt 0 ]; do
         --runs) runs=$2; shift ;;
         --formats) formats=$2; shift ;;
         --no-build) build=0 ;;
-        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -91,8 +92,8 @@ done
 
 printf '%s episodes, %s rounds, median [min–max] in ms; load before: %s, after: %s\n' \
     "$n" "$runs" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-9s %-22s %-22s %-22s %s\n' site "read+parse (wall)" "whole check (wall)" "whole check (CPU)" \
-    "ratios to text"
+printf '%-9s %-22s %-22s %-22s %-20s %s\n' site "read+parse (wall)" "whole check (wall)" "whole check (CPU)" \
+    "ratios to text" "read+parse / text, paired [min–max]"
 base_rp=$(median "$logs/text" '$1')
 base_all=$(median "$logs/text" '$2')
 base_cpu=$(median "$logs/text" '$3')
@@ -102,5 +103,11 @@ for site in $sites; do
     read -r m3 lo3 hi3 <<< "$(stats "$logs/$site" '$3')"
     ratio=$(awk -v a="$m" -v b="$base_rp" -v c="$m2" -v d="$base_all" -v e="$m3" -v f="$base_cpu" \
         'BEGIN { printf "%.2f×, %.2f×, %.2f×", a / b, c / d, e / f }')
-    printf '%-9s %-22s %-22s %-22s %s\n' "$site" "$m [$lo–$hi]" "$m2 [$lo2–$hi2]" "$m3 [$lo3–$hi3]" "$ratio"
+    # Each round's read+parse over text's in the same round, so drift over the run
+    # (another tenant's load coming and going) falls on both sides of every ratio.
+    paste -d' ' "$logs/$site" "$logs/text" | awk '{ print $1 / $4 }' > "$logs/pairs"
+    read -r pm plo phi <<< "$(stats "$logs/pairs" '$1')"
+    paired=$(printf '%.2f× [%.2f–%.2f]' "$pm" "$plo" "$phi")
+    printf '%-9s %-22s %-22s %-22s %-20s %s\n' "$site" "$m [$lo–$hi]" "$m2 [$lo2–$hi2]" "$m3 [$lo3–$hi3]" \
+        "$ratio" "$paired"
 done
