@@ -348,30 +348,65 @@ struct Line<'a> {
 }
 
 /// Splits on `\n` (CRLF accepted) and keeps the original line numbers and offsets.
-/// Like `split_inclusive('\n')`, but the line ends come from one SIMD scan (a
+/// Like `split_inclusive('\n')`, but each line end is found by a SIMD search (a
 /// caption file has a line every few dozen bytes).
-fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
-    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
-    let mut start = 0usize;
-    let mut no = 0u32;
-    std::iter::from_fn(move || {
+fn lines(text: &str) -> Cursor<'_> {
+    Cursor::new(text)
+}
+
+/// The lines [`lines`] gives, as a cursor a reader can also move past several lines
+/// read in one go (a VTT cue: `formats::vtt`).
+#[derive(Debug, Clone, Copy)]
+struct Cursor<'a> {
+    text: &'a str,
+    /// Where the next line starts.
+    pos: usize,
+    /// The number of the line before it.
+    no: u32,
+}
+
+impl<'a> Cursor<'a> {
+    /// At the start of `text`.
+    fn new(text: &'a str) -> Cursor<'a> {
+        Cursor {
+            text,
+            pos: 0,
+            no: 0,
+        }
+    }
+
+    /// The next line if `keep` takes it.
+    fn next_if(&mut self, keep: impl Fn(&Line<'a>) -> bool) -> Option<Line<'a>> {
+        let mut ahead = *self;
+        let line = ahead.next().filter(|l| keep(l))?;
+        *self = ahead;
+        Some(line)
+    }
+}
+
+impl<'a> Iterator for Cursor<'a> {
+    type Item = Line<'a>;
+
+    fn next(&mut self) -> Option<Line<'a>> {
+        let text = self.text;
+        let start = self.pos;
         if start >= text.len() {
             return None;
         }
-        let end = ends.next().map_or(text.len(), |i| i + 1);
+        let rest = text.as_bytes().get(start..)?;
+        let end = memchr::memchr(b'\n', rest).map_or(text.len(), |i| start + i + 1);
         let raw = text.get(start..end)?;
-        no = no.saturating_add(1);
-        let line_start = start;
-        start = end;
+        self.no = self.no.saturating_add(1);
+        self.pos = end;
         let t = raw.strip_suffix('\n').unwrap_or(raw);
         let t = t.strip_suffix('\r').unwrap_or(t);
         Some(Line {
-            no,
-            start: line_start,
+            no: self.no,
+            start,
             end,
             text: t,
         })
-    })
+    }
 }
 
 /// A front matter delimiter: exactly `---`, trailing blanks allowed.

@@ -24,11 +24,11 @@ use super::{
     Cue, Cues, Known, Where, has_arrow, is_plain_label, parse_timing, speaker_prefix, timing_error,
 };
 use crate::diag::{Diagnostic, to_u32};
-use crate::transcript::Line;
+use crate::transcript::{Cursor, Line};
 
 mod in_place;
 
-use in_place::{Cursor, skipped_block, timing_place};
+use in_place::{skipped_block, timing_place};
 
 /// The cues of a WebVTT file, or `None` when it is not one (an error is reported).
 pub(in crate::transcript) fn read(
