@@ -18,7 +18,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::prose::Prose;
+use super::prose::{Masks, Prose};
 use super::{Cue, Cues, Locate, Where};
 use crate::diag::Diagnostic;
 use crate::model::{TimeSpan, Timestamp};
@@ -101,7 +101,7 @@ pub(in crate::transcript) fn assemble(
         exact: cues.exact,
         auto: !cues.explicit_paragraphs,
         spare: String::new(),
-        spare_scratch: Vec::new(),
+        spare_masks: Masks::default(),
     };
     let mut next = 0;
     let mut latest: Option<u64> = None;
@@ -198,7 +198,7 @@ struct Builder<'a> {
     auto: bool,
     /// The last turn's prose buffers, reused by the next turn.
     spare: String,
-    spare_scratch: Vec<u8>,
+    spare_masks: Masks,
 }
 
 impl Builder<'_> {
@@ -217,7 +217,7 @@ impl Builder<'_> {
                 let buf = std::mem::take(&mut self.spare);
                 let bytes = cue.lines.map_or(cue.text.len(), |l| l.to - l.from);
                 let mut prose = Prose::with_buffer(self.auto, buf, bytes);
-                prose.reuse_scratch(std::mem::take(&mut self.spare_scratch));
+                prose.reuse_masks(std::mem::take(&mut self.spare_masks));
                 push_text(&mut prose, &cue, self.src);
                 self.turn = Some(Open {
                     speaker: cue.speaker,
@@ -250,10 +250,10 @@ impl Builder<'_> {
                 end: t.end,
             }),
             body: {
-                let (out, scratch) = t.prose.finish_parts();
+                let (out, masks) = t.prose.finish_parts();
                 let body = Arc::from(out.as_str());
                 self.spare = out;
-                self.spare_scratch = scratch;
+                self.spare_masks = masks;
                 body
             },
             line: t.at.line(),

@@ -22,6 +22,10 @@ pub(super) const SENTENCES: u32 = 5;
 /// for text without punctuation (automatic captions).
 pub(super) const MAX_BYTES: usize = 1200;
 
+mod masks;
+
+pub(super) use masks::Masks;
+
 /// Bytes looked at together when a whole text is not plain ([`pieces`]).
 const PIECE: usize = 128;
 
@@ -49,7 +53,8 @@ fn pieces(text: &str, sep: u8) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Words for which a trailing `.` does not end a sentence.
+/// The words [`is_abbreviation`] knows, as text for the tests.
+#[cfg(test)]
 const ABBREVIATIONS: [&str; 16] = [
     "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "Jr.", "Sr.", "vs.", "etc.", "e.g.", "i.e.",
     "Inc.", "Ltd.", "Co.", "approx.",
@@ -59,8 +64,8 @@ const ABBREVIATIONS: [&str; 16] = [
 #[derive(Debug, Default)]
 pub(super) struct Prose {
     out: String,
-    /// Where [`Prose::pay`] turns a run's line ends into spaces.
-    scratch: Vec<u8>,
+    /// The classes of the bytes of the text being pushed, kept from text to text.
+    masks: Masks,
     /// Byte offset where the current paragraph starts.
     para_start: usize,
     /// Sentences ended in the current paragraph.
@@ -83,13 +88,15 @@ impl Prose {
 
     /// Appends plain text: whitespace separates words, `\n` starts a paragraph.
     pub(super) fn push(&mut self, text: &str) {
+        let mut m = std::mem::take(&mut self.masks);
         let mut from = 0;
         for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
-            self.push_line(&text[from..nl]);
+            self.push_line(&text[from..nl], &mut m);
             self.paragraph();
             from = nl + 1;
         }
-        self.push_line(&text[from..]);
+        self.push_line(&text[from..], &mut m);
+        self.masks = m;
     }
 
     /// Appends the lines of `lines`, trimmed, as if joined by a space (empty ones
@@ -97,40 +104,43 @@ impl Prose {
     /// never span a line, so each line goes through [`Prose::push_line`] on its own
     /// with the result of pushing them joined.
     pub(super) fn push_lines(&mut self, lines: &str) {
+        let mut m = std::mem::take(&mut self.masks);
         // The usual caption: lines of plain words, no blank at either end of a line, no
         // empty line, no `\r`. Read in one go, a line end standing for a space.
-        if is_plain_in::<true>(lines.as_bytes()) {
-            self.push_plain::<true>(lines);
+        if plain_masked::<true>(lines.as_bytes(), &mut m) {
+            self.push_plain::<true>(lines, &m);
+            self.masks = m;
             return;
         }
         // Else a few lines at a time, so that one odd word (`*`, `[`, `_x`) sends only
         // its own lines one by one.
         for piece in pieces(lines, b'\n') {
-            if is_plain_in::<true>(piece.as_bytes()) {
-                self.push_plain::<true>(piece);
+            if plain_masked::<true>(piece.as_bytes(), &mut m) {
+                self.push_plain::<true>(piece, &m);
                 continue;
             }
             for line in piece.split('\n') {
                 let line = line.trim();
                 if !line.is_empty() {
-                    self.push_line(line);
+                    self.push_line(line, &mut m);
                 }
             }
         }
+        self.masks = m;
     }
 
-    /// One line of [`Prose::push`].
-    fn push_line(&mut self, line: &str) {
-        if is_plain(line.as_bytes()) {
-            self.push_plain::<false>(line);
+    /// One line of [`Prose::push`]; `m` is scratch space for its masks.
+    fn push_line(&mut self, line: &str, m: &mut Masks) {
+        if plain_masked::<false>(line.as_bytes(), m) {
+            self.push_plain::<false>(line, m);
             return;
         }
         // A long line (a cue's words copied out of its markup) is looked at a piece at
         // a time, so that one odd word sends only its piece word by word. The pieces
         // are cut at spaces, so their words are the line's.
         for piece in pieces(line, b' ') {
-            if piece.len() < line.len() && is_plain(piece.as_bytes()) {
-                self.push_plain::<false>(piece);
+            if piece.len() < line.len() && plain_masked::<false>(piece.as_bytes(), m) {
+                self.push_plain::<false>(piece, m);
             } else {
                 for word in piece.split_whitespace() {
                     self.word(word);
@@ -144,28 +154,20 @@ impl Prose {
     /// words needs escaping, ends a sentence or is due a paragraph break), then that
     /// word is looked at. Only a paragraph's first word goes through [`Prose::word`].
     /// With `NL`, a `\n` separates words as a space does (and is written as one).
-    fn push_plain<const NL: bool>(&mut self, line: &str) {
+    /// `m` holds the masks of `line` ([`plain_masked`]).
+    fn push_plain<const NL: bool>(&mut self, line: &str, m: &Masks) {
         let b = line.as_bytes();
         let sep = |c: u8| c == b' ' || (NL && c == b'\n');
-        // Words are short: their ends are found by a plain loop, not a search call.
-        let word_end = |from: usize| {
-            let mut i = from;
-            while i < b.len() && !sep(b[i]) {
-                i += 1;
-            }
-            i
-        };
+        let word_end = |from: usize| m.sep_from(from).unwrap_or(b.len());
         let mut pos = 0;
         // Runs are owed, not copied one by one: `line[owed..pos - 1]` (after a space)
         // is the output not yet written, copied in one go before anything else is.
         let mut owed: Option<usize> = None;
-        // One pass over the sentence-end candidates; `pos` is where text not yet
-        // looked at starts.
-        let mut candidates = memchr::memchr3_iter(b'.', b'!', b'?', b);
+        // `pos` is where text not yet looked at starts.
         while pos < b.len() {
             let owed_len = owed.map_or(0, |from| pos - from);
             if self.soft || self.pending || (owed.is_none() && self.out.len() == self.para_start) {
-                self.pay::<NL>(line, &mut owed, pos);
+                self.pay::<NL>(line, m, &mut owed, pos);
                 let end = word_end(pos);
                 self.word(&line[pos..end]);
                 pos = end + 1;
@@ -177,17 +179,12 @@ impl Prose {
                 pos = b.len() + 1;
                 break;
             }
-            let candidate = loop {
-                match candidates.next() {
-                    Some(c) if c < pos => {}
-                    other => break other,
-                }
-            };
+            let candidate = m.end_from(pos);
             let end = candidate.map_or(b.len(), word_end);
             let run = &line[pos..end];
             let para_len = self.out.len() + owed_len - self.para_start;
             if self.auto && para_len + run.len() + 1 >= MAX_BYTES {
-                self.pay::<NL>(line, &mut owed, pos);
+                self.pay::<NL>(line, m, &mut owed, pos);
                 for w in run.split(|c: char| c == ' ' || (NL && c == '\n')) {
                     self.word(w);
                 }
@@ -202,18 +199,13 @@ impl Prose {
                         Some(c) if c.is_ascii_alphanumeric() => self.count(false, para_len),
                         Some(b'!' | b'?') => self.count(true, para_len),
                         Some(b'.') => {
-                            // `ends_sentence` for a final `.`, with the word's start
-                            // and a `.` before its end (`U.S.`) found in one look back.
-                            let mut start = rb.len() - 1;
-                            let mut inner_dot = false;
-                            while start > 0 && !sep(rb[start - 1]) {
-                                start -= 1;
-                                inner_dot |= rb[start] == b'.';
-                            }
-                            let word = &rb[start..];
-                            let abbreviation = word.len() <= 7
-                                && ABBREVIATIONS.iter().any(|a| a.as_bytes() == word);
-                            self.count(!(inner_dot || abbreviation), para_len);
+                            // `ends_sentence` for a final `.`, the word's start and a `.`
+                            // before its end (`U.S.`) found in the masks.
+                            let dot = end - 1;
+                            let start = m.sep_before(dot).map_or(pos, |s| (s + 1).max(pos));
+                            let ends =
+                                !(m.dot_within(start, dot) || is_abbreviation(&b[start..end]));
+                            self.count(ends, para_len);
                         }
                         _ => {
                             let mut start = rb.len();
@@ -227,41 +219,26 @@ impl Prose {
             }
             pos = end + 1;
         }
-        self.pay::<NL>(line, &mut owed, pos);
+        self.pay::<NL>(line, m, &mut owed, pos);
     }
 
     /// Writes the run [`Prose::push_plain`] owes, up to the word ending before `pos`;
-    /// with `NL`, its line ends as spaces.
-    fn pay<const NL: bool>(&mut self, line: &str, owed: &mut Option<usize>, pos: usize) {
+    /// with `NL`, its line ends as spaces (found in `m`, the masks of `line`).
+    fn pay<const NL: bool>(&mut self, line: &str, m: &Masks, owed: &mut Option<usize>, pos: usize) {
         let Some(from) = owed.take() else {
             return;
         };
         self.out.push(' ');
-        let run = &line[from..pos.min(line.len() + 1) - 1];
-        if !NL {
-            self.out.push_str(run);
-            return;
+        let to = pos.min(line.len() + 1) - 1;
+        let mut at = from;
+        if NL {
+            while let Some(nl) = m.nl_within(at, to) {
+                self.out.push_str(&line[at..nl]);
+                self.out.push(' ');
+                at = nl + 1;
+            }
         }
-        // The run copied whole with its line ends made spaces, in one pass the compiler
-        // vectorises, then checked as UTF-8 (a byte `\n` is never part of a wider
-        // character: it is) to be appended: cheaper than a search and a copy for each
-        // caption line.
-        self.scratch.clear();
-        self.scratch.extend_from_slice(run.as_bytes());
-        for b in &mut self.scratch {
-            *b = if *b == b'\n' { b' ' } else { *b };
-        }
-        if let Ok(spaced) = std::str::from_utf8(&self.scratch) {
-            self.out.push_str(spaced);
-            return;
-        }
-        let mut at = 0;
-        for nl in memchr::memchr_iter(b'\n', run.as_bytes()) {
-            self.out.push_str(&run[at..nl]);
-            self.out.push(' ');
-            at = nl + 1;
-        }
-        self.out.push_str(&run[at..]);
+        self.out.push_str(&line[at..to]);
     }
 
     /// Appends one word (no whitespace in it).
@@ -325,15 +302,15 @@ impl Prose {
         self.finish_parts().0
     }
 
-    /// Gives [`Prose::pay`] a buffer kept from an earlier turn.
-    pub(super) fn reuse_scratch(&mut self, scratch: Vec<u8>) {
-        self.scratch = scratch;
+    /// Gives the masks' buffers kept from an earlier turn.
+    pub(super) fn reuse_masks(&mut self, masks: Masks) {
+        self.masks = masks;
     }
 
-    /// The Markdown body, and the scratch buffer for the next turn.
-    pub(super) fn finish_parts(mut self) -> (String, Vec<u8>) {
+    /// The Markdown body, and the masks' buffers for the next turn.
+    pub(super) fn finish_parts(mut self) -> (String, Masks) {
         self.end_paragraph();
-        (self.out, self.scratch)
+        (self.out, self.masks)
     }
 
     /// A paragraph that would read as a turn line gets its timestamp's colon escaped.
@@ -364,7 +341,7 @@ fn ends_sentence(word: &str) -> bool {
         Some(b'!' | b'?') => return true,
         Some(b'.') => {
             let inner_dot = b[..b.len() - 1].contains(&b'.');
-            return !(inner_dot || (b.len() <= 7 && ABBREVIATIONS.contains(&word)));
+            return !(inner_dot || is_abbreviation(b));
         }
         _ => {}
     }
@@ -373,12 +350,45 @@ fn ends_sentence(word: &str) -> bool {
         Some('!' | '?' | '…') => true,
         Some('.') => {
             let inner_dot = core[..core.len() - 1].contains('.');
-            // The longest abbreviation has 7 bytes: most words are not looked up.
-            !(inner_dot || (core.len() <= 7 && ABBREVIATIONS.contains(&core)))
+            !(inner_dot || is_abbreviation(core.as_bytes()))
         }
         _ => false,
     }
 }
+
+/// True for a word after which a `.` does not end a sentence: one of [`ABBREVIATION_KEYS`]
+/// (compared as numbers: most words checked end a sentence, and a string compare per
+/// abbreviation cost more than the rest of counting them).
+fn is_abbreviation(word: &[u8]) -> bool {
+    word.len() <= 7 && ABBREVIATION_KEYS.contains(&key(word))
+}
+
+/// A word of up to 7 bytes as a number, its length in the top byte: equal numbers are
+/// equal words.
+const fn key(word: &[u8]) -> u64 {
+    let mut k = (word.len() as u64) << 56;
+    let mut i = 0;
+    while i < word.len() && i < 7 {
+        k |= (word[i] as u64) << (8 * i);
+        i += 1;
+    }
+    k
+}
+
+/// The words after which a `.` does not end a sentence, as [`key`]s.
+const ABBREVIATION_KEYS: [u64; 16] = {
+    let words: [&[u8]; 16] = [
+        b"Mr.", b"Mrs.", b"Ms.", b"Dr.", b"Prof.", b"St.", b"Jr.", b"Sr.", b"vs.", b"etc.",
+        b"e.g.", b"i.e.", b"Inc.", b"Ltd.", b"Co.", b"approx.",
+    ];
+    let mut keys = [0u64; 16];
+    let mut i = 0;
+    while i < words.len() {
+        keys[i] = key(words[i]);
+        i += 1;
+    }
+    keys
+};
 
 /// Appends `word`, escaping Markdown syntax (see the module docs); `at_start` when it
 /// opens a paragraph, where block markers count too.
@@ -426,36 +436,35 @@ fn push_escaped(out: &mut String, word: &str, at_start: bool) {
 /// True when `b` is words separated by single spaces with nothing [`Prose::word`]
 /// would treat specially inside a word: nothing to escape, no control character, no
 /// space at either end, no whitespace but single ASCII spaces, no `…`.
+#[cfg(test)]
 fn is_plain(b: &[u8]) -> bool {
     is_plain_in::<false>(b)
+}
+
+/// [`is_plain_in`], with its masks made in `m` for [`Prose::push_plain`].
+fn plain_masked<const NL: bool>(b: &[u8], m: &mut Masks) -> bool {
+    let end = |c: Option<&u8>| matches!(c, Some(&b' ')) || (NL && matches!(c, Some(&b'\n')));
+    if end(b.first()) || end(b.last()) {
+        return false;
+    }
+    // The vector pass finds control characters, two blanks in a row and whether all
+    // is ASCII (which needs no look for wide spaces); SIMD searches find the bytes
+    // never plain; the bytes to look at closely are found and looked at.
+    m.scan::<NL>(b);
+    !m.control
+        && !m.double_sep
+        && memchr::memchr3(b'\\', b'`', b'*', b).is_none()
+        && memchr::memchr3(b'~', b'[', 0x7f, b).is_none()
+        && !syntax_to_escape(b)
+        && (!m.wide || !wide_space(b))
 }
 
 /// [`is_plain`], or with `NL` the same for lines of words: `\n` is accepted where a
 /// single space is (between two words), so a text it accepts is plain lines with no
 /// blank at either end and no empty line among them.
+#[cfg(test)]
 fn is_plain_in<const NL: bool>(b: &[u8]) -> bool {
-    let end = |c: Option<&u8>| matches!(c, Some(&b' ')) || (NL && matches!(c, Some(&b'\n')));
-    if end(b.first()) || end(b.last()) {
-        return false;
-    }
-    // Short passes, each one the compiler vectorises well or a SIMD search (one pass
-    // testing every class at once ran out of registers): control characters (but
-    // line ends with `NL`) and two blanks in a row (each byte against the next, as
-    // two views), with the OR of all bytes (ASCII needs no look for wide spaces);
-    // then the bytes never plain; then the bytes to look at closely.
-    let control = |x: u8| u8::from(x < 0x20) & u8::from(!NL || x != b'\n');
-    let blank = |c: u8| u8::from(c == b' ') | u8::from(NL && c == b'\n');
-    let (mut bad, mut all) = b.last().map_or((0, 0), |&x| (control(x), x));
-    let next = b.get(1..).unwrap_or_default();
-    for (&x, &y) in b.iter().zip(next) {
-        bad |= control(x) | (blank(x) & blank(y));
-        all |= x;
-    }
-    bad == 0
-        && memchr::memchr3(b'\\', b'`', b'*', b).is_none()
-        && memchr::memchr3(b'~', b'[', 0x7f, b).is_none()
-        && !syntax_to_escape(b)
-        && (all < 0x80 || !wide_space(b))
+    plain_masked::<NL>(b, &mut Masks::default())
 }
 
 /// `_` at a word's edge, `&` before a reference, `<` before what could open a tag (as

@@ -99,6 +99,31 @@ fn the_fast_path_gives_what_word_by_word_does() {
 }
 
 #[test]
+fn abbreviations_are_the_listed_words_only() {
+    for a in ABBREVIATIONS {
+        assert!(is_abbreviation(a.as_bytes()), "{a}");
+        assert!(!is_abbreviation(a.to_uppercase().as_bytes()), "{a}");
+        assert!(!is_abbreviation(&a.as_bytes()[1..]), "{a}");
+    }
+    assert_eq!(ABBREVIATIONS.len(), ABBREVIATION_KEYS.len());
+    // A zero byte pads a key: a word holding one is not taken for a shorter one.
+    for w in [
+        "Mr",
+        "mr.",
+        "Mrss.",
+        "etc",
+        "U.S.",
+        "approx..",
+        "",
+        ".",
+        "Mr.\0",
+        "approx.\0\0",
+    ] {
+        assert!(!is_abbreviation(w.as_bytes()), "{w}");
+    }
+}
+
+#[test]
 fn abbreviations_end_no_sentence_on_either_path() {
     // Four sentences, an abbreviation, then a word that would open a paragraph if the
     // abbreviation ended a fifth.
