@@ -37,26 +37,33 @@ pub(in crate::transcript::formats) struct Masks {
 }
 
 impl Masks {
-    /// Masks `b`; with `NL`, `\n` separates words as a space does.
-    pub(super) fn scan<const NL: bool>(&mut self, b: &[u8]) {
-        // Sized first and written in place: a push per block costs a capacity check
-        // and keeps the vectors from staying in registers.
-        self.blocks.clear();
-        self.blocks.resize(b.len().div_ceil(BLOCK), Bits::default());
+    /// Masks `b`; with `NL`, `\n` separates words as a space does. Without `ends`
+    /// (text whose sentences are not counted) no sentence end is marked.
+    pub(super) fn scan<const NL: bool>(&mut self, b: &[u8], ends: bool) {
+        if ends {
+            self.scan_with::<NL, true>(b);
+        } else {
+            self.scan_with::<NL, false>(b);
+        }
+    }
+
+    fn scan_with<const NL: bool, const ENDS: bool>(&mut self, b: &[u8]) {
         let mut control = u8x16::splat(0);
         let mut all = u8x16::splat(0);
         let mut chunks = b.chunks_exact(BLOCK);
         let rest = chunks.remainder();
-        for (bits, block) in self.blocks.iter_mut().zip(&mut chunks) {
-            *bits = block_bits::<NL>(block, &mut control, &mut all);
-        }
-        if let Some(bits) = self.blocks.last_mut()
-            && !rest.is_empty()
-        {
+        // One reservation for all the blocks (`ChunksExact` knows its length), no check
+        // per block.
+        self.blocks.clear();
+        self.blocks.extend(
+            (&mut chunks).map(|block| block_bits::<NL, ENDS>(block, &mut control, &mut all)),
+        );
+        if !rest.is_empty() {
             // Padded with a letter, which is none of the classes.
             let mut last = [b'a'; BLOCK];
             last[..rest.len()].copy_from_slice(rest);
-            *bits = block_bits::<NL>(&last, &mut control, &mut all);
+            let bits = block_bits::<NL, ENDS>(&last, &mut control, &mut all);
+            self.blocks.push(bits);
         }
         self.control = control.any();
         self.wide = all.any();
@@ -71,7 +78,11 @@ impl Masks {
 
 /// The masks of one block of [`BLOCK`] bytes; `control` and `all` gather, byte for
 /// byte, the control characters seen and the OR of all bytes.
-fn block_bits<const NL: bool>(block: &[u8], control: &mut u8x16, all: &mut u8x16) -> Bits {
+fn block_bits<const NL: bool, const ENDS: bool>(
+    block: &[u8],
+    control: &mut u8x16,
+    all: &mut u8x16,
+) -> Bits {
     let (mut sep, mut nl, mut ends, mut dots) = (0u64, 0u64, 0u64, 0u64);
     for (k, bytes) in block.chunks_exact(16).enumerate() {
         let mut lane = [0u8; 16];
@@ -90,8 +101,10 @@ fn block_bits<const NL: bool>(block: &[u8], control: &mut u8x16, all: &mut u8x16
         *all |= v;
         let at = 16 * k;
         sep |= u64::from(is_sep.to_bitmask()) << at;
-        ends |= u64::from(is_end.to_bitmask()) << at;
-        dots |= u64::from(is_dot.to_bitmask()) << at;
+        if ENDS {
+            ends |= u64::from(is_end.to_bitmask()) << at;
+            dots |= u64::from(is_dot.to_bitmask()) << at;
+        }
         if NL {
             nl |= u64::from(is_nl.to_bitmask()) << at;
         }
@@ -171,13 +184,13 @@ mod tests {
         for at in [0, 1, 62, 63, 64, 65, 126, 127, 128] {
             for pair in [" \n", "\n\n", "  ", "\n "] {
                 let text = "a".repeat(at) + pair + "bc";
-                m.scan::<true>(text.as_bytes());
+                m.scan::<true>(text.as_bytes(), true);
                 assert!(m.double_sep, "{at} {pair:?}");
-                m.scan::<false>(text.as_bytes());
+                m.scan::<false>(text.as_bytes(), false);
                 assert_eq!(m.double_sep, pair == "  ", "{at} {pair:?}");
             }
             let text = "a".repeat(at) + " a b";
-            m.scan::<true>(text.as_bytes());
+            m.scan::<true>(text.as_bytes(), false);
             assert!(!m.double_sep, "{at}");
             assert_eq!(m.sep_before(text.len()), Some(at + 2));
         }
@@ -194,7 +207,7 @@ mod tests {
                 b.iter().enumerate().filter(|(_, c)| f(**c)).map(|(i, _)| i).collect::<Vec<_>>()
             };
             let mut m = Masks::default();
-            m.scan::<true>(b);
+            m.scan::<true>(b, true);
             proptest::prop_assert_eq!(all(|i| m.sep_from(i)), at(&|c| c == b' ' || c == b'\n'));
             proptest::prop_assert_eq!(all(|i| m.end_from(i)), at(&|c| matches!(c, b'.' | b'!' | b'?')));
             proptest::prop_assert_eq!(all(|i| m.nl_within(i, b.len())), at(&|c| c == b'\n'));
@@ -211,9 +224,10 @@ mod tests {
                 proptest::prop_assert_eq!(m.dot_within(start, to), b[start..to].contains(&b'.'));
             }
 
-            m.scan::<false>(b);
+            m.scan::<false>(b, false);
             proptest::prop_assert_eq!(all(|i| m.sep_from(i)), at(&|c| c == b' '));
             proptest::prop_assert_eq!(all(|i| m.nl_within(i, b.len())), Vec::<usize>::new());
+            proptest::prop_assert_eq!(m.end_from(0), None);
             proptest::prop_assert_eq!(m.control, b.iter().any(|&c| c < 0x20));
             proptest::prop_assert_eq!(m.double_sep, b.windows(2).any(|w| w == b"  "));
         }

@@ -107,7 +107,7 @@ impl Prose {
         let mut m = std::mem::take(&mut self.masks);
         // The usual caption: lines of plain words, no blank at either end of a line, no
         // empty line, no `\r`. Read in one go, a line end standing for a space.
-        if plain_masked::<true>(lines.as_bytes(), &mut m) {
+        if plain_masked::<true>(lines.as_bytes(), &mut m, self.auto) {
             self.push_plain::<true>(lines, &m);
             self.masks = m;
             return;
@@ -115,7 +115,7 @@ impl Prose {
         // Else a few lines at a time, so that one odd word (`*`, `[`, `_x`) sends only
         // its own lines one by one.
         for piece in pieces(lines, b'\n') {
-            if plain_masked::<true>(piece.as_bytes(), &mut m) {
+            if plain_masked::<true>(piece.as_bytes(), &mut m, self.auto) {
                 self.push_plain::<true>(piece, &m);
                 continue;
             }
@@ -131,7 +131,7 @@ impl Prose {
 
     /// One line of [`Prose::push`]; `m` is scratch space for its masks.
     fn push_line(&mut self, line: &str, m: &mut Masks) {
-        if plain_masked::<false>(line.as_bytes(), m) {
+        if plain_masked::<false>(line.as_bytes(), m, self.auto) {
             self.push_plain::<false>(line, m);
             return;
         }
@@ -139,7 +139,7 @@ impl Prose {
         // a time, so that one odd word sends only its piece word by word. The pieces
         // are cut at spaces, so their words are the line's.
         for piece in pieces(line, b' ') {
-            if piece.len() < line.len() && plain_masked::<false>(piece.as_bytes(), m) {
+            if piece.len() < line.len() && plain_masked::<false>(piece.as_bytes(), m, self.auto) {
                 self.push_plain::<false>(piece, m);
             } else {
                 for word in piece.split_whitespace() {
@@ -442,7 +442,8 @@ fn is_plain(b: &[u8]) -> bool {
 }
 
 /// [`is_plain_in`], with its masks made in `m` for [`Prose::push_plain`].
-fn plain_masked<const NL: bool>(b: &[u8], m: &mut Masks) -> bool {
+/// `ends` marks sentence ends too, for text whose sentences are counted.
+fn plain_masked<const NL: bool>(b: &[u8], m: &mut Masks, ends: bool) -> bool {
     let end = |c: Option<&u8>| matches!(c, Some(&b' ')) || (NL && matches!(c, Some(&b'\n')));
     if end(b.first()) || end(b.last()) {
         return false;
@@ -450,7 +451,7 @@ fn plain_masked<const NL: bool>(b: &[u8], m: &mut Masks) -> bool {
     // The vector pass finds control characters, two blanks in a row and whether all
     // is ASCII (which needs no look for wide spaces); SIMD searches find the bytes
     // never plain; the bytes to look at closely are found and looked at.
-    m.scan::<NL>(b);
+    m.scan::<NL>(b, ends);
     !m.control
         && !m.double_sep
         && memchr::memchr3(b'\\', b'`', b'*', b).is_none()
@@ -464,7 +465,7 @@ fn plain_masked<const NL: bool>(b: &[u8], m: &mut Masks) -> bool {
 /// blank at either end and no empty line among them.
 #[cfg(test)]
 fn is_plain_in<const NL: bool>(b: &[u8]) -> bool {
-    plain_masked::<NL>(b, &mut Masks::default())
+    plain_masked::<NL>(b, &mut Masks::default(), true)
 }
 
 /// `_` at a word's edge, `&` before a reference, `<` before what could open a tag (as
