@@ -10,6 +10,10 @@
 //!   `M:SS` or `MM:SS`; in the two-field form the first field is minutes and may pass
 //!   59 (`75:30` is 1:15:30). A seconds field, or the minutes of a three-field
 //!   timestamp, of 60 or more is an error at that field.
+//! - A line shaped like a turn line whose timestamp is not one (after the label, a
+//!   word that starts with a digit, ends with a colon and holds another, made of
+//!   letters, digits, dots and colons: `Ryan 00:0x:10:`, `Ryan 1:2:`) is read as
+//!   text, as any other line, with a warning at the timestamp.
 //! - A heading is CommonMark's ATX heading (up to 3 spaces, 1–6 `#`, a space, text;
 //!   a closing `#` run needs a space before it, so `### C#` keeps its `#`). An empty
 //!   heading is ordinary text. Headings are recognised everywhere, even inside what
@@ -91,8 +95,24 @@ pub(super) struct TurnHead<'a> {
 /// with a letter or digit, has no colon, is short, and one space separates it from a
 /// timestamp that ends in a colon followed by whitespace or the end of the line.
 pub(super) fn turn_head(line: &str) -> Option<TurnHead<'_>> {
-    if !line.chars().next()?.is_alphanumeric() {
-        return None;
+    scan_head(line).ok()
+}
+
+/// A line shaped like a turn line whose timestamp is not one (`Ryan 00:0x:10:`,
+/// `Ryan 1:2:`): a typo that would otherwise pass silently into the turn before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct MalformedHead<'a> {
+    /// The would-be timestamp, without its final colon.
+    pub(super) stamp: &'a str,
+    /// Byte offset of `stamp` in the line.
+    pub(super) stamp_at: usize,
+}
+
+/// [`turn_head`], or why not: `Err(Some(..))` for a line that is shaped like a turn
+/// line but whose timestamp is malformed, `Err(None)` for any other line.
+fn scan_head(line: &str) -> Result<TurnHead<'_>, Option<MalformedHead<'_>>> {
+    if !line.chars().next().is_some_and(char::is_alphanumeric) {
+        return Err(None);
     }
     // The label has no colon, so the timestamp's first colon is the line's first one,
     // and it comes within the longest label (4 bytes a char at most), a space and two
@@ -101,10 +121,32 @@ pub(super) fn turn_head(line: &str) -> Option<TurnHead<'_>> {
     while !line.is_char_boundary(limit) {
         limit -= 1;
     }
-    let colon = line.get(..limit)?.find(':')?;
-    let space = line.get(..colon)?.rfind(' ')?;
-    let end = stamp_end(line.as_bytes(), space + 1)?;
-    head_at(line, space, end)
+    let colon = line.get(..limit).and_then(|l| l.find(':')).ok_or(None)?;
+    let space = line.get(..colon).and_then(|l| l.rfind(' ')).ok_or(None)?;
+    match stamp_end(line.as_bytes(), space + 1) {
+        Some(end) => head_at(line, space, end).ok_or(None),
+        None => Err(malformed_head(line, space)),
+    }
+}
+
+/// After the label ending before `space`: a word that starts with a digit, ends with
+/// a colon, holds another colon and nothing but letters, digits, dots and colons
+/// (`00:0x:10:`, `1:2:`, `0:00:00:00:`; not `1:` or an escaped `10:30\:`).
+fn malformed_head(line: &str, space: usize) -> Option<MalformedHead<'_>> {
+    let rest = line.get(space + 1..)?;
+    let word = rest.split([' ', '\t']).next()?;
+    let stamp = word.strip_suffix(':')?;
+    let shaped = word.len() <= 12
+        && stamp.starts_with(|c: char| c.is_ascii_digit())
+        && stamp.contains(':')
+        && stamp
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b':' || b == b'.');
+    // The label must pass as one, as in a turn line.
+    (shaped && head_at(line, space, space + 1 + word.len()).is_some()).then_some(MalformedHead {
+        stamp,
+        stamp_at: space + 1,
+    })
 }
 
 /// Checks the label before the space at `space` and splits the rest of the line.
@@ -278,9 +320,19 @@ pub(super) fn parse<'a>(
         }
         if let Some((title, at)) = heading {
             s.start_chapter(line, title, at);
-        } else if let Some(head) = turn_head(t) {
-            s.start_turn(line, &head);
-        } else if let Some(turn) = &mut s.turn {
+            continue;
+        }
+        let malformed = match scan_head(t) {
+            Ok(head) => {
+                s.start_turn(line, &head);
+                continue;
+            }
+            Err(malformed) => malformed,
+        };
+        if let Some(bad) = malformed {
+            s.malformed_head(line, bad);
+        }
+        if let Some(turn) = &mut s.turn {
             let end = line.start + t.len();
             turn.body = Some(turn.body.map_or((line.start, end), |(from, _)| (from, end)));
         } else {
@@ -406,6 +458,35 @@ impl<'a> Scanner<'a, '_> {
             body,
         });
         self.turn_count += 1;
+    }
+
+    /// Warns about a line shaped like a turn line whose timestamp is not one; the line
+    /// is then read as text, as before.
+    fn malformed_head(&mut self, line: Line<'a>, bad: MalformedHead<'a>) {
+        let col = line
+            .text
+            .get(..bad.stamp_at)
+            .map_or(1, |before| before.chars().count() + 1);
+        let read_as = if self.turn.is_some() {
+            "it is read as text of the turn before it"
+        } else {
+            "it is read as text"
+        };
+        self.diags.push(
+            Diagnostic::warning(
+                self.file,
+                format!(
+                    "this line looks like a turn line, but \"{}\" is not a timestamp: {read_as}",
+                    bad.stamp
+                ),
+            )
+            .at(line.no, to_u32(col))
+            .with_source(line.text, span_chars(bad.stamp))
+            .with_help(
+                "write the time as H:MM:SS or MM:SS, two digits for minutes and seconds, \
+                 then a colon: `Name 00:01:10: …`",
+            ),
+        );
     }
 
     /// The chapter holding turns (or text) before the first heading.

@@ -696,6 +696,49 @@ fn timestamps_going_backwards_are_warned_at_the_turn() {
 }
 
 #[test]
+fn a_turn_line_with_a_malformed_time_is_warned_about_and_kept_as_text() {
+    let text = with_body(
+        "Ryan 00:00:01: Hello.\nRyan 00:0x:10: bad time\nStefan 00:00:20: Hi.\n\
+         Stefan 1:2: short fields\nRyan 00:01:33:44: too many\n",
+    );
+    assert_eq!(
+        headlines(&text),
+        [
+            "warning: content/ep.txt:9:6: this line looks like a turn line, but \"00:0x:10\" is not a timestamp: it is read as text of the turn before it",
+            "warning: content/ep.txt:11:8: this line looks like a turn line, but \"1:2\" is not a timestamp: it is read as text of the turn before it",
+            "warning: content/ep.txt:12:6: this line looks like a turn line, but \"00:01:33:44\" is not a timestamp: it is read as text of the turn before it",
+        ]
+    );
+    let (ep, _) = run(&text);
+    let ep = ep.expect("warnings only");
+    let t = turns(&ep);
+    assert_eq!(t.len(), 2);
+    assert_eq!(&*t[0].body, "Hello.\nRyan 00:0x:10: bad time");
+    // Before any turn, the line is opening text, with the warnings for both.
+    let text = with_body("Ryan 0:0:1: Hi.\nRyan 00:00:02: Hello.\n");
+    let lines = headlines(&text);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("\"0:0:1\" is not a timestamp: it is read as text")),
+        "{lines:?}"
+    );
+    // Prose, an escaped colon and a single field are not taken for turn lines.
+    for line in [
+        "Step 1: do it",
+        "Genesis 1:1\\: in the beginning",
+        "Note: we met at 10:30: it was fun",
+        "We met at 10:30pm and left",
+        "- Ryan 00:0x:10: in a list",
+        "Ryan 00-01-33: dashes",
+        "One Two Three Four Five Six Seven 00:0x:01: a long label",
+    ] {
+        let text = with_body(&format!("Ryan 00:00:01: Hello.\n{line}\n"));
+        assert_eq!(headlines(&text), Vec::<String>::new(), "{line:?}");
+    }
+}
+
+#[test]
 fn no_turns_at_all_is_an_error() {
     assert_eq!(
         headlines(&with_body("Transcript\n\nJust prose.\nMore prose.\n")),
