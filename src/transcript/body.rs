@@ -98,6 +98,17 @@ pub(super) fn turn_head(line: &str) -> Option<TurnHead<'_>> {
     scan_head(line).ok()
 }
 
+/// The offset of the colon that ends the timestamp of a turn line, or of a line shaped
+/// like one ([`MalformedHead`]): the colon to escape for the line to read as plain
+/// text, with no warning.
+pub(super) fn stamp_colon(line: &str) -> Option<usize> {
+    match scan_head(line) {
+        Ok(head) => Some(head.stamp_at + head.stamp.len()),
+        Err(Some(bad)) => Some(bad.stamp_at + bad.stamp.len()),
+        Err(None) => None,
+    }
+}
+
 /// A line shaped like a turn line whose timestamp is not one (`Ryan 00:0x:10:`,
 /// `Ryan 1:2:`): a typo that would otherwise pass silently into the turn before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

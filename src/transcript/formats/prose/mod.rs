@@ -313,7 +313,8 @@ impl Prose {
         (self.out, self.masks)
     }
 
-    /// A paragraph that would read as a turn line gets its timestamp's colon escaped.
+    /// A paragraph that would read as a turn line, or as one with a malformed time
+    /// (which would be warned about), gets its timestamp's colon escaped.
     fn end_paragraph(&mut self) {
         let para = self.out.get(self.para_start..).unwrap_or("");
         // No colon where a turn line's timestamp would have one: most paragraphs.
@@ -321,8 +322,8 @@ impl Prose {
         if memchr::memchr(b':', &para.as_bytes()[..reach]).is_none() {
             return;
         }
-        if let Some(head) = super::super::body::turn_head(para) {
-            let colon = self.para_start + head.stamp_at + head.stamp.len();
+        if let Some(at) = super::super::body::stamp_colon(para) {
+            let colon = self.para_start + at;
             if self.out.is_char_boundary(colon) {
                 self.out.insert(colon, '\\');
             }

@@ -32,6 +32,7 @@ fn markdown_syntax_is_escaped_and_reads_back_as_written() {
         "3) nor this",
         "&amp; stays &amp; and <b>tags</b> and <https://x.y>",
         "Sure 10:30: that works",
+        "Verse 1:2: and so",
         "+ plus",
     ] {
         let body = md(text);
@@ -40,6 +41,10 @@ fn markdown_syntax_is_escaped_and_reads_back_as_written() {
         assert!(html.starts_with("<p>"), "{text} → {html}");
     }
     assert_eq!(md("Sure 10:30: that works"), "Sure 10:30\\: that works");
+    // A paragraph shaped like a turn line with a malformed time, which the text format
+    // would warn about, is escaped too, so `castbook import` output reads back quietly.
+    assert_eq!(md("Verse 1:2: and so"), "Verse 1:2\\: and so");
+    assert_eq!(md("Step 1: begin"), "Step 1: begin");
     assert_eq!(md("12. x"), "12\\. x");
 }
 
