@@ -530,9 +530,11 @@ fn saves_written_in_parts_are_never_served_half() {
         failures[..failures.len().min(15)].join("\n"),
         server.log()
     );
-    // The half-written versions were never even shown as errors.
+    // The half-written versions were never even shown as errors, unless a writer
+    // stalled past the quiet time (then serve rightly took its first part for the
+    // save, as the reads above allow; seen under CI load: 220 ms).
     assert!(
-        !server.log().contains("front matter"),
+        longest_pause >= quiet || !server.log().contains("front matter"),
         "a part of a save was read (longest pause between parts {longest_pause:?}):\n{}",
         server.log()
     );
