@@ -341,7 +341,7 @@ pub(super) fn parse<'a>(
             Err(malformed) => malformed,
         };
         if let Some(bad) = malformed {
-            s.malformed_head(line, bad);
+            s.warn_malformed_head(line, bad);
         }
         if let Some(turn) = &mut s.turn {
             let end = line.start + t.len();
@@ -473,7 +473,7 @@ impl<'a> Scanner<'a, '_> {
 
     /// Warns about a line shaped like a turn line whose timestamp is not one; the line
     /// is then read as text, as before.
-    fn malformed_head(&mut self, line: Line<'a>, bad: MalformedHead<'a>) {
+    fn warn_malformed_head(&mut self, line: Line<'a>, bad: MalformedHead<'a>) {
         let col = line
             .text
             .get(..bad.stamp_at)
