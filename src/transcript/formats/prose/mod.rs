@@ -53,8 +53,8 @@ fn pieces(text: &str, sep: u8) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The words [`is_abbreviation`] knows, as text for the tests.
-#[cfg(test)]
+/// Words for which a trailing `.` does not end a sentence (looked up as
+/// [`ABBREVIATION_KEYS`]).
 const ABBREVIATIONS: [&str; 16] = [
     "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "Jr.", "Sr.", "vs.", "etc.", "e.g.", "i.e.",
     "Inc.", "Ltd.", "Co.", "approx.",
@@ -157,8 +157,10 @@ impl Prose {
     /// `m` holds the masks of `line` ([`plain_masked`]).
     fn push_plain<const NL: bool>(&mut self, line: &str, m: &Masks) {
         let b = line.as_bytes();
-        let sep = |c: u8| c == b' ' || (NL && c == b'\n');
         let word_end = |from: usize| m.sep_from(from).unwrap_or(b.len());
+        // The start of the word ending at `end`, no earlier than `from`.
+        let word_start =
+            |from: usize, end: usize| m.sep_before(end).map_or(from, |s| (s + 1).max(from));
         let mut pos = 0;
         // Runs are owed, not copied one by one: `line[owed..pos - 1]` (after a space)
         // is the output not yet written, copied in one go before anything else is.
@@ -202,18 +204,12 @@ impl Prose {
                             // `ends_sentence` for a final `.`, the word's start and a `.`
                             // before its end (`U.S.`) found in the masks.
                             let dot = end - 1;
-                            let start = m.sep_before(dot).map_or(pos, |s| (s + 1).max(pos));
+                            let start = word_start(pos, dot);
                             let ends =
                                 !(m.dot_within(start, dot) || is_abbreviation(&b[start..end]));
                             self.count(ends, para_len);
                         }
-                        _ => {
-                            let mut start = rb.len();
-                            while start > 0 && !sep(rb[start - 1]) {
-                                start -= 1;
-                            }
-                            self.after_word(&run[start..], para_len);
-                        }
+                        _ => self.after_word(&line[word_start(pos, end)..end], para_len),
                     }
                 }
             }
@@ -376,16 +372,12 @@ const fn key(word: &[u8]) -> u64 {
     k
 }
 
-/// The words after which a `.` does not end a sentence, as [`key`]s.
-const ABBREVIATION_KEYS: [u64; 16] = {
-    let words: [&[u8]; 16] = [
-        b"Mr.", b"Mrs.", b"Ms.", b"Dr.", b"Prof.", b"St.", b"Jr.", b"Sr.", b"vs.", b"etc.",
-        b"e.g.", b"i.e.", b"Inc.", b"Ltd.", b"Co.", b"approx.",
-    ];
-    let mut keys = [0u64; 16];
+/// [`ABBREVIATIONS`] as [`key`]s.
+const ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
+    let mut keys = [0u64; ABBREVIATIONS.len()];
     let mut i = 0;
-    while i < words.len() {
-        keys[i] = key(words[i]);
+    while i < ABBREVIATIONS.len() {
+        keys[i] = key(ABBREVIATIONS[i].as_bytes());
         i += 1;
     }
     keys
