@@ -28,8 +28,6 @@ use crate::transcript::{Cursor, Line};
 
 mod in_place;
 
-use in_place::{skipped_block, timing_place};
-
 /// The cues of a WebVTT file, or `None` when it is not one (an error is reported).
 pub(in crate::transcript) fn read(
     file: &str,
@@ -146,6 +144,34 @@ struct Reader<'a, 'd> {
     in_place: bool,
     /// Finds the empty line after a cue ([`Reader::quick_cue`]).
     blank: memchr::memmem::Finder<'static>,
+}
+
+/// True for the first line of a block that is skipped whole (`NOTE`, `STYLE`, `REGION`).
+fn skipped_block(first: &str) -> bool {
+    let keyword = |k: &str| {
+        first
+            .strip_prefix(k)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+    };
+    matches!(first.as_bytes().first(), Some(b'N' | b'S' | b'R'))
+        && (keyword("NOTE") || keyword("STYLE") || keyword("REGION"))
+}
+
+/// A cue's place for diagnostics: its timing line, the start time underlined.
+fn timing_place(timing: &Line<'_>) -> Where {
+    Where::Line {
+        line: timing.no,
+        col: 1,
+        // `find(" -->")`, without building a substring searcher for every cue.
+        len: crate::diag::to_u32(
+            timing
+                .text
+                .as_bytes()
+                .windows(4)
+                .position(|w| w == b" -->")
+                .unwrap_or(1),
+        ),
+    }
 }
 
 /// `s.trim()`, deciding at once for a line that starts and ends in visible ASCII.

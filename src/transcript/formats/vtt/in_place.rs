@@ -8,7 +8,7 @@
 
 use memchr::memmem::Finder;
 
-use super::{Reader, plain_voice, trim};
+use super::{Reader, plain_voice, skipped_block, timing_place, trim};
 use crate::transcript::formats::{
     SrcLines, Where, has_arrow, speaker_prefix, text_ends_sentence, usual_timing,
 };
@@ -31,34 +31,6 @@ fn newlines_and_returns(b: &[u8]) -> (usize, usize) {
         .fold((0, 0), |(n, r), (cn, cr)| {
             (n + usize::from(cn), r + usize::from(cr))
         })
-}
-
-/// True for the first line of a block that is skipped whole (`NOTE`, `STYLE`, `REGION`).
-pub(super) fn skipped_block(first: &str) -> bool {
-    let keyword = |k: &str| {
-        first
-            .strip_prefix(k)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
-    };
-    matches!(first.as_bytes().first(), Some(b'N' | b'S' | b'R'))
-        && (keyword("NOTE") || keyword("STYLE") || keyword("REGION"))
-}
-
-/// A cue's place for diagnostics: its timing line, the start time underlined.
-pub(super) fn timing_place(timing: &Line<'_>) -> Where {
-    Where::Line {
-        line: timing.no,
-        col: 1,
-        // `find(" -->")`, without building a substring searcher for every cue.
-        len: crate::diag::to_u32(
-            timing
-                .text
-                .as_bytes()
-                .windows(4)
-                .position(|w| w == b" -->")
-                .unwrap_or(1),
-        ),
-    }
 }
 
 impl<'a> Reader<'a, '_> {
