@@ -177,10 +177,18 @@ fn run_build(args: &cli::BuildArgs) -> anyhow::Result<ExitCode> {
             .fold(castbook::site::Tally::default(), |a, (_, t)| a + *t);
         println!("{}", report.size.line(written));
     } else {
+        // A first build has no previous site to speak of.
+        let kept = if report.dest.exists() {
+            format!(
+                "the previous site in {} was left untouched",
+                report.dest.display()
+            )
+        } else {
+            format!("nothing was written to {}", report.dest.display())
+        };
         eprintln!(
-            "build stopped: {}; the previous site in {} was left untouched",
-            summary_counts(&report.diagnostics),
-            report.dest.display()
+            "build stopped: {}; {kept}",
+            summary_counts(&report.diagnostics)
         );
     }
     if args.timings {

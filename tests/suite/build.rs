@@ -92,6 +92,15 @@ fn generated_multi_show_corpus_builds_and_links_resolve() {
 #[test]
 fn content_errors_leave_the_previous_site_untouched() {
     let site = Site::sample();
+    site.write("content/broken.txt", "---\npodcast_name: X\n");
+    let first = site.run(&["build"]);
+    first.expect_code(1);
+    assert!(
+        first.stderr.contains("nothing was written to") && !site.path().join("public").exists(),
+        "{}",
+        first.stderr
+    );
+    std::fs::remove_file(site.path().join("content/broken.txt")).unwrap();
     site.run(&["build"]).expect_code(0);
     let index = site.path().join("public/index.html");
     let before = std::fs::read(&index).unwrap();
@@ -99,6 +108,7 @@ fn content_errors_leave_the_previous_site_untouched() {
     let run = site.run(&["build"]);
     run.expect_code(1);
     assert!(run.stderr.contains("content/broken.txt:"), "{}", run.stderr);
+    assert!(run.stderr.contains("was left untouched"), "{}", run.stderr);
     assert_eq!(std::fs::read(&index).unwrap(), before);
 }
 
